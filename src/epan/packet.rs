@@ -1,0 +1,493 @@
+//! The safe view of one dissector call: the packet's bytes (copied once, only
+//! what was captured), its frame data, the Info and Protocol columns, and a
+//! small tree-building API whose every call goes through the C shim.
+
+use std::ffi::CString;
+use std::marker::PhantomData;
+use std::ops::Range;
+use std::os::raw::c_int;
+use std::ptr;
+
+use super::registry::{Expert, Field, Protocol, Subtree};
+use super::sys;
+
+/// A place in the protocol tree to add items under. `None` inside when
+/// Wireshark builds no tree for this pass: every add is then a cheap no-op.
+#[derive(Clone, Copy)]
+pub struct Tree<'d> {
+    raw: *mut sys::proto_tree,
+    _call: PhantomData<&'d ()>,
+}
+
+/// An item added to the tree (or nothing, when no tree is built).
+#[derive(Clone, Copy)]
+pub struct Item<'d> {
+    raw: *mut sys::proto_item,
+    _call: PhantomData<&'d ()>,
+}
+
+impl Item<'_> {
+    /// True when the item exists (a tree is being built and Wireshark took it).
+    pub fn exists(&self) -> bool {
+        !self.raw.is_null()
+    }
+}
+
+/// The first Wireshark exception the shim caught during this call.
+struct Refusal {
+    message: String,
+    count: u32,
+}
+
+/// One call of one of our dissectors.
+pub struct Packet<'d> {
+    pinfo: *mut sys::packet_info,
+    tvb: *mut sys::tvbuff_t,
+    tree: *mut sys::proto_tree,
+    protocol: &'static Protocol,
+    bytes: Vec<u8>,
+    reported_len: usize,
+    refusal: Option<Refusal>,
+    _call: PhantomData<&'d mut ()>,
+}
+
+impl<'d> Packet<'d> {
+    /// # Safety
+    /// The pointers are the ones Wireshark passed to the dissector callback
+    /// and stay valid for `'d`; `tree` may be null.
+    pub(crate) unsafe fn new(
+        tvb: *mut sys::tvbuff_t,
+        pinfo: *mut sys::packet_info,
+        tree: *mut sys::proto_tree,
+        protocol: &'static Protocol,
+    ) -> Packet<'d> {
+        let captured = sys::emcc_tvb_captured_length(tvb) as usize;
+        let reported_len = sys::emcc_tvb_reported_length(tvb) as usize;
+        let mut packet = Packet {
+            pinfo,
+            tvb,
+            tree,
+            protocol,
+            bytes: Vec::new(),
+            reported_len,
+            refusal: None,
+            _call: PhantomData,
+        };
+        packet.bytes = packet.copy_bytes(0, captured).unwrap_or_default();
+        packet
+    }
+
+    /// Copies `len` bytes at `offset` out of the tvb; a Wireshark exception
+    /// (out of bounds) is caught in the shim and recorded.
+    fn copy_bytes(&mut self, offset: usize, len: usize) -> Option<Vec<u8>> {
+        let mut buffer = vec![0u8; len];
+        let mut err = sys::emcc_error::default();
+        // SAFETY: `buffer` holds `len` bytes; tvb is valid for the call.
+        let ok = unsafe {
+            sys::emcc_tvb_copy(
+                self.tvb,
+                to_c_int(offset),
+                to_c_int(len),
+                buffer.as_mut_ptr(),
+                &mut err,
+            )
+        };
+        self.note_refusal(&err);
+        (ok != 0).then_some(buffer)
+    }
+
+    /// The bytes Wireshark captured for this tvb (maybe fewer than reported).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// True when the capture cut this data short (snapshot length).
+    pub fn is_truncated(&self) -> bool {
+        self.bytes.len() < self.reported_len
+    }
+
+    pub fn reported_len(&self) -> usize {
+        self.reported_len
+    }
+
+    pub fn frame_number(&self) -> u32 {
+        // SAFETY: pinfo is valid for the call.
+        unsafe { sys::emcc_frame_number(self.pinfo) }
+    }
+
+    /// True on the second and later dissection of this frame.
+    pub fn visited(&self) -> bool {
+        // SAFETY: pinfo is valid for the call.
+        unsafe { sys::emcc_frame_visited(self.pinfo) != 0 }
+    }
+
+    /// The frame's capture time as seconds and nanoseconds since the epoch.
+    pub fn time(&self) -> (i64, i32) {
+        let (mut secs, mut nsecs) = (0i64, 0i32);
+        // SAFETY: pinfo is valid; the out pointers are local.
+        unsafe { sys::emcc_frame_abs_time(self.pinfo, &mut secs, &mut nsecs) };
+        (secs, nsecs)
+    }
+
+    /// True when Wireshark wants a tree for this pass.
+    pub fn wants_tree(&self) -> bool {
+        !self.tree.is_null()
+    }
+
+    /// The tree Wireshark passed in (our protocol item goes under it).
+    pub fn root(&self) -> Tree<'d> {
+        Tree {
+            raw: self.tree,
+            _call: PhantomData,
+        }
+    }
+
+    /// Shows our protocol's short name in the Protocol column.
+    pub fn set_protocol_column(&mut self) {
+        // SAFETY: the short name is a 'static C string, as col_set_str needs.
+        unsafe { sys::emcc_col_set_protocol(self.pinfo, self.protocol.short_name.as_ptr()) }
+    }
+
+    /// Appends text to the Info column (copied by Wireshark).
+    pub fn append_info(&mut self, text: &str) {
+        let text = c_text(text);
+        // SAFETY: pinfo valid; text lives across the call.
+        unsafe { sys::emcc_col_append_info(self.pinfo, text.as_ptr()) }
+    }
+
+    /// Adds our protocol's item over `range` and returns the subtree under it.
+    pub fn add_protocol(&mut self, range: Range<usize>, subtree: &Subtree) -> (Item<'d>, Tree<'d>) {
+        let (start, len) = self.clamp(range);
+        let mut err = sys::emcc_error::default();
+        // SAFETY: pointers valid for the call; the shim catches exceptions.
+        let raw = unsafe {
+            sys::emcc_add_protocol(
+                self.tree,
+                self.protocol.id(),
+                self.tvb,
+                start,
+                len,
+                &mut err,
+            )
+        };
+        self.note_refusal(&err);
+        let item = Item {
+            raw,
+            _call: PhantomData,
+        };
+        (item, self.subtree(item, subtree))
+    }
+
+    /// The subtree under `item` (nothing when the item does not exist).
+    pub fn subtree(&mut self, item: Item<'d>, subtree: &Subtree) -> Tree<'d> {
+        if item.raw.is_null() {
+            return Tree {
+                raw: ptr::null_mut(),
+                _call: PhantomData,
+            };
+        }
+        let mut err = sys::emcc_error::default();
+        // SAFETY: item is a live proto_item of this call.
+        let raw = unsafe { sys::emcc_item_add_subtree(item.raw, subtree.id(), &mut err) };
+        self.note_refusal(&err);
+        Tree {
+            raw,
+            _call: PhantomData,
+        }
+    }
+
+    pub fn add_string(
+        &mut self,
+        tree: Tree<'d>,
+        field: &Field,
+        range: Range<usize>,
+        value: &str,
+    ) -> Item<'d> {
+        if tree.raw.is_null() {
+            return Item::none();
+        }
+        let value = c_text(value);
+        self.add(tree, range, |t, tvb, s, l, e| unsafe {
+            sys::emcc_add_string(t, field.id(), tvb, s, l, value.as_ptr(), e)
+        })
+    }
+
+    pub fn add_uint(
+        &mut self,
+        tree: Tree<'d>,
+        field: &Field,
+        range: Range<usize>,
+        value: u32,
+    ) -> Item<'d> {
+        self.add(tree, range, |t, tvb, s, l, e| unsafe {
+            sys::emcc_add_uint(t, field.id(), tvb, s, l, value, e)
+        })
+    }
+
+    pub fn add_bool(
+        &mut self,
+        tree: Tree<'d>,
+        field: &Field,
+        range: Range<usize>,
+        value: bool,
+    ) -> Item<'d> {
+        self.add(tree, range, |t, tvb, s, l, e| unsafe {
+            sys::emcc_add_boolean(t, field.id(), tvb, s, l, c_int::from(value), e)
+        })
+    }
+
+    pub fn add_bytes(
+        &mut self,
+        tree: Tree<'d>,
+        field: &Field,
+        range: Range<usize>,
+        value: &[u8],
+    ) -> Item<'d> {
+        self.add(tree, range, |t, tvb, s, l, e| unsafe {
+            sys::emcc_add_bytes(
+                t,
+                field.id(),
+                tvb,
+                s,
+                l,
+                value.as_ptr(),
+                to_c_int(value.len()),
+                e,
+            )
+        })
+    }
+
+    /// Adds a time: absolute (seconds since the epoch) or relative, by field.
+    pub fn add_time(
+        &mut self,
+        tree: Tree<'d>,
+        field: &Field,
+        range: Range<usize>,
+        secs: i64,
+        nsecs: i32,
+    ) -> Item<'d> {
+        self.add(tree, range, |t, tvb, s, l, e| unsafe {
+            sys::emcc_add_time(t, field.id(), tvb, s, l, secs, nsecs, e)
+        })
+    }
+
+    /// Adds a label item (a `FieldKind::Label` field) showing `text`.
+    pub fn add_label(
+        &mut self,
+        tree: Tree<'d>,
+        field: &Field,
+        range: Range<usize>,
+        text: &str,
+    ) -> Item<'d> {
+        if tree.raw.is_null() {
+            return Item::none();
+        }
+        let text = c_text(text);
+        self.add(tree, range, |t, tvb, s, l, e| unsafe {
+            sys::emcc_add_none(t, field.id(), tvb, s, l, text.as_ptr(), e)
+        })
+    }
+
+    /// Marks an item as computed by the dissector, not read from the bytes.
+    pub fn set_generated(&mut self, item: Item<'d>) {
+        if !item.raw.is_null() {
+            // SAFETY: item is a live proto_item of this call.
+            unsafe { sys::emcc_item_set_generated(item.raw) }
+        }
+    }
+
+    /// Hides an item from the tree while keeping it filterable.
+    pub fn set_hidden(&mut self, item: Item<'d>) {
+        if !item.raw.is_null() {
+            // SAFETY: item is a live proto_item of this call.
+            unsafe { sys::emcc_item_set_hidden(item.raw) }
+        }
+    }
+
+    pub fn append_text(&mut self, item: Item<'d>, text: &str) {
+        if item.raw.is_null() {
+            return;
+        }
+        let text = c_text(text);
+        let mut err = sys::emcc_error::default();
+        // SAFETY: item is live; text outlives the call.
+        unsafe { sys::emcc_item_append_text(item.raw, text.as_ptr(), &mut err) };
+        self.note_refusal(&err);
+    }
+
+    /// Raises an expert info on `item` (or on the packet, when the item does
+    /// not exist). Expert infos are recorded even when no tree is built.
+    pub fn expert(&mut self, item: Item<'d>, expert: &Expert, message: &str) {
+        let message = c_text(message);
+        let mut err = sys::emcc_error::default();
+        // SAFETY: pinfo is valid, item is live or null, expert is static.
+        unsafe {
+            sys::emcc_expert_add(
+                self.pinfo,
+                item.raw,
+                expert.as_ptr(),
+                message.as_ptr(),
+                &mut err,
+            )
+        };
+        self.note_refusal(&err);
+    }
+
+    /// Raises an expert info as its own tree item over `range`, so selecting
+    /// it highlights the offending bytes. Recorded even without a tree.
+    pub fn expert_at(
+        &mut self,
+        tree: Tree<'d>,
+        expert: &Expert,
+        range: Range<usize>,
+        message: &str,
+    ) -> Item<'d> {
+        let (start, len) = self.clamp(range);
+        let message = c_text(message);
+        let mut err = sys::emcc_error::default();
+        // SAFETY: pointers valid for the call (tree may be null); the shim
+        // catches exceptions.
+        let raw = unsafe {
+            sys::emcc_add_expert(
+                tree.raw,
+                self.pinfo,
+                expert.as_ptr(),
+                self.tvb,
+                start,
+                len,
+                message.as_ptr(),
+                &mut err,
+            )
+        };
+        self.note_refusal(&err);
+        Item {
+            raw,
+            _call: PhantomData,
+        }
+    }
+
+    /// Shared body of the add_* calls: clamps the byte range to what was
+    /// captured (Wireshark throws on ranges past it) and records a refusal.
+    fn add(
+        &mut self,
+        tree: Tree<'d>,
+        range: Range<usize>,
+        call: impl FnOnce(
+            *mut sys::proto_tree,
+            *mut sys::tvbuff_t,
+            c_int,
+            c_int,
+            *mut sys::emcc_error,
+        ) -> *mut sys::proto_item,
+    ) -> Item<'d> {
+        if tree.raw.is_null() {
+            return Item::none();
+        }
+        let (start, len) = self.clamp(range);
+        let mut err = sys::emcc_error::default();
+        let raw = call(tree.raw, self.tvb, start, len, &mut err);
+        self.note_refusal(&err);
+        Item {
+            raw,
+            _call: PhantomData,
+        }
+    }
+
+    fn clamp(&self, range: Range<usize>) -> (c_int, c_int) {
+        let start = range.start.min(self.bytes.len());
+        let end = range.end.clamp(start, self.bytes.len());
+        (to_c_int(start), to_c_int(end - start))
+    }
+
+    fn note_refusal(&mut self, err: &sys::emcc_error) {
+        if err.caught == 0 {
+            return;
+        }
+        match &mut self.refusal {
+            Some(refusal) => refusal.count += 1,
+            None => {
+                self.refusal = Some(Refusal {
+                    message: c_message(&err.message),
+                    count: 1,
+                })
+            }
+        }
+    }
+
+    /// Reports, once per call, what went wrong inside the plugin: a panic
+    /// message, and/or exceptions Wireshark threw at the shim.
+    pub(crate) fn report_problems(&mut self, panic: Option<&str>) {
+        // Added as tree items on the root (not only to the expert tap), so
+        // that `_ws.expert` filters and field output see them.
+        let root = self.root();
+        let end = self.bytes.len();
+        let bug = self.protocol.plugin_bug;
+        if let Some(message) = panic {
+            let text = format!(
+                "Plugin bug in {}: {message}; the rest of this packet was not decoded",
+                self.protocol.filter_name
+            );
+            self.expert_at(root, bug, 0..end, &text);
+        }
+        if let Some(refusal) = self.refusal.take() {
+            let text = format!(
+                "Plugin bug in {}: Wireshark refused {} request(s) of the plugin ({})",
+                self.protocol.filter_name, refusal.count, refusal.message
+            );
+            self.expert_at(root, bug, 0..end, &text);
+        }
+    }
+
+    /// Test hook: reads past the end of the tvb and adds an item with a range
+    /// past it, as a buggy decoder would. Both must be caught by the shim.
+    pub(crate) fn inject_out_of_bounds(&mut self, tree: Tree<'d>, field: &Field) {
+        let past_end = self.reported_len + 64;
+        let _ = self.copy_bytes(past_end, 16);
+        let mut err = sys::emcc_error::default();
+        // SAFETY: the shim catches the bounds exception Wireshark throws.
+        unsafe {
+            sys::emcc_add_string(
+                tree.raw,
+                field.id(),
+                self.tvb,
+                to_c_int(past_end),
+                16,
+                c"out of bounds".as_ptr(),
+                &mut err,
+            )
+        };
+        self.note_refusal(&err);
+    }
+}
+
+impl Item<'_> {
+    pub fn none() -> Self {
+        Item {
+            raw: ptr::null_mut(),
+            _call: PhantomData,
+        }
+    }
+}
+
+/// Offsets past i32::MAX cannot occur in a tvb; saturate rather than wrap.
+fn to_c_int(value: usize) -> c_int {
+    c_int::try_from(value).unwrap_or(c_int::MAX)
+}
+
+/// Text for Wireshark: NUL bytes would cut it short, so they become U+FFFD.
+fn c_text(text: &str) -> CString {
+    CString::new(text.replace('\0', "\u{fffd}")).unwrap_or_default()
+}
+
+fn c_message(raw: &[std::os::raw::c_char]) -> String {
+    let bytes: Vec<u8> = raw
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    if bytes.is_empty() {
+        "no message".to_string()
+    } else {
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}

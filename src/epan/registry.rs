@@ -1,0 +1,319 @@
+//! Static descriptions of protocols, fields, subtrees and expert infos, and
+//! their registration with Wireshark.
+//!
+//! Protocol modules declare `static` tables of these types; Wireshark writes
+//! the ids it assigns straight into the atomics (it keeps the pointers), and
+//! the dissection API reads them back.
+
+use std::ffi::{c_void, CStr, CString};
+use std::os::raw::c_int;
+use std::ptr;
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use super::sys;
+use super::version::EI_INIT_VALUE;
+
+/// How a field's value is typed and shown.
+#[derive(Clone, Copy, Debug)]
+pub enum FieldKind {
+    /// No value: a label, or the header of a subtree.
+    Label,
+    /// Text.
+    String,
+    /// Unsigned number shown in decimal, named from the table when given.
+    Uint(Option<&'static [(u32, &'static str)]>),
+    /// Raw bytes, shown as hex separated by spaces.
+    Bytes,
+    /// True or false.
+    Bool,
+    /// Date and time, shown in UTC.
+    AbsoluteTime,
+    /// A duration in seconds.
+    RelativeTime,
+    /// A frame number pointing at the request of this response.
+    RequestFrame,
+    /// A frame number pointing at the response of this request.
+    ResponseFrame,
+    /// A frame number pointing at any related frame.
+    RelatedFrame,
+}
+
+/// One field (`hf_register_info`).
+pub struct Field {
+    pub abbrev: &'static str,
+    pub name: &'static str,
+    pub kind: FieldKind,
+    /// A full sentence, shown in `tshark -G fields` and the GUI's status bar.
+    pub blurb: &'static str,
+    id: AtomicI32,
+}
+
+impl Field {
+    pub const fn new(
+        abbrev: &'static str,
+        name: &'static str,
+        kind: FieldKind,
+        blurb: &'static str,
+    ) -> Field {
+        Field {
+            abbrev,
+            name,
+            kind,
+            blurb,
+            id: AtomicI32::new(-1),
+        }
+    }
+
+    pub(crate) fn id(&self) -> c_int {
+        self.id.load(Ordering::Relaxed)
+    }
+}
+
+/// One subtree type (`ett`): Wireshark remembers per type whether the user
+/// expanded it.
+pub struct Subtree {
+    id: AtomicI32,
+}
+
+impl Subtree {
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Subtree {
+        Subtree {
+            id: AtomicI32::new(-1),
+        }
+    }
+
+    pub(crate) fn id(&self) -> c_int {
+        self.id.load(Ordering::Relaxed)
+    }
+}
+
+/// Expert info group (what kind of finding).
+#[derive(Clone, Copy, Debug)]
+pub enum ExpertGroup {
+    Malformed,
+    Protocol,
+    Sequence,
+    ResponseCode,
+    RequestCode,
+    Undecoded,
+    Security,
+    Comment,
+}
+
+/// Expert info severity.
+#[derive(Clone, Copy, Debug)]
+pub enum Severity {
+    Chat,
+    Note,
+    Warn,
+    Error,
+}
+
+/// Layout of Wireshark's `expert_field`, which it writes through a pointer.
+#[repr(C)]
+pub(crate) struct ExpertIds {
+    ei: AtomicI32,
+    hf: AtomicI32,
+}
+
+/// One expert info (`ei_register_info`).
+pub struct Expert {
+    pub abbrev: &'static str,
+    pub summary: &'static str,
+    pub group: ExpertGroup,
+    pub severity: Severity,
+    ids: ExpertIds,
+}
+
+impl Expert {
+    pub const fn new(
+        abbrev: &'static str,
+        summary: &'static str,
+        group: ExpertGroup,
+        severity: Severity,
+    ) -> Expert {
+        Expert {
+            abbrev,
+            summary,
+            group,
+            severity,
+            ids: ExpertIds {
+                ei: AtomicI32::new(EI_INIT_VALUE),
+                hf: AtomicI32::new(EI_INIT_VALUE),
+            },
+        }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut sys::expert_field {
+        // expert_field is two ints, like ExpertIds; Wireshark writes both at
+        // registration and only reads them afterwards.
+        &self.ids as *const ExpertIds as *mut sys::expert_field
+    }
+}
+
+/// One protocol with everything it registers.
+pub struct Protocol {
+    /// Long name, e.g. "Cisco Phone Alarm".
+    pub name: &'static str,
+    /// Short name, shown in the Protocol column.
+    pub short_name: &'static CStr,
+    /// Filter name, e.g. "ciscoalarm".
+    pub filter_name: &'static str,
+    pub fields: &'static [&'static Field],
+    pub subtrees: &'static [&'static Subtree],
+    pub experts: &'static [&'static Expert],
+    /// Raised when the plugin itself fails on a packet (a panic, or a tree
+    /// item Wireshark refused): every protocol has one.
+    pub plugin_bug: &'static Expert,
+    id: AtomicI32,
+}
+
+impl Protocol {
+    pub const fn new(
+        name: &'static str,
+        short_name: &'static CStr,
+        filter_name: &'static str,
+        fields: &'static [&'static Field],
+        subtrees: &'static [&'static Subtree],
+        experts: &'static [&'static Expert],
+        plugin_bug: &'static Expert,
+    ) -> Protocol {
+        Protocol {
+            name,
+            short_name,
+            filter_name,
+            fields,
+            subtrees,
+            experts,
+            plugin_bug,
+            id: AtomicI32::new(-1),
+        }
+    }
+
+    pub(crate) fn id(&self) -> c_int {
+        self.id.load(Ordering::Relaxed)
+    }
+
+    /// Registers the protocol, its fields, subtrees and expert infos. Called
+    /// once, from the plugin's register callback.
+    pub fn register(&'static self) {
+        // SAFETY: called on Wireshark's registration thread with C strings
+        // and tables that live for the whole process (leaked or static).
+        unsafe {
+            let id = sys::proto_register_protocol(
+                leak_cstr(self.name),
+                self.short_name.as_ptr(),
+                leak_cstr(self.filter_name),
+            );
+            self.id.store(id, Ordering::Relaxed);
+            for field in self.fields {
+                register_field(id, field);
+            }
+            let ett: Vec<*mut c_int> = self.subtrees.iter().map(|s| s.id.as_ptr()).collect();
+            let ett = Box::leak(ett.into_boxed_slice());
+            sys::proto_register_subtree_array(ett.as_ptr(), ett.len() as c_int);
+            let module = sys::expert_register_protocol(id);
+            for expert in self.experts.iter().chain([&self.plugin_bug]) {
+                sys::emcc_register_expert(
+                    module,
+                    expert.as_ptr(),
+                    leak_cstr(expert.abbrev),
+                    group_code(expert.group),
+                    severity_code(expert.severity),
+                    leak_cstr(expert.summary),
+                );
+            }
+        }
+    }
+}
+
+/// # Safety
+/// Registration thread only; `field` is static.
+unsafe fn register_field(proto: c_int, field: &'static Field) {
+    let (ftype, display, strings): (u32, c_int, *const c_void) = match field.kind {
+        FieldKind::Label => (sys::FT_NONE, sys::BASE_NONE as c_int, ptr::null()),
+        FieldKind::String => (sys::FT_STRING, sys::BASE_NONE as c_int, ptr::null()),
+        FieldKind::Uint(names) => (
+            sys::FT_UINT32,
+            sys::BASE_DEC as c_int,
+            names.map_or(ptr::null(), leak_value_strings),
+        ),
+        FieldKind::Bytes => (sys::FT_BYTES, sys::SEP_SPACE as c_int, ptr::null()),
+        FieldKind::Bool => (sys::FT_BOOLEAN, sys::BASE_NONE as c_int, ptr::null()),
+        FieldKind::AbsoluteTime => (
+            sys::FT_ABSOLUTE_TIME,
+            sys::ABSOLUTE_TIME_UTC as c_int,
+            ptr::null(),
+        ),
+        FieldKind::RelativeTime => (sys::FT_RELATIVE_TIME, sys::BASE_NONE as c_int, ptr::null()),
+        FieldKind::RequestFrame => framenum(sys::FT_FRAMENUM_REQUEST),
+        FieldKind::ResponseFrame => framenum(sys::FT_FRAMENUM_RESPONSE),
+        FieldKind::RelatedFrame => framenum(sys::FT_FRAMENUM_NONE),
+    };
+    sys::emcc_register_field(
+        proto,
+        field.id.as_ptr(),
+        leak_cstr(field.name),
+        leak_cstr(field.abbrev),
+        ftype as c_int,
+        display,
+        strings,
+        0,
+        leak_cstr(field.blurb),
+    );
+}
+
+/// FT_FRAMENUM fields carry their relation in the `strings` pointer
+/// (Wireshark's FRAMENUM_TYPE macro).
+fn framenum(relation: u32) -> (u32, c_int, *const c_void) {
+    (
+        sys::FT_FRAMENUM,
+        sys::BASE_NONE as c_int,
+        relation as usize as *const c_void,
+    )
+}
+
+/// Builds a NULL-terminated `value_string` array that lives forever.
+fn leak_value_strings(names: &'static [(u32, &'static str)]) -> *const c_void {
+    let mut table: Vec<sys::value_string> = names
+        .iter()
+        .map(|&(value, name)| sys::value_string {
+            value,
+            strptr: leak_cstr(name),
+        })
+        .collect();
+    table.push(sys::value_string {
+        value: 0,
+        strptr: ptr::null(),
+    });
+    Box::leak(table.into_boxed_slice()).as_ptr() as *const c_void
+}
+
+/// Registration strings must outlive the process's use of them: leak them.
+fn leak_cstr(text: &str) -> *const std::os::raw::c_char {
+    let owned = CString::new(text.replace('\0', " ")).unwrap_or_default();
+    Box::leak(owned.into_boxed_c_str()).as_ptr()
+}
+
+fn group_code(group: ExpertGroup) -> c_int {
+    (match group {
+        ExpertGroup::Malformed => sys::PI_MALFORMED,
+        ExpertGroup::Protocol => sys::PI_PROTOCOL,
+        ExpertGroup::Sequence => sys::PI_SEQUENCE,
+        ExpertGroup::ResponseCode => sys::PI_RESPONSE_CODE,
+        ExpertGroup::RequestCode => sys::PI_REQUEST_CODE,
+        ExpertGroup::Undecoded => sys::PI_UNDECODED,
+        ExpertGroup::Security => sys::PI_SECURITY,
+        ExpertGroup::Comment => sys::PI_COMMENTS_GROUP,
+    }) as c_int
+}
+
+fn severity_code(severity: Severity) -> c_int {
+    (match severity {
+        Severity::Chat => sys::PI_CHAT,
+        Severity::Note => sys::PI_NOTE,
+        Severity::Warn => sys::PI_WARN,
+        Severity::Error => sys::PI_ERROR,
+    }) as c_int
+}

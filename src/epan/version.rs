@@ -1,0 +1,35 @@
+//! Everything that differs between Wireshark releases on the Rust side, in one
+//! place. build.rs sets the `ws_ge_X_Y` cfgs from the headers it found; the C
+//! shim absorbs the differences the C preprocessor can (HFILL, EXPFILL,
+//! argument widths).
+use std::os::raw::c_int;
+
+/// major.minor of the Wireshark the plugin was built against; the loader
+/// refuses the plugin in any other release.
+pub const WS_MAJOR: c_int = parse_decimal(env!("EMCC_WS_MAJOR"));
+pub const WS_MINOR: c_int = parse_decimal(env!("EMCC_WS_MINOR"));
+
+/// Value of `EI_INIT`'s members: -1 up to 4.0, 0 from 4.2 on.
+#[cfg(not(ws_ge_4_2))]
+pub const EI_INIT_VALUE: c_int = -1;
+#[cfg(ws_ge_4_2)]
+pub const EI_INIT_VALUE: c_int = 0;
+
+/// `WS_PLUGIN_DESC_DISSECTOR`, returned by `plugin_describe` (read from 4.4 on,
+/// ignored before).
+pub const PLUGIN_DESC_DISSECTOR: u32 = 1;
+
+const fn parse_decimal(text: &str) -> c_int {
+    let bytes = text.as_bytes();
+    let mut value: c_int = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        assert!(
+            bytes[i].is_ascii_digit(),
+            "version from build.rs is not a number"
+        );
+        value = value * 10 + (bytes[i] - b'0') as c_int;
+        i += 1;
+    }
+    value
+}

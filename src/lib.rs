@@ -1,0 +1,20 @@
+//! Wireshark plugin that makes Cisco Unified CM phone traffic readable, for
+//! engineers tracing an Extension Mobility Cross Cluster (EMCC) login.
+//!
+//! Layout: `epan` is the only module touching Wireshark (and the only one
+//! allowed `unsafe`); each protocol module holds a pure parser and the glue
+//! that turns its result into fields.
+#![deny(unsafe_code)]
+
+mod ciscoalarm;
+mod epan;
+
+/// Called once by Wireshark (through `epan::plugin`) to register protocols.
+fn register_protocols() {
+    ciscoalarm::register();
+}
+
+/// Called once after every protocol of every plugin is registered.
+fn register_handoffs() {
+    ciscoalarm::handoff();
+}

@@ -1,0 +1,273 @@
+//! Test harness: runs the real tshark with the real plugin.
+//!
+//! - builds the plugin (`cargo build --lib`, same profile as the tests), so a
+//!   test never runs against a stale library;
+//! - installs it into a sandbox HOME's personal plugin folder;
+//! - tshark ignores personal plugins when run as root, so as root every
+//!   tshark runs as user nobody (setpriv), with the sandbox readable by it;
+//! - checks once, loudly, that tshark lists the plugin: no test can pass
+//!   against a tshark that silently did not load it.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const WS_MAJOR_MINOR: &str = concat!(env!("EMCC_WS_MAJOR"), ".", env!("EMCC_WS_MINOR"));
+
+pub struct Sandbox {
+    root: PathBuf,
+    home: PathBuf,
+    run_as_nobody: bool,
+}
+
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: Option<i32>,
+}
+
+static SANDBOX: OnceLock<Sandbox> = OnceLock::new();
+
+pub fn sandbox() -> &'static Sandbox {
+    SANDBOX.get_or_init(Sandbox::create)
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// target/<profile>, found from this test binary's own path
+/// (target/<profile>/deps/<test>).
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("test binary lives in target/<profile>/deps")
+        .to_path_buf()
+}
+
+fn build_plugin() -> PathBuf {
+    let profile_dir = profile_dir();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(repo()).args(["build", "--lib", "--quiet"]);
+    if profile_dir.file_name().is_some_and(|n| n == "release") {
+        cmd.arg("--release");
+    }
+    let status = cmd.status().expect("run cargo build --lib");
+    assert!(status.success(), "building the plugin failed");
+    let lib = profile_dir.join("libemcc.so");
+    assert!(
+        lib.exists(),
+        "cargo build did not produce {}",
+        lib.display()
+    );
+    lib
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+impl Sandbox {
+    fn create() -> Sandbox {
+        let lib = build_plugin();
+        let test_name = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "tests".into());
+        let root = std::env::temp_dir()
+            .join("emcc-tests")
+            .join(format!("{test_name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let home = root.join("home");
+        let plugin_dir = home
+            .join(".local/lib/wireshark/plugins")
+            .join(WS_MAJOR_MINOR)
+            .join("epan");
+        fs::create_dir_all(&plugin_dir).expect("create sandbox plugin folder");
+        fs::create_dir_all(root.join("captures")).expect("create sandbox capture folder");
+        fs::copy(&lib, plugin_dir.join("emcc.so")).expect("install plugin into sandbox");
+        for entry in fs::read_dir(repo().join("captures")).expect("captures/ exists") {
+            let path = entry.expect("read captures/").path();
+            if path.extension().is_some_and(|e| e == "pcapng") {
+                fs::copy(&path, root.join("captures").join(path.file_name().unwrap()))
+                    .expect("copy capture into sandbox");
+            }
+        }
+        let run_as_nobody = running_as_root();
+        if run_as_nobody {
+            // temp_dir() may sit under a private folder; make our tree
+            // reachable for nobody.
+            make_world_readable(&std::env::temp_dir().join("emcc-tests"));
+        }
+        let sandbox = Sandbox {
+            root,
+            home,
+            run_as_nobody,
+        };
+        sandbox.assert_plugin_loaded();
+        sandbox
+    }
+
+    /// Fails the whole test binary if tshark did not load our plugin.
+    fn assert_plugin_loaded(&self) {
+        let run = self.tshark(&["-G", "plugins"]);
+        let listed = run
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("emcc.so") && l.contains(env!("CARGO_PKG_VERSION")));
+        assert!(
+            listed,
+            "\n\nTSHARK DID NOT LOAD THE PLUGIN.\n\
+             Expected a line 'emcc.so {}' in `tshark -G plugins`.\n\
+             Plugin built for Wireshark {WS_MAJOR_MINOR}; run as nobody: {}.\n\
+             stdout:\n{}\nstderr:\n{}\n",
+            env!("CARGO_PKG_VERSION"),
+            self.run_as_nobody,
+            run.stdout,
+            run.stderr
+        );
+    }
+
+    pub fn capture(&self, name: &str) -> String {
+        let path = self.root.join("captures").join(name);
+        assert!(path.exists(), "no capture {name} in captures/");
+        path.to_string_lossy().into_owned()
+    }
+
+    pub fn tshark(&self, args: &[&str]) -> Run {
+        self.tshark_with_env(args, &[])
+    }
+
+    pub fn tshark_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = if self.run_as_nobody {
+            let mut c = Command::new("setpriv");
+            c.args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--",
+                "tshark",
+            ]);
+            c
+        } else {
+            Command::new("tshark")
+        };
+        cmd.args(args)
+            .current_dir(&self.root)
+            .env("HOME", &self.home)
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C.UTF-8")
+            .env_remove("WIRESHARK_PLUGIN_DIR")
+            .env_remove("WIRESHARK_CONFIG_DIR")
+            .env_remove("EMCC_FAULT_INJECT");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = cmd.output().expect("run tshark (is it installed?)");
+        Run {
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            code: status.code(),
+        }
+    }
+}
+
+impl Run {
+    /// The run succeeded and printed nothing alarming on stderr.
+    pub fn assert_clean(&self, what: &str) {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "{what}: tshark failed:\n{}",
+            self.stderr
+        );
+        assert_no_panic_text(&self.stderr, what);
+    }
+}
+
+pub fn assert_no_panic_text(stderr: &str, what: &str) {
+    for bad in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "emcc plugin:",
+        "Segmentation",
+        "Aborted",
+    ] {
+        assert!(
+            !stderr.contains(bad),
+            "{what}: stderr mentions {bad:?}:\n{stderr}"
+        );
+    }
+}
+
+fn make_world_readable(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut ancestor = Some(dir);
+    while let Some(d) = ancestor {
+        if let Ok(meta) = fs::metadata(d) {
+            let mut perms = meta.permissions();
+            perms.set_mode(perms.mode() | 0o755);
+            let _ = fs::set_permissions(d, perms);
+        }
+        ancestor = d.parent().filter(|p| p.starts_with(std::env::temp_dir()));
+    }
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                make_world_readable(&path);
+            } else if let Ok(meta) = fs::metadata(&path) {
+                let mut perms = meta.permissions();
+                perms.set_mode(perms.mode() | 0o644);
+                let _ = fs::set_permissions(&path, perms);
+            }
+        }
+    }
+}
+
+/// Compares `actual` with `tests/expected/<name>`. With EMCC_BLESS=1 the
+/// expected file is (re)written instead: review the diff before committing.
+pub fn assert_matches_expected(name: &str, actual: &str) {
+    let path = repo().join("tests/expected").join(name);
+    if std::env::var_os("EMCC_BLESS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).expect("write expected file");
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing {}: run `EMCC_BLESS=1 cargo test` to create it, then review it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff: Vec<String> = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .filter(|(_, (e, a))| e != a)
+            .take(10)
+            .map(|(i, (e, a))| format!("line {}:\n  expected: {e}\n  actual:   {a}", i + 1))
+            .collect();
+        panic!(
+            "output differs from {} ({} vs {} lines); first differences:\n{}\n\
+             If the change is intended, rerun with EMCC_BLESS=1 and review the diff.",
+            path.display(),
+            expected.lines().count(),
+            actual.lines().count(),
+            diff.join("\n")
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! The plugin loads into the real tshark and registers what it promises.
+mod common;
+
+use common::{assert_matches_expected, sandbox};
+
+/// Protocols of ours; every field whose abbreviation starts with one of these
+/// and a dot (or equals it) is ours.
+const OUR_PROTOCOLS: &[&str] = &["ciscoalarm"];
+
+fn is_ours(abbrev: &str) -> bool {
+    OUR_PROTOCOLS
+        .iter()
+        .any(|p| abbrev == *p || abbrev.starts_with(&format!("{p}.")))
+}
+
+/// `F name abbrev type parent blurb ...` lines of ours from `tshark -G fields`.
+fn our_fields() -> Vec<Vec<String>> {
+    let run = sandbox().tshark(&["-G", "fields"]);
+    run.assert_clean("tshark -G fields");
+    run.stdout
+        .lines()
+        .map(|l| l.split('\t').map(str::to_string).collect::<Vec<_>>())
+        .filter(|cols| cols.len() > 2 && cols[0] == "F" && is_ours(&cols[2]))
+        .collect()
+}
+
+#[test]
+fn tshark_lists_the_plugin() {
+    let run = sandbox().tshark(&["-G", "plugins"]);
+    run.assert_clean("tshark -G plugins");
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("emcc.so"))
+        .expect("emcc.so listed");
+    assert!(line.contains(env!("CARGO_PKG_VERSION")), "{line}");
+    assert!(line.contains("dissector"), "{line}");
+}
+
+#[test]
+fn protocols_are_registered() {
+    let run = sandbox().tshark(&["-G", "protocols"]);
+    run.assert_clean("tshark -G protocols");
+    for proto in OUR_PROTOCOLS {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.split('\t').nth(2) == Some(proto)),
+            "protocol {proto} missing from -G protocols"
+        );
+    }
+}
+
+#[test]
+fn field_list_is_stable() {
+    let listing: String = our_fields()
+        .iter()
+        .map(|cols| format!("{}\t{}\t{}\n", cols[2], cols[3], cols[1]))
+        .collect();
+    assert_matches_expected("fields.txt", &listing);
+}
+
+/// Every field has a description, except the entries Wireshark creates for
+/// expert infos (it gives them none); those must be documented as expert
+/// infos in the README, and every field in the README.
+#[test]
+fn every_field_is_described_and_documented() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let fields = our_fields();
+    assert!(!fields.is_empty());
+    for cols in &fields {
+        let (abbrev, ftype, blurb) = (&cols[2], &cols[3], cols.get(5).map_or("", String::as_str));
+        let documented = readme.contains(&format!("`{abbrev}`"));
+        assert!(
+            documented,
+            "{abbrev} is not in the README's field reference"
+        );
+        if blurb.is_empty() {
+            assert_eq!(ftype, "FT_NONE", "{abbrev} has no description");
+            let expert_row = readme
+                .lines()
+                .any(|l| l.contains(&format!("`{abbrev}`")) && l.to_lowercase().contains("expert"));
+            assert!(
+                expert_row,
+                "{abbrev} has no description and is not documented as an expert info"
+            );
+        } else {
+            assert!(
+                blurb.ends_with('.'),
+                "{abbrev}: blurb is not a sentence: {blurb}"
+            );
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! A bug in the plugin, or bad input, must never take tshark down: panics and
+//! out-of-bounds accesses become expert infos and the next frames decode.
+mod common;
+
+use common::{assert_no_panic_text, sandbox};
+
+const LAB: &str = "emcc-lab-login.pcapng";
+
+/// Frames of the lab capture that carry a decoded alarm.
+fn alarm_frames() -> Vec<String> {
+    let s = sandbox();
+    let path = s.capture(LAB);
+    let run = s.tshark(&[
+        "-n",
+        "-r",
+        &path,
+        "-Y",
+        "ciscoalarm.name",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+    ]);
+    run.assert_clean("listing alarm frames");
+    let frames: Vec<String> = run.stdout.lines().map(str::to_string).collect();
+    assert!(frames.len() >= 2, "need two alarm frames, got {frames:?}");
+    frames
+}
+
+/// Runs the lab capture with a fault injected at the first alarm frame and
+/// returns (expert messages of that frame, alarm names of the other frames).
+fn run_with_fault(kind: &str) -> (String, Vec<String>) {
+    let frames = alarm_frames();
+    let s = sandbox();
+    let path = s.capture(LAB);
+    let spec = format!("{kind}@{}", frames[0]);
+    let run = s.tshark_with_env(
+        &[
+            "-n",
+            "-r",
+            &path,
+            "-Y",
+            "ciscoalarm",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+            "-e",
+            "ciscoalarm.name",
+            "-e",
+            "_ws.expert.message",
+        ],
+        &[("EMCC_FAULT_INJECT", &spec)],
+    );
+    assert_eq!(
+        run.code,
+        Some(0),
+        "tshark must finish after an injected {kind}:\n{}",
+        run.stderr
+    );
+    assert_no_panic_text(&run.stderr, "fault injection");
+    let mut faulty = String::new();
+    let mut others = Vec::new();
+    for line in run.stdout.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols[0] == frames[0] {
+            faulty = cols.get(2).unwrap_or(&"").to_string();
+        } else {
+            others.push(cols.get(1).unwrap_or(&"").to_string());
+        }
+    }
+    assert_eq!(
+        others.len(),
+        frames.len() - 1,
+        "every other alarm frame still dissected"
+    );
+    (faulty, others)
+}
+
+#[test]
+fn a_panic_in_a_dissector_becomes_an_expert_info() {
+    let (faulty, others) = run_with_fault("panic");
+    assert!(
+        faulty.contains("Plugin bug in ciscoalarm: fault injected"),
+        "{faulty}"
+    );
+    assert!(
+        others.iter().all(|n| !n.is_empty()),
+        "later frames decode: {others:?}"
+    );
+}
+
+#[test]
+fn an_out_of_bounds_access_is_caught_and_reported() {
+    let (faulty, others) = run_with_fault("oob");
+    assert!(faulty.contains("Wireshark refused"), "{faulty}");
+    assert!(faulty.contains("BoundsError"), "{faulty}");
+    assert!(
+        others.iter().all(|n| !n.is_empty()),
+        "later frames decode: {others:?}"
+    );
+}
+
+/// Every capture, fully dissected with hex dumps, in one and two passes.
+#[test]
+fn every_capture_dissects_cleanly() {
+    let s = sandbox();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".pcapng") {
+            continue;
+        }
+        let path = s.capture(&name);
+        for extra in [&[][..], &["-2"][..]] {
+            let mut args = vec!["-n", "-V", "-x", "-r", &path];
+            args.extend_from_slice(extra);
+            let run = s.tshark(&args);
+            run.assert_clean(&format!("{name} {extra:?}"));
+            assert!(
+                !run.stdout.contains("Plugin bug"),
+                "{name}: plugin bug reported"
+            );
+        }
+        count += 1;
+    }
+    assert!(count >= 8, "expected the generated captures, found {count}");
+}
+
+#[test]
+fn truncated_capture_reports_cut_alarms() {
+    let s = sandbox();
+    let path = s.capture("emcc-lab-truncated.pcapng");
+    let run = s.tshark(&[
+        "-n",
+        "-r",
+        &path,
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "_ws.expert.message",
+        "-Y",
+        "ciscoalarm",
+    ]);
+    run.assert_clean("truncated capture");
+    // With a 160-byte snapshot no alarm body survives whole: whatever SIP
+    // hands us must be flagged, never decoded as if complete.
+    for line in run.stdout.lines() {
+        assert!(
+            line.contains("cut short") || line.contains("captured"),
+            "{line}"
+        );
+    }
+}

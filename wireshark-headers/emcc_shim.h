@@ -1,0 +1,56 @@
+/*
+ * The C shim: the only code that calls Wireshark functions able to throw
+ * (Wireshark exceptions are longjmps, which must never cross a Rust frame),
+ * and the macros/static inline helpers bindgen cannot reach.
+ *
+ * Every function that may throw takes an emcc_error and reports a caught
+ * exception there instead of letting it propagate.
+ */
+#ifndef EMCC_SHIM_H
+#define EMCC_SHIM_H
+
+#include <stdint.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+typedef struct emcc_error {
+    int caught;             /* 1 when a Wireshark exception was caught */
+    unsigned long code;     /* its code (see epan/exceptions.h) */
+    char message[200];      /* its message, NUL-terminated, maybe empty */
+} emcc_error;
+
+/* Packet data */
+uint32_t emcc_tvb_captured_length(tvbuff_t *tvb);
+uint32_t emcc_tvb_reported_length(tvbuff_t *tvb);
+int emcc_tvb_copy(tvbuff_t *tvb, int offset, int length, uint8_t *dst, emcc_error *err);
+
+/* Packet info */
+uint32_t emcc_frame_number(const packet_info *pinfo);
+int emcc_frame_visited(const packet_info *pinfo);
+void emcc_frame_abs_time(const packet_info *pinfo, int64_t *secs, int32_t *nsecs);
+void emcc_col_set_protocol(packet_info *pinfo, const char *static_name);
+void emcc_col_append_info(packet_info *pinfo, const char *text);
+
+/* Tree items; all return NULL when no tree is built or on a caught exception */
+proto_item *emcc_add_protocol(proto_tree *tree, int proto, tvbuff_t *tvb, int start, int length, emcc_error *err);
+proto_item *emcc_add_string(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, const char *value, emcc_error *err);
+proto_item *emcc_add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, uint32_t value, emcc_error *err);
+proto_item *emcc_add_boolean(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, int value, emcc_error *err);
+proto_item *emcc_add_bytes(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, const uint8_t *bytes, int nbytes, emcc_error *err);
+proto_item *emcc_add_time(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, int64_t secs, int32_t nsecs, emcc_error *err);
+proto_item *emcc_add_none(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, const char *text, emcc_error *err);
+proto_tree *emcc_item_add_subtree(proto_item *item, int ett, emcc_error *err);
+void emcc_item_set_generated(proto_item *item);
+void emcc_item_set_hidden(proto_item *item);
+void emcc_item_append_text(proto_item *item, const char *text, emcc_error *err);
+void emcc_expert_add(packet_info *pinfo, proto_item *item, expert_field *ei, const char *message, emcc_error *err);
+proto_item *emcc_add_expert(proto_tree *tree, packet_info *pinfo, expert_field *ei, tvbuff_t *tvb, int start, int length, const char *message, emcc_error *err);
+
+/* Registration: the structures Wireshark keeps are allocated here, for the
+ * life of the process, with HFILL/EXPFILL of the version built against. */
+void emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,
+                         int display, const void *strings, uint64_t bitmask, const char *blurb);
+void emcc_register_expert(expert_module_t *module, expert_field *ids, const char *name,
+                          int group, int severity, const char *summary);
+
+#endif
