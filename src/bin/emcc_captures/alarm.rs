@@ -1,0 +1,115 @@
+//! Phone alarms (`application/x-cisco-alarm+xml`), which Cisco SIP phones send to CUCM
+//! in REFER bodies: `<x-cisco-alarm><Alarm Name=".."><ParameterList>` holding `<String>`
+//! and `<Enum>` parameters. Line ends are bare LF, as the phone writes them.
+
+use crate::topology::{DEVICE_NAME, GATEWAY, MODEL_NAME, PHONE_IP};
+use crate::xml::escape;
+
+pub enum Param<'a> {
+    Text(&'a str, String),
+    Enum(&'a str, u32),
+}
+
+pub fn alarm(name: &str, params: &[Param]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x-cisco-alarm>\n");
+    out.push_str(&format!(
+        "<Alarm Name=\"{}\">\n<ParameterList>\n",
+        escape(name)
+    ));
+    for p in params {
+        let line = match p {
+            Param::Text(n, v) => format!("<String name=\"{n}\">{}</String>\n", escape(v)),
+            Param::Enum(n, v) => format!("<Enum name=\"{n}\">{v}</Enum>\n"),
+        };
+        out.push_str(&line);
+    }
+    out.push_str("</ParameterList>\n</Alarm>\n</x-cisco-alarm>\n");
+    out
+}
+
+/// The trust lists the phone has installed, reported after every (re)configuration.
+/// `itl_signature` is 20 hex bytes separated by spaces, with the phone's trailing space.
+pub fn device_tl_info(itl_signature: &str, itl_tftp_server: &str) -> String {
+    alarm(
+        "DeviceTLInfo",
+        &[
+            Param::Text("DeviceName", DEVICE_NAME.into()),
+            Param::Text("IPv4Address", PHONE_IP.into()),
+            Param::Text("IPv6Address", String::new()),
+            Param::Text("CTL_Signature", "Not Installed".into()),
+            Param::Text("CTL_TFTP_Server", "N/A".into()),
+            Param::Text("ITL_Signature", itl_signature.into()),
+            Param::Text("ITL_TFTP_Server", itl_tftp_server.into()),
+            // Meaning not public; 3 is what phones report on successful logins.
+            Param::Text("StatusCode", "3".into()),
+        ],
+    )
+}
+
+/// What the phone remembers about the last time it lost service.
+pub struct OutOfService<'a> {
+    pub unified_cm: &'a str,
+    pub local_port: u16,
+    pub timestamp_ms: u64,
+    pub reason: u32,
+    pub reason_text: &'a str,
+    pub last_sent: String,
+    pub last_received: String,
+}
+
+pub fn last_out_of_service(o: &OutOfService) -> String {
+    alarm(
+        "LastOutOfServiceInformation",
+        &[
+            Param::Text("DeviceName", DEVICE_NAME.into()),
+            Param::Text("DeviceIPv4Address", format!("{PHONE_IP}/24")),
+            Param::Text("IPv4DefaultGateway", GATEWAY.into()),
+            Param::Text("DeviceIPv6Address", String::new()),
+            Param::Text("IPv6DefaultGateway", String::new()),
+            Param::Text("ModelNumber", MODEL_NAME.into()),
+            Param::Text("NeighborIPv4Address", "192.168.7.2".into()),
+            Param::Text("NeighborIPv6Address", String::new()),
+            // The phone's log in the article names its CDP neighbour "HQSW".
+            Param::Text("NeighborDeviceID", "HQSW".into()),
+            Param::Text("NeighborPortID", "GigabitEthernet1/0/5".into()),
+            Param::Enum("DHCPv4Status", 1),
+            Param::Enum("DHCPv6Status", 3),
+            Param::Enum("TFTPCfgStatus", 1),
+            Param::Enum("DNSStatusUnifiedCM1", 4),
+            Param::Enum("DNSStatusUnifiedCM2", 0),
+            Param::Enum("DNSStatusUnifiedCM3", 0),
+            Param::Enum("DNSv6StatusUnifiedCM1", 0),
+            Param::Enum("DNSv6StatusUnifiedCM2", 0),
+            Param::Enum("DNSv6StatusUnifiedCM3", 0),
+            // 4095: no voice VLAN (the phone's log shows "vvlan: 4095").
+            Param::Text("VoiceVLAN", "4095".into()),
+            Param::Text("UnifiedCMIPAddress", o.unified_cm.into()),
+            Param::Text("LocalPort", o.local_port.to_string()),
+            Param::Text("TimeStamp", o.timestamp_ms.to_string()),
+            Param::Enum("ReasonForOutOfService", o.reason),
+            Param::Text("LastProtocolEventSent", o.last_sent.clone()),
+            Param::Text("LastProtocolEventReceived", o.last_received.clone()),
+            Param::Text("ReasonForOutOfServiceText", o.reason_text.into()),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_tl_info_shape() {
+        let x = device_tl_info("AA BB ", "192.168.7.100");
+        assert!(x.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x-cisco-alarm>\n"));
+        assert!(x.contains("<Alarm Name=\"DeviceTLInfo\">\n<ParameterList>\n"));
+        assert!(x.contains("<String name=\"ITL_Signature\">AA BB </String>\n"));
+        assert!(x.ends_with("</ParameterList>\n</Alarm>\n</x-cisco-alarm>\n"));
+    }
+
+    #[test]
+    fn enums_are_numbers() {
+        let x = alarm("A", &[Param::Enum("E", 25)]);
+        assert!(x.contains("<Enum name=\"E\">25</Enum>"));
+    }
+}

@@ -1,0 +1,137 @@
+//! Phase 5, second half (article frames 482-497): the phone asks the visiting cluster's
+//! Trust Verification Service (TCP 2445, TLS 1.2) to vouch for the home cluster's ITL
+//! signer. Without keys only the session's shape shows: handshake, one request record,
+//! one response record (or, in the failure variants, a reset or silence).
+
+use crate::clock::{secs, unix_secs, us, Micros};
+use crate::cluster_files;
+use crate::lab::Lab;
+use crate::prng::Prng;
+use crate::tcp::{ConnSpec, Dir, TcpConn};
+use crate::tls::{self, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE};
+use crate::topology::{phone_endpoint, phone_stack, PHONE_TVS_PORT, QUICK_ACK, TVS_PORT, VISITING};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TvsOutcome {
+    /// The article: one response record, then the phone closes.
+    Answered,
+    /// The service resets the connection instead of answering.
+    Reset,
+    /// Nothing comes back; the phone gives up after 10 s and closes.
+    NoResponse,
+}
+
+/// The request the phone logs as "bytes written : 180" (article's phone log).
+const REQUEST_PLAINTEXT: usize = 180;
+/// A response filling 1045 bytes on the wire (article frame 496).
+const RESPONSE_PLAINTEXT: usize = 1_000;
+
+/// A hello random as OpenSSL 1.0.x writes it: gmt_unix_time, then 28 random bytes.
+fn random32(rng: &mut Prng, t: Micros) -> [u8; 32] {
+    let mut r = [0u8; 32];
+    r[..4].copy_from_slice(&(unix_secs(t) as u32).to_be_bytes());
+    r[4..].copy_from_slice(&rng.bytes(28));
+    r
+}
+
+impl Lab {
+    pub fn tvs_session(&mut self, outcome: TvsOutcome) {
+        let mut rng = Prng::from_label("tvs session");
+        let spec = ConnSpec {
+            client: phone_endpoint(PHONE_TVS_PORT),
+            client_stack: phone_stack(),
+            server: VISITING.endpoint(TVS_PORT),
+            server_stack: VISITING.stack(QUICK_ACK),
+            tos: 0,
+        };
+        let cap = &mut self.cap;
+        let mut conn = TcpConn::connect(cap, &spec, us(32_833_207), "tvs 51672");
+
+        let hello = tls::record(
+            CONTENT_HANDSHAKE,
+            &tls::client_hello(&random32(&mut rng, us(32_846_664))),
+        );
+        let s = conn.send(cap, Dir::ToServer, us(32_846_664), &hello);
+        cap.note(
+            s.last,
+            "article #485: TLS Client Hello to the visiting cluster's TVS",
+        );
+
+        let cert = cluster_files::trust(&VISITING).tvs.der;
+        let flight = [
+            tls::server_hello(
+                &random32(&mut rng, us(32_847_319)),
+                tls::SUITE_RSA_AES128_CBC_SHA,
+            ),
+            tls::certificate(&[&cert]),
+            tls::server_hello_done(),
+        ]
+        .concat();
+        let s = conn.send(
+            cap,
+            Dir::ToClient,
+            us(32_847_319),
+            &tls::record(CONTENT_HANDSHAKE, &flight),
+        );
+        cap.note(
+            s.last,
+            "article #487: Server Hello, Certificate (CN=cucm-vc.lab.local), Server Hello Done",
+        );
+
+        let finish = [
+            tls::record(
+                CONTENT_HANDSHAKE,
+                &tls::client_key_exchange(&rng.bytes(256)),
+            ),
+            tls::change_cipher_spec(),
+            tls::protected_record(CONTENT_HANDSHAKE, tls::FINISHED_LEN, &mut rng),
+        ]
+        .concat();
+        let s = conn.send(cap, Dir::ToServer, us(33_362_164), &finish);
+        cap.note(
+            s.last,
+            "article #490: Client Key Exchange, Change Cipher Spec, Finished",
+        );
+
+        let ticket = [
+            tls::record(
+                CONTENT_HANDSHAKE,
+                &tls::new_session_ticket(300, &rng.bytes(160)),
+            ),
+            tls::change_cipher_spec(),
+            tls::protected_record(CONTENT_HANDSHAKE, tls::FINISHED_LEN, &mut rng),
+        ]
+        .concat();
+        let s = conn.send(cap, Dir::ToClient, us(33_370_101), &ticket);
+        cap.note(
+            s.last,
+            "article #491: New Session Ticket, Change Cipher Spec, Finished",
+        );
+
+        let request = tls::protected_record(CONTENT_APPLICATION_DATA, REQUEST_PLAINTEXT, &mut rng);
+        let s = conn.send(cap, Dir::ToServer, us(33_866_946), &request);
+        cap.note(s.last, "article #495: TVS request (encrypted)");
+
+        match outcome {
+            TvsOutcome::Answered => {
+                let response =
+                    tls::protected_record(CONTENT_APPLICATION_DATA, RESPONSE_PLAINTEXT, &mut rng);
+                let s = conn.send(cap, Dir::ToClient, us(33_867_758), &response);
+                cap.note(s.last, "article #496: TVS response (encrypted)");
+                let fin = conn.close(cap, Dir::ToServer, us(33_887_531));
+                cap.note(fin, "phone closes the TVS session");
+            }
+            TvsOutcome::Reset => {
+                let rst = conn.reset(cap, Dir::ToClient, us(33_867_758));
+                cap.note(
+                    rst,
+                    "variant: TVS resets the connection instead of answering",
+                );
+            }
+            TvsOutcome::NoResponse => {
+                let fin = conn.close(cap, Dir::ToServer, us(33_866_946) + secs(10));
+                cap.note(fin, "variant: no TVS response in 10 s, the phone closes");
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Every capture this tool writes: the lab login, and variants built from the same lab
+//! builder with one outcome changed, plus the logout and a short-snaplen copy.
+
+use crate::capture::Capture;
+use crate::clock::{secs, unix_ms, us, Micros};
+use crate::downloads::HomeTrust;
+use crate::emapp_flow::LoginOutcome;
+use crate::lab::{Lab, Node};
+use crate::phone::{LoadStyle, Restart};
+use crate::registration::{Outage, RegisterOutcome};
+use crate::scenario::{self, LabOptions, ARTICLE};
+use crate::topology::{PHONE_SIP_PORT_HC, PHONE_SIP_PORT_VC, VISITING};
+use crate::tvs::TvsOutcome;
+
+pub struct Spec {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub build: fn() -> Capture,
+}
+
+pub const ALL: &[Spec] = &[
+    Spec {
+        name: "emcc-lab-login",
+        about: "The article's EMCC login: VC registration, EMApp login, restart, VC and HC trust/config downloads, TVS, HC registration",
+        build: lab_login,
+    },
+    Spec {
+        name: "emcc-login-refused",
+        about: "EMApp answers the login submit with error 201 (authentication); the phone stays on the visiting cluster",
+        build: login_refused,
+    },
+    Spec {
+        name: "emcc-home-unknown-user",
+        about: "Captured on the VC: EMApp login plus the VC-to-HC EMService checkUser over HTTP, answered error 23 (user does not exist)",
+        build: home_unknown_user,
+    },
+    Spec {
+        name: "emcc-ctl-itl-unavailable",
+        about: "The home cluster's CTL and ITL both fail (HTTP 503, TFTP File not found); the login stalls, the phone re-registers with the VC",
+        build: ctl_itl_unavailable,
+    },
+    Spec {
+        name: "emcc-tvs-reset",
+        about: "The visiting cluster's TVS resets the TLS session instead of answering; the phone re-registers with the VC",
+        build: tvs_reset,
+    },
+    Spec {
+        name: "emcc-tvs-no-response",
+        about: "The TVS request gets no answer for 10 s; the phone closes with FIN and re-registers with the VC",
+        build: tvs_no_response,
+    },
+    Spec {
+        name: "emcc-home-register-rejected",
+        about: "Full login, but the home cluster answers the REGISTER 403 Forbidden; the phone falls back to the VC",
+        build: home_register_rejected,
+    },
+    Spec {
+        name: "emcc-lab-logout",
+        about: "Logout of the EMCC user: EMApp doLogout on the VC, restart NOTIFY from the HC, unregister, VC downloads, registration back on the VC",
+        build: lab_logout,
+    },
+    Spec {
+        name: "emcc-lab-truncated",
+        about: "The lab login written with a 160-byte snapshot length (original lengths kept)",
+        build: lab_truncated,
+    },
+    Spec {
+        name: "ciscoalarm-udp",
+        about: "Seed 002's DeviceTLInfo alarm REFER over SIP/UDP (another lab's phone), answered 202",
+        build: crate::udp_alarms::alarm_over_udp,
+    },
+    Spec {
+        name: "ciscoalarm-udp-truncated",
+        about: "The same alarm REFER with a 1100-byte snapshot length that cuts the alarm body",
+        build: crate::udp_alarms::alarm_over_udp_cut,
+    },
+];
+
+fn with(change: impl FnOnce(&mut LabOptions)) -> LabOptions {
+    let mut o = ARTICLE;
+    change(&mut o);
+    o
+}
+
+fn lab_login() -> Capture {
+    scenario::run(&ARTICLE).finish()
+}
+
+fn login_refused() -> Capture {
+    scenario::run(&with(|o| o.login = LoginOutcome::AuthenticationError)).finish()
+}
+
+fn home_unknown_user() -> Capture {
+    scenario::run(&with(|o| o.login = LoginOutcome::UnknownHomeUser)).finish()
+}
+
+/// A failed login ends with the phone back on the visiting cluster.
+fn fell_back(options: LabOptions, at: Micros, restart: Restart) -> Capture {
+    let mut lab = scenario::run(&options);
+    lab.fallback_to_visiting(at, restart);
+    lab.finish()
+}
+
+fn ctl_itl_unavailable() -> Capture {
+    const FILE_NOT_FOUND: Restart = Restart {
+        code: 6,
+        last: "File-Not-Found",
+        style: LoadStyle::Single,
+    };
+    let o = with(|o| o.home_trust = HomeTrust::CtlAndItlUnavailable);
+    fell_back(o, us(44_871_302), FILE_NOT_FOUND)
+}
+
+const FILE_AUTH_ERROR: Restart = Restart {
+    code: 31,
+    last: "FileAuthError",
+    style: LoadStyle::Single,
+};
+
+fn tvs_reset() -> Capture {
+    fell_back(
+        with(|o| o.tvs = TvsOutcome::Reset),
+        us(35_420_117),
+        FILE_AUTH_ERROR,
+    )
+}
+
+fn tvs_no_response() -> Capture {
+    fell_back(
+        with(|o| o.tvs = TvsOutcome::NoResponse),
+        us(44_316_550),
+        FILE_AUTH_ERROR,
+    )
+}
+
+fn home_register_rejected() -> Capture {
+    const REJECTED: Restart = Restart {
+        code: 24,
+        last: "Phone-Reg-Rej",
+        style: LoadStyle::Single,
+    };
+    let o = with(|o| o.home_register = RegisterOutcome::Forbidden);
+    fell_back(o, us(39_802_644), REJECTED)
+}
+
+/// An hour after the lab login, the user logs out: the phone starts registered with the
+/// home cluster on the connection the login opened.
+fn lab_logout() -> Capture {
+    let t0 = secs(3_600);
+    let mut lab = Lab::new("emcc-logout");
+    lab.adopt_sip(Node::Home, PHONE_SIP_PORT_HC);
+    lab.assume_registered(Node::Home, 113);
+    lab.emapp_logout(t0 + us(1_212), t0 + us(196_573));
+    // The outage the phone reports is the login's restart, when it left the VC.
+    let login_restart = Outage {
+        reason: 23,
+        text: "LastTimeResetRestart",
+        cluster: &VISITING,
+        local_port: PHONE_SIP_PORT_VC,
+        at_unix_ms: unix_ms(us(27_072_653)),
+        last_cseq: 102,
+    };
+    lab.restart_and_unregister(Node::Home, t0 + us(412_288), &login_restart);
+    lab.visiting_downloads(t0 + us(1_293_514), false);
+    // Spelled as the article's phone log writes it after a restart.
+    let restarted = Restart {
+        code: 23,
+        last: "reset-restart",
+        style: LoadStyle::ActiveInactive,
+    };
+    let port = lab.ephemeral_port();
+    lab.register_after_restart(
+        Node::Visiting,
+        port,
+        t0 + us(4_611_820),
+        restarted,
+        RegisterOutcome::Accepted,
+    );
+    lab.finish()
+}
+
+fn lab_truncated() -> Capture {
+    let mut cap = lab_login();
+    cap.snaplen = 160;
+    cap
+}
