@@ -54,22 +54,64 @@ fn lab_alarm_parameters_in_document_order() {
 }
 
 #[test]
-fn lab_alarm_tree_as_json() {
+fn lab_alarm_fields_as_json() {
     let s = sandbox();
     let path = s.capture(LAB);
-    let run = s.tshark(&[
-        "-n",
-        "-r",
-        &path,
-        "-Y",
-        "ciscoalarm",
-        "-T",
-        "json",
-        "-J",
-        "ciscoalarm",
-    ]);
+    let mut args = vec!["-n", "-r", &path, "-Y", "ciscoalarm", "-T", "json"];
+    for f in [
+        "frame.number",
+        "ciscoalarm.name",
+        "ciscoalarm.param.kind",
+        "ciscoalarm.param.name",
+        "ciscoalarm.param.value",
+    ] {
+        args.extend(["-e", f]);
+    }
+    let run = s.tshark(&args);
     run.assert_clean("json over the lab capture");
-    assert_matches_expected("lab-alarm.json", &run.stdout);
+    assert_matches_expected("lab-alarm-fields.json", &run.stdout);
+}
+
+/// Our subtree out of `tshark -V` text: the line naming the protocol and
+/// every following line indented deeper.
+fn subtree_text(verbose: &str, protocol_line: &str) -> String {
+    let mut out = String::new();
+    let mut indent = None;
+    for line in verbose.lines() {
+        let depth = line.len() - line.trim_start().len();
+        match indent {
+            None if line.trim_start().starts_with(protocol_line) => {
+                indent = Some(depth);
+                out.push_str(line.trim_start());
+                out.push('\n');
+            }
+            Some(base) if depth > base && !line.trim().is_empty() => {
+                out.push_str(&line[base..]);
+                out.push('\n');
+            }
+            Some(_) => break,
+            None => {}
+        }
+    }
+    out
+}
+
+/// The tree as a user sees it in the details pane, for each lab alarm.
+#[test]
+fn lab_alarm_trees() {
+    let s = sandbox();
+    let path = s.capture(LAB);
+    let run = s.tshark(&["-n", "-r", &path, "-Y", "ciscoalarm", "-V"]);
+    run.assert_clean("tree of the lab alarms");
+    let trees: Vec<String> = run
+        .stdout
+        .split("\n\n")
+        .map(|frame| subtree_text(frame, "Cisco Phone Alarm"))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert!(trees.len() >= 2, "{}", run.stdout);
+    assert!(trees[0].contains("Alarm Name: "), "{}", trees[0]);
+    assert_matches_expected("lab-alarm-trees.txt", &trees.join("\n"));
 }
 
 #[test]

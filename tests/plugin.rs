@@ -13,7 +13,7 @@ fn is_ours(abbrev: &str) -> bool {
         .any(|p| abbrev == *p || abbrev.starts_with(&format!("{p}.")))
 }
 
-/// `F name abbrev type parent blurb ...` lines of ours from `tshark -G fields`.
+/// `F name abbrev type parent base bitmask blurb` lines of ours from `tshark -G fields`.
 fn our_fields() -> Vec<Vec<String>> {
     let run = sandbox().tshark(&["-G", "fields"]);
     run.assert_clean("tshark -G fields");
@@ -70,7 +70,7 @@ fn every_field_is_described_and_documented() {
     let fields = our_fields();
     assert!(!fields.is_empty());
     for cols in &fields {
-        let (abbrev, ftype, blurb) = (&cols[2], &cols[3], cols.get(5).map_or("", String::as_str));
+        let (abbrev, ftype, blurb) = (&cols[2], &cols[3], cols.get(7).map_or("", String::as_str));
         let documented = readme.contains(&format!("`{abbrev}`"));
         assert!(
             documented,

@@ -36,7 +36,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     let body_len = packet.bytes().len();
     let document = parse::parse_alarm_document(packet.bytes());
     packet.set_protocol_column();
-    let (_, tree) = packet.add_protocol(0..body_len, &ETT_ALARM);
+    let (proto_item, tree) = packet.add_protocol(0..body_len, &ETT_ALARM);
 
     let mut summary = Vec::new();
     for alarm in &document.alarms {
@@ -87,6 +87,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     }
 
     if !summary.is_empty() {
+        packet.append_text(proto_item, &format!(": {}", summary.join(", ")));
         packet.append_info(&format!("[Alarm: {}]", summary.join(", ")));
     }
     body_len

@@ -94,7 +94,14 @@ void emcc_col_set_protocol(packet_info *pinfo, const char *static_name)
 
 void emcc_col_append_info(packet_info *pinfo, const char *text)
 {
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " ", text);
+    /* One space between what is there and our text: none when the column is
+     * empty or already ends with a space (SIP leaves " | " behind). */
+    const char *current = col_get_text(pinfo->cinfo, COL_INFO);
+    size_t len = current ? strlen(current) : 0;
+    if (len == 0 || current[len - 1] == ' ')
+        col_append_str(pinfo->cinfo, COL_INFO, text);
+    else
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " ", text);
 }
 
 proto_item *emcc_add_protocol(proto_tree *tree, int proto, tvbuff_t *tvb, int start, int length, emcc_error *err)

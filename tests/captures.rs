@@ -1,0 +1,50 @@
+//! Every generated capture, through tshark with the plugin, compared with an
+//! expected file per capture: what our protocols decoded, and every expert
+//! info raised on those frames.
+mod common;
+
+use common::{assert_matches_expected, sandbox};
+
+const FIELDS: &[&str] = &[
+    "frame.number",
+    "ciscoalarm.name",
+    "ciscoalarm.param.name",
+    "ciscoalarm.param.value",
+    "_ws.expert.message",
+];
+
+#[test]
+fn each_capture_matches_its_expected_output() {
+    let s = sandbox();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pcapng"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no captures in captures/");
+    for name in names {
+        let path = s.capture(&name);
+        let mut args = vec![
+            "-n",
+            "-r",
+            &path,
+            "-Y",
+            "ciscoalarm",
+            "-T",
+            "fields",
+            "-E",
+            "occurrence=a",
+            "-E",
+            "aggregator=|",
+        ];
+        for f in FIELDS {
+            args.extend(["-e", f]);
+        }
+        let run = s.tshark(&args);
+        run.assert_clean(&name);
+        let expected_name = format!("captures/{}.txt", name.trim_end_matches(".pcapng"));
+        assert_matches_expected(&expected_name, &run.stdout);
+    }
+}
