@@ -36,6 +36,7 @@ fn main() {
         "WIRESHARK_INCLUDE_DIR",
         "WIRESHARK_LIB_DIR",
         "PKG_CONFIG_PATH",
+        "PKG_CONFIG_LIBDIR",
     ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
