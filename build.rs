@@ -214,6 +214,8 @@ fn generate_bindings(ws: &Wireshark) {
         "proto_registrar_get_id_byname",
         "expert_register_protocol",
         "register_dissector_with_data",
+        "register_postdissector",
+        "register_init_routine",
         "dissector_add_string",
         "dissector_add_uint",
         "find_dissector",

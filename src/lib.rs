@@ -18,3 +18,9 @@ fn register_protocols() {
 fn register_handoffs() {
     ciscoalarm::handoff();
 }
+
+/// Called before each capture file is read: state kept across frames starts
+/// afresh.
+fn reset_capture_state() {
+    ciscoalarm::reset_capture_state();
+}

@@ -46,6 +46,18 @@ void emcc_item_append_text(proto_item *item, const char *text, emcc_error *err);
 void emcc_expert_add(packet_info *pinfo, proto_item *item, expert_field *ei, const char *message, emcc_error *err);
 proto_item *emcc_add_expert(proto_tree *tree, packet_info *pinfo, expert_field *ei, tvbuff_t *tvb, int start, int length, const char *message, emcc_error *err);
 
+/* Reading other protocols' fields (a post-dissector asks for them first with
+ * emcc_set_wanted_fields). */
+typedef struct emcc_string_field {
+    const char *value;      /* owned by Wireshark, valid during the call */
+    tvbuff_t *tvb;          /* the data source the item points into */
+    int start;
+    int length;
+} emcc_string_field;
+
+int emcc_string_fields(proto_tree *tree, int hf, emcc_string_field *out, int max);
+void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count);
+
 /* Registration: the structures Wireshark keeps are allocated here, for the
  * life of the process, with HFILL/EXPFILL of the version built against. */
 void emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,

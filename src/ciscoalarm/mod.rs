@@ -1,22 +1,27 @@
-//! `ciscoalarm`: the XML alarms a Cisco phone sends in SIP REFER bodies
-//! (`application/x-cisco-alarm+xml`), e.g. DeviceTLInfo.
+//! `ciscoalarm`: what a Cisco phone tells CUCM about itself.
+//! - XML alarms in SIP REFER bodies (`application/x-cisco-alarm+xml`, also as
+//!   a part of `multipart/mixed`): every parameter, plus typed fields for
+//!   DeviceTLInfo and LastOutOfServiceInformation;
+//! - the `cisco-alarm:N` text of a REGISTER's Reason header (a post-dissector,
+//!   since SIP hands headers to nobody).
 //!
-//! `parse` turns the body into alarms and parameters with byte spans; this
-//! file turns that into tree items, columns and expert infos.
+//! `parse` and `reason` are pure parsers with byte spans; the files here turn
+//! their results into tree items, columns and expert infos.
 
-// The typed decoders (DeviceTLInfo, LastOutOfServiceInformation, the REGISTER
-// Reason header) use these next; until then parts of them are unused.
-#[allow(dead_code)]
 pub mod codes;
+mod device_tl;
 mod fields;
-#[allow(dead_code)]
+mod out_of_service;
 pub mod parse;
-#[allow(dead_code)]
 pub mod reason;
+mod register_reason;
+mod trust_memory;
 
-use crate::epan::{Dissector, Packet};
+use std::ops::Range;
+
+use crate::epan::{Dissector, Packet, Tree};
 use fields::*;
-use parse::{ProblemKind, Span};
+use parse::{Alarm, Param, ParamKind, ProblemKind, Span};
 
 /// Content type SIP (and multipart/mixed) look up in `media_type`.
 pub const MEDIA_TYPE: &str = "application/x-cisco-alarm+xml";
@@ -26,10 +31,17 @@ static DISSECTOR: Dissector = Dissector::new(c"ciscoalarm", &PROTOCOL, dissect, 
 pub fn register() {
     PROTOCOL.register();
     DISSECTOR.register();
+    register_reason::register();
 }
 
 pub fn handoff() {
     DISSECTOR.add_to_string_table(c"media_type", MEDIA_TYPE);
+    register_reason::handoff();
+}
+
+/// A new capture file: forget what devices reported in the previous one.
+pub fn reset_capture_state() {
+    device_tl::forget_devices();
 }
 
 fn dissect(packet: &mut Packet<'_>) -> usize {
@@ -38,46 +50,124 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     packet.set_protocol_column();
     let (proto_item, tree) = packet.add_protocol(0..body_len, &ETT_ALARM);
 
-    let mut summary = Vec::new();
+    let mut summaries = Vec::new();
     for alarm in &document.alarms {
-        let name = alarm.name.as_deref().unwrap_or("?");
-        summary.push(name.to_string());
-        if let Some(name) = &alarm.name {
-            packet.add_string(tree, &NAME, range(alarm.name_span), name);
+        summaries.push(decode_alarm(packet, tree, alarm));
+    }
+    report_problems(packet, tree, &document.problems, body_len);
+
+    if !summaries.is_empty() {
+        let names: Vec<&str> = document
+            .alarms
+            .iter()
+            .map(|a| a.name.as_deref().unwrap_or("?"))
+            .collect();
+        packet.append_text(proto_item, &format!(": {}", names.join(", ")));
+        packet.append_info(&format!("[Alarm: {}]", summaries.join("; ")));
+    }
+    body_len
+}
+
+/// Adds one alarm's fields; returns its Info column summary.
+fn decode_alarm<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm) -> String {
+    let name = alarm.name.as_deref().unwrap_or("?");
+    if let Some(name) = &alarm.name {
+        packet.add_string(tree, &NAME, alarm.name_span.range(), name);
+    }
+    if let Some(device) = alarm.param("DeviceName") {
+        packet.add_string(
+            tree,
+            &DEVICE_NAME,
+            value_range(device),
+            device.trimmed_value(),
+        );
+    }
+    let (detail, known_params) = match name {
+        "DeviceTLInfo" => (
+            device_tl::decode(packet, tree, alarm),
+            device_tl::KNOWN_PARAMS,
+        ),
+        "LastOutOfServiceInformation" => (
+            out_of_service::decode(packet, tree, alarm),
+            out_of_service::KNOWN_PARAMS,
+        ),
+        _ => {
+            if alarm.name.is_some() {
+                let message = format!(
+                    "Alarm {name} has no typed decoding in this plugin: its parameters are shown as sent"
+                );
+                packet.expert_at(tree, &UNKNOWN, alarm.name_span.range(), &message);
+            }
+            (None, &[][..])
+        }
+    };
+    add_parameters(packet, tree, alarm, known_params);
+    match detail {
+        Some(detail) => format!("{name} {detail}"),
+        None => name.to_string(),
+    }
+}
+
+/// Every parameter, known or not, in document order, each as a subtree.
+fn add_parameters<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm, known: &[&str]) {
+    let name = alarm.name.as_deref().unwrap_or("?");
+    for param in &alarm.params {
+        if !known.is_empty() && !known.contains(&param.name.as_str()) {
+            let message = format!(
+                "Parameter {} is not known in {name} alarms: shown as sent",
+                param.name
+            );
+            packet.expert_at(tree, &UNKNOWN, param.element.range(), &message);
         }
         if !packet.wants_tree() {
             continue;
         }
-        for param in &alarm.params {
-            let value = param.trimmed_value();
-            let label = format!("{}: {}", param.name, value);
-            let item = packet.add_label(tree, &PARAM, range(param.element), &label);
-            let sub = packet.subtree(item, &ETT_PARAM);
-            packet.add_string(sub, &PARAM_NAME, range(param.name_span), &param.name);
-            packet.add_string(sub, &PARAM_VALUE, range(param.value_trimmed_span), value);
-            let kind =
-                packet.add_string(sub, &PARAM_KIND, range(param.element), param.kind.as_str());
-            packet.set_generated(kind);
-        }
+        let value = param.trimmed_value();
+        let meaning = match name {
+            "LastOutOfServiceInformation" => out_of_service::value_meaning(param),
+            _ => None,
+        };
+        let label = match meaning {
+            Some(meaning) => format!("{}: {value} ({meaning})", param.name),
+            None => format!("{}: {value}", param.name),
+        };
+        let item = packet.add_label(tree, &PARAM, param.element.range(), &label);
+        let sub = packet.subtree(item, &ETT_PARAM);
+        packet.add_string(sub, &PARAM_NAME, param.name_span.range(), &param.name);
+        packet.add_string(sub, &PARAM_VALUE, value_range(param), value);
+        let kind = match param.kind {
+            ParamKind::Other => param.tag.as_str(),
+            _ => param.kind.as_str(),
+        };
+        let kind = packet.add_string(sub, &PARAM_KIND, param.element.range(), kind);
+        packet.set_generated(kind);
     }
+}
 
-    for problem in &document.problems {
+fn report_problems<'d>(
+    packet: &mut Packet<'d>,
+    tree: Tree<'d>,
+    problems: &[parse::Problem],
+    body_len: usize,
+) {
+    for problem in problems {
         let expert = match problem.kind {
             ProblemKind::Truncated => &TRUNCATED,
             ProblemKind::TooManyAlarms
             | ProblemKind::TooManyParams
             | ProblemKind::TooDeep
-            | ProblemKind::ValueTooLong => &LIMIT,
+            | ProblemKind::ValueTooLong
+            | ProblemKind::TooManyProblems => &LIMIT,
             _ => &MALFORMED,
         };
-        packet.expert_at(tree, expert, range(problem.span), &problem.kind.to_string());
+        packet.expert_at(
+            tree,
+            expert,
+            problem.span.range(),
+            &problem.kind.to_string(),
+        );
     }
-    if packet.is_truncated()
-        && !document
-            .problems
-            .iter()
-            .any(|p| p.kind == ProblemKind::Truncated)
-    {
+    if packet.is_truncated() && !problems.iter().any(|p| p.kind == ProblemKind::Truncated) {
         let message = format!(
             "Only {} of {} bytes were captured",
             body_len,
@@ -85,14 +175,23 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
         );
         packet.expert_at(tree, &TRUNCATED, body_len..body_len, &message);
     }
-
-    if !summary.is_empty() {
-        packet.append_text(proto_item, &format!(": {}", summary.join(", ")));
-        packet.append_info(&format!("[Alarm: {}]", summary.join(", ")));
-    }
-    body_len
 }
 
-fn range(span: Span) -> std::ops::Range<usize> {
-    span.range()
+/// Bytes of a parameter's value without surrounding spaces.
+fn value_range(param: &Param) -> Range<usize> {
+    param.value_trimmed_span.range()
+}
+
+/// Bytes of part of a parameter's trimmed value (a span relative to
+/// `trimmed_value()`). Exact when the value holds no entity references;
+/// otherwise the decoded text no longer lines up with the bytes, and the
+/// whole value is highlighted instead.
+fn value_part_range(param: &Param, part: Span) -> Range<usize> {
+    let whole = param.value_trimmed_span;
+    if param.trimmed_value().len() == whole.len {
+        let start = whole.start + part.start;
+        start..start + part.len
+    } else {
+        whole.range()
+    }
 }

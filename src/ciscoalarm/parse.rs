@@ -260,7 +260,7 @@ pub struct AlarmDocument {
 }
 
 /// First parameter of `alarm` whose `name` is exactly `name`.
-pub fn param<'a>(alarm: &'a Alarm, name: &str) -> Option<&'a Param> {
+fn param<'a>(alarm: &'a Alarm, name: &str) -> Option<&'a Param> {
     alarm.params.iter().find(|p| p.name == name)
 }
 
@@ -1185,15 +1185,6 @@ pub struct Spanned<T> {
 pub enum Direction {
     Sent,
     Received,
-}
-
-impl Direction {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Direction::Sent => "Sent",
-            Direction::Received => "Received",
-        }
-    }
 }
 
 /// The parts of a LastProtocolEvent value:
@@ -2221,7 +2212,6 @@ mod tests {
             ProblemKind::TooManyParams.to_string(),
             "More than 256 parameters in one alarm; the rest are skipped"
         );
-        assert_eq!(Direction::Received.as_str(), "Received");
         assert_eq!(
             ProtocolEventError::NoDirection.to_string(),
             "does not start with Sent: or Rcvd:"

@@ -58,18 +58,6 @@ pub enum ReasonKey {
 }
 
 impl ReasonKey {
-    /// The key's usual spelling (`"Other"` for unknown keys).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ReasonKey::Name => "Name",
-            ReasonKey::Load => "Load",
-            ReasonKey::ActiveLoad => "ActiveLoad",
-            ReasonKey::InactiveLoad => "InactiveLoad",
-            ReasonKey::Last => "Last",
-            ReasonKey::Other => "Other",
-        }
-    }
-
     fn classify(key: &str) -> Self {
         const KNOWN: [(&str, ReasonKey); 5] = [
             ("Name", ReasonKey::Name),
@@ -604,7 +592,6 @@ mod tests {
 
     #[test]
     fn display_texts() {
-        assert_eq!(ReasonKey::InactiveLoad.as_str(), "InactiveLoad");
         assert_eq!(
             ReasonProblemKind::TooManyPairs.to_string(),
             "More than 32 key=value pairs; the rest are skipped"

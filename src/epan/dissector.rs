@@ -9,7 +9,7 @@ use once_cell::sync::Lazy;
 
 use super::guard;
 use super::packet::Packet;
-use super::registry::{Field, Protocol};
+use super::registry::{Field, ForeignField, Protocol};
 use super::sys;
 
 /// The dissect function of a protocol module: decodes the packet and returns
@@ -23,6 +23,9 @@ pub struct Dissector {
     pub dissect: DissectFn,
     /// A string field of the protocol, used by the out-of-bounds test hook.
     pub probe_field: &'static Field,
+    /// False for post-dissectors, which see every frame and read other
+    /// protocols' fields: copying each frame's bytes would be wasted work.
+    copies_bytes: bool,
     handle: AtomicPtr<sys::dissector_handle>,
 }
 
@@ -38,6 +41,25 @@ impl Dissector {
             protocol,
             dissect,
             probe_field,
+            copies_bytes: true,
+            handle: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+
+    /// A dissector meant for `register_as_postdissector`: its packet holds no
+    /// copy of the frame's bytes.
+    pub const fn new_postdissector(
+        name: &'static CStr,
+        protocol: &'static Protocol,
+        dissect: DissectFn,
+        probe_field: &'static Field,
+    ) -> Dissector {
+        Dissector {
+            name,
+            protocol,
+            dissect,
+            probe_field,
+            copies_bytes: false,
             handle: AtomicPtr::new(std::ptr::null_mut()),
         }
     }
@@ -78,6 +100,25 @@ impl Dissector {
     }
 }
 
+impl Dissector {
+    /// Makes the dissector a post-dissector (called on every frame after all
+    /// others) that reads the given fields of other protocols. Call from the
+    /// handoff callback; fields that this Wireshark lacks are left out.
+    pub fn register_as_postdissector(&'static self, wanted: &[&'static ForeignField]) {
+        let ids: Vec<c_int> = wanted
+            .iter()
+            .filter(|f| f.resolve())
+            .map(|f| f.id())
+            .collect();
+        let handle = self.handle.load(Ordering::Relaxed);
+        // SAFETY: the handle was created by `register`; the shim copies ids.
+        unsafe {
+            sys::register_postdissector(handle);
+            sys::emcc_set_wanted_fields(handle, ids.as_ptr(), ids.len() as c_int);
+        }
+    }
+}
+
 /// Every dissector call enters here. Panics are caught and reported as an
 /// expert info; the C shim has already kept Wireshark exceptions from
 /// reaching any Rust frame.
@@ -91,7 +132,8 @@ unsafe extern "C" fn trampoline(
     // SAFETY: cb_data is the &'static Dissector given at registration.
     let dissector = unsafe { &*(cb_data as *const Dissector) };
     // SAFETY: the pointers come from Wireshark for this call.
-    let mut packet = unsafe { Packet::new(tvb, pinfo, tree, dissector.protocol) };
+    let mut packet =
+        unsafe { Packet::new(tvb, pinfo, tree, dissector.protocol, dissector.copies_bytes) };
     let outcome = guard::run(|| {
         inject_faults(&mut packet, dissector);
         (dissector.dissect)(&mut packet)

@@ -25,5 +25,7 @@ mod version;
 pub use dissector::Dissector;
 // Item and Tree are named by decoders that pass tree handles around.
 #[allow(unused_imports)]
-pub use packet::{Item, Packet, Tree};
-pub use registry::{Expert, ExpertGroup, Field, FieldKind, Protocol, Severity, Subtree};
+pub use packet::{FoundString, Item, Packet, Source, Tree};
+pub use registry::{
+    Expert, ExpertGroup, Field, FieldKind, ForeignField, Protocol, Severity, Subtree,
+};

@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::os::raw::c_int;
 use std::ptr;
 
-use super::registry::{Expert, Field, Protocol, Subtree};
+use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
 use super::sys;
 
 /// A place in the protocol tree to add items under. `None` inside when
@@ -33,6 +33,25 @@ impl Item<'_> {
     }
 }
 
+/// A data source (tvb) of the current frame: our own, or one another
+/// protocol's item points into (a reassembled SIP message, say).
+#[derive(Clone, Copy)]
+pub struct Source<'d> {
+    raw: *mut sys::tvbuff_t,
+    captured_len: usize,
+    _call: PhantomData<&'d ()>,
+}
+
+/// A string value another protocol put in the tree, and where its bytes are.
+pub struct FoundString<'d> {
+    pub value: String,
+    pub source: Source<'d>,
+    pub range: Range<usize>,
+}
+
+/// Most string fields occur once per frame; more are read in batches.
+const FOUND_BATCH: usize = 16;
+
 /// The first Wireshark exception the shim caught during this call.
 struct Refusal {
     message: String,
@@ -47,6 +66,9 @@ pub struct Packet<'d> {
     protocol: &'static Protocol,
     bytes: Vec<u8>,
     reported_len: usize,
+    /// Where tree items currently point: `tvb` unless `use_source` changed it.
+    items_tvb: *mut sys::tvbuff_t,
+    items_len: usize,
     refusal: Option<Refusal>,
     _call: PhantomData<&'d mut ()>,
 }
@@ -60,6 +82,7 @@ impl<'d> Packet<'d> {
         pinfo: *mut sys::packet_info,
         tree: *mut sys::proto_tree,
         protocol: &'static Protocol,
+        copy_bytes: bool,
     ) -> Packet<'d> {
         let captured = sys::emcc_tvb_captured_length(tvb) as usize;
         let reported_len = sys::emcc_tvb_reported_length(tvb) as usize;
@@ -70,10 +93,14 @@ impl<'d> Packet<'d> {
             protocol,
             bytes: Vec::new(),
             reported_len,
+            items_tvb: tvb,
+            items_len: captured,
             refusal: None,
             _call: PhantomData,
         };
-        packet.bytes = packet.copy_bytes(0, captured).unwrap_or_default();
+        if copy_bytes {
+            packet.bytes = packet.copy_bytes(0, captured).unwrap_or_default();
+        }
         packet
     }
 
@@ -94,6 +121,73 @@ impl<'d> Packet<'d> {
         };
         self.note_refusal(&err);
         (ok != 0).then_some(buffer)
+    }
+
+    /// Values of another protocol's string field in this frame's tree (only
+    /// present when the field was asked for, see
+    /// `Dissector::register_as_postdissector`).
+    pub fn string_fields(&mut self, field: &ForeignField) -> Vec<FoundString<'d>> {
+        let mut found = Vec::new();
+        let mut batch = [sys::emcc_string_field::default(); FOUND_BATCH];
+        // SAFETY: `batch` holds FOUND_BATCH entries; the returned pointers
+        // are valid during this call and copied at once.
+        let n = unsafe {
+            sys::emcc_string_fields(
+                self.tree,
+                field.id(),
+                batch.as_mut_ptr(),
+                FOUND_BATCH as c_int,
+            )
+        };
+        for hit in batch.iter().take(n.max(0) as usize) {
+            if hit.value.is_null() || hit.tvb.is_null() {
+                continue;
+            }
+            // SAFETY: a NUL-terminated string owned by Wireshark.
+            let value = unsafe { std::ffi::CStr::from_ptr(hit.value) }
+                .to_string_lossy()
+                .into_owned();
+            // SAFETY: the tvb belongs to this frame.
+            let captured_len = unsafe { sys::emcc_tvb_captured_length(hit.tvb) } as usize;
+            let start = hit.start.max(0) as usize;
+            found.push(FoundString {
+                value,
+                source: Source {
+                    raw: hit.tvb,
+                    captured_len,
+                    _call: PhantomData,
+                },
+                range: start..start + hit.length.max(0) as usize,
+            });
+        }
+        found
+    }
+
+    /// Copies bytes of another data source (captured bytes only).
+    pub fn source_bytes(&mut self, source: Source<'d>, range: Range<usize>) -> Option<Vec<u8>> {
+        let start = range.start.min(source.captured_len);
+        let end = range.end.clamp(start, source.captured_len);
+        let mut buffer = vec![0u8; end - start];
+        let mut err = sys::emcc_error::default();
+        // SAFETY: buffer holds end - start bytes; the shim catches exceptions.
+        let ok = unsafe {
+            sys::emcc_tvb_copy(
+                source.raw,
+                to_c_int(start),
+                to_c_int(end - start),
+                buffer.as_mut_ptr(),
+                &mut err,
+            )
+        };
+        self.note_refusal(&err);
+        (ok != 0).then_some(buffer)
+    }
+
+    /// Makes the following tree items point into `source` instead of our
+    /// own data (the post-dissector highlights bytes of SIP's message).
+    pub fn use_source(&mut self, source: Source<'d>) {
+        self.items_tvb = source.raw;
+        self.items_len = source.captured_len;
     }
 
     /// The bytes Wireshark captured for this tvb (maybe fewer than reported).
@@ -164,7 +258,7 @@ impl<'d> Packet<'d> {
             sys::emcc_add_protocol(
                 self.tree,
                 self.protocol.id(),
-                self.tvb,
+                self.items_tvb,
                 start,
                 len,
                 &mut err,
@@ -352,7 +446,7 @@ impl<'d> Packet<'d> {
                 tree.raw,
                 self.pinfo,
                 expert.as_ptr(),
-                self.tvb,
+                self.items_tvb,
                 start,
                 len,
                 message.as_ptr(),
@@ -385,7 +479,7 @@ impl<'d> Packet<'d> {
         }
         let (start, len) = self.clamp(range);
         let mut err = sys::emcc_error::default();
-        let raw = call(tree.raw, self.tvb, start, len, &mut err);
+        let raw = call(tree.raw, self.items_tvb, start, len, &mut err);
         self.note_refusal(&err);
         Item {
             raw,
@@ -394,8 +488,8 @@ impl<'d> Packet<'d> {
     }
 
     fn clamp(&self, range: Range<usize>) -> (c_int, c_int) {
-        let start = range.start.min(self.bytes.len());
-        let end = range.end.clamp(start, self.bytes.len());
+        let start = range.start.min(self.items_len);
+        let end = range.end.clamp(start, self.items_len);
         (to_c_int(start), to_c_int(end - start))
     }
 

@@ -46,6 +46,16 @@ extern "C" fn register_protoinfo() {
     if let Err(message) = guard::run(crate::register_protocols) {
         report_registration_failure("registration", &message);
     }
+    // SAFETY: a static callback, valid for the process.
+    unsafe { sys::register_init_routine(Some(capture_start)) };
+}
+
+/// Wireshark calls this before reading each capture file: state kept across
+/// frames (per-device memories) starts afresh.
+extern "C" fn capture_start() {
+    if let Err(message) = guard::run(crate::reset_capture_state) {
+        report_registration_failure("capture reset", &message);
+    }
 }
 
 extern "C" fn register_handoff() {

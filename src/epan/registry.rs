@@ -69,6 +69,34 @@ impl Field {
     }
 }
 
+/// A field of another protocol (e.g. `sip.Reason`), looked up by name at
+/// handoff, when every protocol is registered.
+pub struct ForeignField {
+    pub abbrev: &'static CStr,
+    id: AtomicI32,
+}
+
+impl ForeignField {
+    pub const fn new(abbrev: &'static CStr) -> ForeignField {
+        ForeignField {
+            abbrev,
+            id: AtomicI32::new(-1),
+        }
+    }
+
+    /// Looks the field up; false when this Wireshark has no such field.
+    pub fn resolve(&self) -> bool {
+        // SAFETY: the name is a valid C string; called at handoff.
+        let id = unsafe { sys::proto_registrar_get_id_byname(self.abbrev.as_ptr()) };
+        self.id.store(id, Ordering::Relaxed);
+        id >= 0
+    }
+
+    pub(crate) fn id(&self) -> c_int {
+        self.id.load(Ordering::Relaxed)
+    }
+}
+
 /// One subtree type (`ett`): Wireshark remembers per type whether the user
 /// expanded it.
 pub struct Subtree {

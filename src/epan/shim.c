@@ -190,6 +190,49 @@ proto_item *emcc_add_expert(proto_tree *tree, packet_info *pinfo, expert_field *
     return item;
 }
 
+/* field_info.value is an embedded fvalue_t up to 4.2 and a pointer from 4.4. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
+#define EMCC_FINFO_FVALUE(fi) ((fi)->value)
+#else
+#define EMCC_FINFO_FVALUE(fi) (&(fi)->value)
+#endif
+
+int emcc_string_fields(proto_tree *tree, int hf, emcc_string_field *out, int max)
+{
+    GPtrArray *found;
+    int n = 0;
+    guint i;
+
+    if (tree == NULL || hf < 0)
+        return 0;
+    found = proto_get_finfo_ptr_array(tree, hf);
+    if (found == NULL)
+        return 0;
+    for (i = 0; i < found->len && n < max; i++) {
+        field_info *fi = (field_info *)g_ptr_array_index(found, i);
+        const char *value;
+        if (fi == NULL || fi->hfinfo == NULL || !IS_FT_STRING(fi->hfinfo->type))
+            continue;
+        value = fvalue_get_string(EMCC_FINFO_FVALUE(fi));
+        if (value == NULL)
+            continue;
+        out[n].value = value;
+        out[n].tvb = fi->ds_tvb;
+        out[n].start = fi->start;
+        out[n].length = fi->length;
+        n++;
+    }
+    return n;
+}
+
+void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count)
+{
+    /* Wireshark takes ownership of the array. */
+    GArray *wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)count);
+    g_array_append_vals(wanted, ids, (guint)count);
+    set_postdissector_wanted_hfids(handle, wanted);
+}
+
 void emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,
                          int display, const void *strings, uint64_t bitmask, const char *blurb)
 {

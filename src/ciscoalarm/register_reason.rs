@@ -1,0 +1,109 @@
+//! The REGISTER Reason header a Cisco phone sends:
+//! `Reason: SIP;cause=200;text="cisco-alarm:23 Name=SEP.. Load=.. Last=Reset-Restart"`,
+//! the last cause of a restart or unregistration.
+//!
+//! SIP passes headers to no other dissector, so a post-dissector reads the
+//! `sip.Reason` values SIP put in the tree and adds our fields over the same
+//! bytes (in SIP's data source, e.g. a reassembled message).
+
+use super::codes::{self, RESTART_CAUSES};
+use super::fields::*;
+use super::parse::Span;
+use super::reason::{self, CiscoReason, ReasonPair};
+use crate::epan::{Dissector, Field, ForeignField, FoundString, Packet, Tree};
+
+static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason");
+
+static DISSECTOR: Dissector =
+    Dissector::new_postdissector(c"ciscoalarm_reason", &PROTOCOL, dissect, &REASON_LAST);
+
+pub fn register() {
+    DISSECTOR.register();
+}
+
+pub fn handoff() {
+    DISSECTOR.register_as_postdissector(&[&SIP_REASON]);
+}
+
+fn dissect(packet: &mut Packet<'_>) -> usize {
+    for hit in packet.string_fields(&SIP_REASON) {
+        if let Some(parsed) = reason::parse_reason(&hit.value) {
+            decode(packet, &hit, &parsed);
+        }
+    }
+    0
+}
+
+fn decode<'d>(packet: &mut Packet<'d>, hit: &FoundString<'d>, parsed: &CiscoReason) {
+    // SIP's item covers "Reason: value"; find where the value starts, so our
+    // spans (relative to the value) land on the right bytes.
+    let value_start = packet
+        .source_bytes(hit.source, hit.range.clone())
+        .and_then(|bytes| find(&bytes, hit.value.as_bytes()))
+        .map(|i| hit.range.start + i);
+    let at = |span: Span| match value_start {
+        Some(start) => start + span.start..start + span.end(),
+        None => hit.range.clone(),
+    };
+    packet.use_source(hit.source);
+    let (item, tree) = packet.add_protocol(hit.range.clone(), &ETT_REASON);
+
+    let mut info = String::from("[cisco-alarm");
+    if let Some(code) = &parsed.code {
+        let code_item = packet.add_uint(tree, &REASON_CODE, at(code.span), code.value);
+        info.push_str(&format!(" {}", code.value));
+        match codes::lookup(RESTART_CAUSES, code.value) {
+            Some(name) => {
+                info.push_str(&format!(" {name}"));
+                packet.append_text(
+                    item,
+                    &format!(", Last Restart Cause: {} ({name})", code.value),
+                );
+            }
+            None => {
+                let message = format!("cisco-alarm cause {} has no known meaning", code.value);
+                packet.expert_at(tree, &UNKNOWN, at(code.span), &message);
+                let _ = code_item;
+            }
+        }
+    }
+    info.push(']');
+    let pairs: [(Option<&ReasonPair>, &Field); 5] = [
+        (parsed.device(), &REASON_DEVICE),
+        (parsed.load(), &REASON_LOAD),
+        (parsed.active_load(), &REASON_ACTIVE_LOAD),
+        (parsed.inactive_load(), &REASON_INACTIVE_LOAD),
+        (parsed.last(), &REASON_LAST),
+    ];
+    for (pair, field) in pairs {
+        if let Some(pair) = pair {
+            add_pair(packet, tree, field, pair, &at);
+        }
+    }
+    for problem in &parsed.problems {
+        packet.expert_at(
+            tree,
+            &BAD_REASON,
+            at(problem.span),
+            &problem.kind.to_string(),
+        );
+    }
+    packet.append_info(&info);
+}
+
+fn add_pair<'d>(
+    packet: &mut Packet<'d>,
+    tree: Tree<'d>,
+    field: &Field,
+    pair: &ReasonPair,
+    at: &impl Fn(Span) -> std::ops::Range<usize>,
+) {
+    packet.add_string(tree, field, at(pair.value_span), pair.value);
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
