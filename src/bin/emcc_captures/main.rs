@@ -7,6 +7,7 @@
 //! Cluster (EMCC)" (document 214535): its packet tables give the frames and their times.
 
 mod alarm;
+mod alarm_variants;
 mod capture;
 mod clock;
 mod cluster_files;
@@ -27,6 +28,7 @@ mod registration;
 mod remotecc;
 mod scenario;
 mod sip;
+mod skinny;
 mod tcp;
 mod tftp;
 mod tls;

@@ -12,16 +12,16 @@ use crate::clock::{http_date, secs, us};
 use crate::net::{self, Ipv4Params, ETHERTYPE_IPV4, PROTO_UDP};
 use crate::sip;
 
-const PHONE_MAC: net::Mac = [0xc4, 0xb9, 0xcd, 0x80, 0x86, 0x47];
-const PHONE_IP: net::Ipv4 = [192, 168, 15, 20];
-const CUCM_MAC: net::Mac = [0x00, 0x50, 0x56, 0x8a, 0x77, 0x01];
-const CUCM_IP: net::Ipv4 = [192, 168, 110, 100];
-const SIP_PORT: u16 = 5060;
+pub(crate) const PHONE_MAC: net::Mac = [0xc4, 0xb9, 0xcd, 0x80, 0x86, 0x47];
+pub(crate) const PHONE_IP: net::Ipv4 = [192, 168, 15, 20];
+pub(crate) const CUCM_MAC: net::Mac = [0x00, 0x50, 0x56, 0x8a, 0x77, 0x01];
+pub(crate) const CUCM_IP: net::Ipv4 = [192, 168, 110, 100];
+pub(crate) const SIP_PORT: u16 = 5060;
 
 /// Cuts the REFER (about 1.5 KB on the wire) inside its alarm body.
 pub const CUT_SNAPLEN: u32 = 1100;
 
-fn device_tl_info() -> String {
+pub(crate) fn device_tl_info() -> String {
     alarm(
         "DeviceTLInfo",
         &[
@@ -40,7 +40,7 @@ fn device_tl_info() -> String {
     )
 }
 
-fn frame(
+pub(crate) fn frame(
     from: (net::Mac, net::Ipv4),
     to: (net::Mac, net::Ipv4),
     id: u16,

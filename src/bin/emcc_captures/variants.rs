@@ -74,6 +74,26 @@ pub const ALL: &[Spec] = &[
         about: "The same alarm REFER with a 1100-byte snapshot length that cuts the alarm body",
         build: crate::udp_alarms::alarm_over_udp_cut,
     },
+    Spec {
+        name: "ciscoalarm-skinny",
+        about: "An SCCP phone's DeviceTLInfo alarm in Skinny message 0x015A (XMLAlarmMessage) on TCP 2000",
+        build: crate::skinny::xml_alarm,
+    },
+    Spec {
+        name: "ciscoalarm-seed002",
+        about: "Both seed 002 alarms over SIP/UDP (the 1.7 kB one as IPv4 fragments), then DeviceTLInfo with a changed ITL, then unchanged",
+        build: crate::alarm_variants::seed002,
+    },
+    Spec {
+        name: "ciscoalarm-multipart",
+        about: "Alarm REFERs with multipart/mixed bodies: alarm + text/plain, then two alarms",
+        build: crate::alarm_variants::multipart,
+    },
+    Spec {
+        name: "ciscoalarm-malformed",
+        about: "One alarm REFER per malformed body (truncated, bad tags, encodings, limits, bad values), each answered 202",
+        build: crate::alarm_variants::malformed,
+    },
 ];
 
 fn with(change: impl FnOnce(&mut LabOptions)) -> LabOptions {
