@@ -7,16 +7,19 @@
 #![deny(unsafe_code)]
 
 mod ciscoalarm;
+mod ciscoremotecc;
 mod epan;
 
 /// Called once by Wireshark (through `epan::plugin`) to register protocols.
 fn register_protocols() {
     ciscoalarm::register();
+    ciscoremotecc::register();
 }
 
 /// Called once after every protocol of every plugin is registered.
 fn register_handoffs() {
     ciscoalarm::handoff();
+    ciscoremotecc::handoff();
 }
 
 /// Called before each capture file is read: state kept across frames starts

@@ -1,0 +1,1832 @@
+//! Parser for Cisco remote call control bodies: `application/x-cisco-remotecc-request+xml`,
+//! `application/x-cisco-remotecc-response+xml` and `application/x-cisco-remotecc-cm+xml`.
+//!
+//! Document shape (domain.md, "Content types seen"; the bodies a phone and a CUCM exchange
+//! around a registration):
+//!
+//! ```text
+//! <x-cisco-remotecc-request>                  root (or -response, or -cm)
+//!   <bulkregisterreq>                         operation: every child of the root
+//!     <contact all="true"><register/></contact>
+//!   </bulkregisterreq>
+//!   <optionsind>                              operation, and a capability list
+//!     <combine max="6">..</combine>           capability "combine (max 6)"
+//!     <dialog usage="hook status">..</dialog> capability "dialog (hook status)"
+//!     <joinreq/>                              capability "joinreq"
+//!   </optionsind>
+//! </x-cisco-remotecc-request>
+//!
+//! <x-cisco-remotecc-response>
+//!   <response>                                operation
+//!     <code>200</code>                        response code (decimal)
+//!     <optionsind>..</optionsind>             capabilities again (what the registrar uses)
+//!   </response>
+//! </x-cisco-remotecc-response>
+//! ```
+//!
+//! The parser is pure: bytes in, an owned [`RemoteCcDocument`] out. It never panics and never
+//! gives up silently: whatever was understood before a problem is returned together with a
+//! list of [`Problem`]s, each carrying a [`Span`] of the input so the caller can highlight
+//! the bytes. Every span is a byte range of the `input` given to [`parse_remotecc`].
+//!
+//! Only structure is extracted (operation names, capability labels, the response code);
+//! the content of operations (`<contact>`, `<dndupdate>` ...) is checked for well-formedness
+//! and otherwise skipped. Whitespace, comments and processing instructions are ignored.
+//!
+//! Work is linear in the input size and memory is bounded by the `MAX_*` constants below
+//! (plus the XML reader's stack of open element names, which is at most the input size).
+
+#![forbid(unsafe_code)]
+
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// At most this many operations (children of the root) are listed per document. Real bodies
+/// carry one or two (`bulkregisterreq`, `optionsind`, `response`, `bulkupdate` ...); 64 leaves
+/// room for batching without letting a crafted body allocate freely.
+pub const MAX_OPERATIONS: usize = 64;
+
+/// At most this many capabilities (children of `<optionsind>` elements) are listed per
+/// document. A phone announces about 20; 256 is generous and still bounded.
+pub const MAX_OPTIONS: usize = 256;
+
+/// Deepest element nesting that is tracked (the root counts as 1). Real documents are at most
+/// 5 deep; deeper elements are skipped (still checked for well-formedness by the XML reader)
+/// with one [`ProblemKind::TooDeep`].
+pub const MAX_DEPTH: usize = 32;
+
+/// At most this many problems are reported per document, the last one being
+/// [`ProblemKind::TooManyProblems`]; a hostile body must not grow the list without bound.
+pub const MAX_PROBLEMS: usize = 32;
+
+/// Longest element name or attribute value kept in an operation name or capability label,
+/// in characters; longer ones are cut and end in `…`. Real names are below 30 characters,
+/// and a dissector tree line has no use for more.
+pub const MAX_NAME_LEN: usize = 256;
+
+/// Longest `<code>` text examined, in characters. A status code has 3 digits; anything
+/// longer than this is reported as a [`ProblemKind::BadResponseCode`] without being copied.
+pub const MAX_CODE_LEN: usize = 64;
+
+/// Root element of remote call control requests (`...-request+xml`).
+pub const ROOT_REQUEST: &str = "x-cisco-remotecc-request";
+/// Root element of remote call control responses (`...-response+xml`).
+pub const ROOT_RESPONSE: &str = "x-cisco-remotecc-response";
+/// Root element of `...-cm+xml` bodies.
+pub const ROOT_CM: &str = "x-cisco-remotecc-cm";
+
+/// A byte range of the parsed input: `input[start..start + len]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, len: usize) -> Self {
+        Span { start, len }
+    }
+
+    /// Span from `start` (inclusive) to `end` (exclusive); empty if `end < start`.
+    pub const fn between(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            len: end.saturating_sub(start),
+        }
+    }
+
+    pub const fn end(&self) -> usize {
+        self.start + self.len
+    }
+
+    pub const fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.start + self.len
+    }
+}
+
+/// One child element of the root: what the body asks for or answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The element name as sent (e.g. `bulkregisterreq`, `optionsind`, `response`), cut at
+    /// [`MAX_NAME_LEN`] characters.
+    pub name: String,
+    /// The whole element, from `<` of the start tag to `>` of the end tag, or to where the
+    /// input stopped making sense (truncation, malformed XML).
+    pub span: Span,
+}
+
+/// One capability: a direct child of an `<optionsind>` element, wherever that appears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionEntry {
+    /// The element name, followed by its distinguishing attributes when present:
+    /// `usage` in parentheses, `max` as `max N`; both as `dialog (shared line, max 2)`.
+    /// Attribute values are unescaped; names and values are cut at [`MAX_NAME_LEN`].
+    pub label: String,
+    /// The whole element, as for [`Operation::span`].
+    pub span: Span,
+}
+
+/// What went wrong. Kinds marked "stops" end the parse: everything before the problem is
+/// still returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Stops. The body does not start with markup (after whitespace and a UTF-8 BOM), or
+    /// text appears before the root element.
+    NotXml,
+    /// Stops. The input ends inside markup or before the root element is closed (an empty
+    /// body is reported this way too). The span covers the unfinished markup, or is empty at
+    /// the end of the input.
+    Truncated,
+    /// Stops, except for a bad reference in an attribute value (kept as raw text). XML
+    /// syntax error: mismatched end tag, bad name, bad attribute, content after the root ...
+    Malformed(String),
+    /// The root element is not one of [`ROOT_REQUEST`], [`ROOT_RESPONSE`], [`ROOT_CM`]
+    /// (ignoring a namespace prefix and ASCII case); carries its name. The document is parsed anyway.
+    UnexpectedRoot(String),
+    /// The `<code>` of a top-level `<response>` is not a decimal number that fits 32 bits
+    /// (or is empty, holds markup, or is repeated); carries the reason.
+    BadResponseCode(String),
+    /// More than [`MAX_OPERATIONS`] operations; the rest are not listed. Reported once.
+    TooManyOperations,
+    /// More than [`MAX_OPTIONS`] capabilities; the rest are not listed. Reported once.
+    TooManyOptions,
+    /// Nesting deeper than [`MAX_DEPTH`]; the deeper elements are skipped. Reported once.
+    TooDeep,
+    /// [`MAX_PROBLEMS`] reached; later problems are not reported.
+    TooManyProblems,
+    /// Invalid UTF-8 in a name, attribute value or code at the span; decoded as U+FFFD.
+    BadUtf8,
+}
+
+/// A one-line description, suitable for an expert info.
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProblemKind::NotXml => f.write_str("Body is not XML"),
+            ProblemKind::Truncated => f.write_str("Remote call control document is truncated"),
+            ProblemKind::Malformed(why) => write!(f, "Malformed XML: {why}"),
+            ProblemKind::UnexpectedRoot(name) => write!(
+                f,
+                "Root element is <{name}>, not <{ROOT_REQUEST}>, <{ROOT_RESPONSE}> or <{ROOT_CM}>"
+            ),
+            ProblemKind::BadResponseCode(why) => write!(f, "Bad response code: {why}"),
+            ProblemKind::TooManyOperations => write!(
+                f,
+                "More than {MAX_OPERATIONS} operations; the rest are not listed"
+            ),
+            ProblemKind::TooManyOptions => write!(
+                f,
+                "More than {MAX_OPTIONS} capabilities; the rest are not listed"
+            ),
+            ProblemKind::TooDeep => write!(
+                f,
+                "Elements nested deeper than {MAX_DEPTH} levels are skipped"
+            ),
+            ProblemKind::TooManyProblems => write!(
+                f,
+                "More than {MAX_PROBLEMS} problems; the rest are not reported"
+            ),
+            ProblemKind::BadUtf8 => f.write_str("Invalid UTF-8 (shown as U+FFFD)"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub span: Span,
+}
+
+/// Everything understood from one body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RemoteCcDocument {
+    /// The root element's name as sent, cut at [`MAX_NAME_LEN`]; `None` when the input
+    /// stopped (or was not XML) before a root element started.
+    pub root: Option<String>,
+    /// The whole root element as far as it got; empty at 0 when `root` is `None`.
+    pub root_span: Span,
+    /// Children of the root, in document order, at most [`MAX_OPERATIONS`].
+    pub operations: Vec<Operation>,
+    /// The `<code>` of a top-level `<response>` and the span of its text (trimmed of
+    /// whitespace). Only a complete, valid code is given; otherwise see `problems`.
+    pub response_code: Option<(u32, Span)>,
+    /// Capabilities of all `<optionsind>` elements, in document order, at most
+    /// [`MAX_OPTIONS`].
+    pub options: Vec<OptionEntry>,
+    pub problems: Vec<Problem>,
+}
+
+// Lookups the tests use to state expectations briefly.
+#[cfg(test)]
+impl RemoteCcDocument {
+    /// First operation with exactly this name.
+    pub fn operation(&self, name: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.name == name)
+    }
+
+    /// Whether the root element is one of the three known ones (a namespace prefix and
+    /// ASCII case are ignored).
+    pub fn has_known_root(&self) -> bool {
+        self.root
+            .as_deref()
+            .is_some_and(|r| is_known_root(r.split_once(':').map_or(r, |(_, local)| local)))
+    }
+}
+
+/// Whether `name` is one of [`ROOT_REQUEST`], [`ROOT_RESPONSE`], [`ROOT_CM`] (ASCII case
+/// is ignored).
+#[cfg(test)]
+fn is_known_root(name: &str) -> bool {
+    [ROOT_REQUEST, ROOT_RESPONSE, ROOT_CM]
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name))
+}
+
+/// Parses a whole remote call control body. See the module documentation.
+pub fn parse_remotecc(input: &[u8]) -> RemoteCcDocument {
+    let mut parser = Parser::new(input);
+    parser.run();
+    let mut doc = parser.doc;
+    doc.problems = parser.problems.list;
+    doc
+}
+
+// ---------------------------------------------------------------------------------------
+// Implementation
+// ---------------------------------------------------------------------------------------
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Longest reference body (`&...;`) looked for in attribute values; keeps the scan for `;`
+/// linear. The longest valid one is `&#x10FFFF;` or `&#1114111;`.
+const MAX_REF_LEN: usize = 16;
+
+/// Longest piece of input quoted in a problem message, in characters.
+const MAX_QUOTE_LEN: usize = 40;
+
+/// Longest XML reader message passed on in a problem, in characters (some quote input).
+const MAX_MESSAGE_LEN: usize = 120;
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Byte position reported by the XML reader, made absolute and kept inside the input.
+fn to_abs(base: usize, pos: u64, input_len: usize) -> usize {
+    usize::try_from(pos)
+        .ok()
+        .and_then(|p| p.checked_add(base))
+        .map_or(input_len, |p| p.min(input_len))
+}
+
+/// `span` without leading and trailing XML whitespace bytes (empty at its start if blank).
+fn trim_span(input: &[u8], span: Span) -> Span {
+    let bytes = &input[span.range()];
+    match bytes.iter().position(|&b| !is_xml_space(b)) {
+        None => Span::new(span.start, 0),
+        Some(first) => {
+            let last = bytes
+                .iter()
+                .rposition(|&b| !is_xml_space(b))
+                .unwrap_or(first);
+            Span::between(span.start + first, span.start + last + 1)
+        }
+    }
+}
+
+/// Whether `name` is acceptable as an element or attribute name. Stricter than needed for
+/// non-ASCII (any non-ASCII byte is accepted), strict for ASCII punctuation, so that things
+/// like `<a/ >` or `<a"b">`, which the XML reader lets through, are caught.
+fn is_valid_name(name: &[u8]) -> bool {
+    let Some(&first) = name.first() else {
+        return false;
+    };
+    if first.is_ascii_digit() || matches!(first, b'-' | b'.') {
+        return false;
+    }
+    name.iter().all(|&b| {
+        !b.is_ascii() || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b':')
+    })
+}
+
+/// The part of a qualified name after its prefix (`rcc:optionsind` -> `optionsind`).
+fn local_part(name: &[u8]) -> &[u8] {
+    match name.iter().position(|&b| b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    }
+}
+
+/// At most [`MAX_QUOTE_LEN`] characters of `bytes`, for problem messages.
+fn quote(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(4 * MAX_QUOTE_LEN + 4)];
+    shorten(&String::from_utf8_lossy(head), MAX_QUOTE_LEN)
+}
+
+/// At most `max` characters of `text`, ending in `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
+/// Problem list with the [`MAX_PROBLEMS`] cap.
+struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    fn push(&mut self, kind: ProblemKind, span: Span) {
+        if self.list.len() + 1 < MAX_PROBLEMS {
+            self.list.push(Problem { kind, span });
+        } else if self.list.len() + 1 == MAX_PROBLEMS {
+            self.list.push(Problem {
+                kind: ProblemKind::TooManyProblems,
+                span,
+            });
+        }
+    }
+}
+
+/// A string being decoded, with a character budget.
+struct Bounded {
+    text: String,
+    chars: usize,
+    max: usize,
+    cut: bool,
+}
+
+impl Bounded {
+    fn new(max: usize) -> Self {
+        Bounded {
+            text: String::new(),
+            chars: 0,
+            max,
+            cut: false,
+        }
+    }
+
+    /// Appends as much of `s` as the budget allows; false once the text had to be cut.
+    fn push_str(&mut self, s: &str) -> bool {
+        for c in s.chars() {
+            if !self.push(c) {
+                return false;
+            }
+        }
+        !self.cut
+    }
+
+    fn push(&mut self, c: char) -> bool {
+        if self.cut {
+            return false;
+        }
+        if self.chars == self.max {
+            self.cut = true;
+            return false;
+        }
+        self.text.push(c);
+        self.chars += 1;
+        true
+    }
+
+    /// The text, ending in `…` when it was cut.
+    fn finish(mut self) -> String {
+        if self.cut {
+            self.text.push('…');
+        }
+        self.text
+    }
+}
+
+/// Decodes UTF-8 `bytes` found at absolute offset `abs` into `out`, replacing invalid
+/// sequences with U+FFFD. Returns the absolute range from the first to the last invalid byte
+/// met, if any (decoding stops when `out` is full).
+fn decode_utf8(bytes: &[u8], abs: usize, out: &mut Bounded) -> Option<(usize, usize)> {
+    let mut bad: Option<(usize, usize)> = None;
+    let mut rest = bytes;
+    let mut at = abs;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                return bad;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                let valid = std::str::from_utf8(&rest[..good]).unwrap_or_default();
+                if !out.push_str(valid) {
+                    return bad;
+                }
+                let bad_len = e.error_len().unwrap_or(rest.len() - good);
+                let bad_start = at + good;
+                let bad_end = bad_start + bad_len;
+                bad = Some(bad.map_or((bad_start, bad_end), |(s, _)| (s, bad_end)));
+                if !out.push(char::REPLACEMENT_CHARACTER) {
+                    return bad;
+                }
+                rest = &rest[good + bad_len..];
+                at = bad_end;
+            }
+        }
+    }
+}
+
+/// XML's predefined entities and character references (`&#54;`, `&#x36;`); `body` is what
+/// lies between `&` and `;`.
+fn resolve_reference(body: &[u8]) -> Option<char> {
+    let (digits, radix) = match body {
+        b"amp" => return Some('&'),
+        b"lt" => return Some('<'),
+        b"gt" => return Some('>'),
+        b"quot" => return Some('"'),
+        b"apos" => return Some('\''),
+        [b'#', b'x', digits @ ..] => (digits, 16),
+        [b'#', digits @ ..] => (digits, 10),
+        _ => return None,
+    };
+    if digits.is_empty() || digits.len() > 8 {
+        return None;
+    }
+    let mut value: u32 = 0;
+    for &d in digits {
+        value = value * radix + char::from(d).to_digit(radix)?;
+    }
+    char::from_u32(value).filter(|&c| c != '\0')
+}
+
+/// The attributes of one tag that matter here: value spans inside the quotes.
+#[derive(Debug, Default, Clone, Copy)]
+struct TagAttrs {
+    usage: Option<Span>,
+    max: Option<Span>,
+}
+
+/// Checks the attribute syntax of a tag, `input[from..to]` being the part after the element
+/// name without the closing `>` or `/>`, and picks out `usage` and `max`. `names` is scratch
+/// space (kept between calls to avoid allocating per tag). `Err((position, reason))` on bad
+/// syntax.
+fn scan_attributes(
+    input: &[u8],
+    from: usize,
+    to: usize,
+    names: &mut Vec<Span>,
+) -> Result<TagAttrs, (usize, &'static str)> {
+    names.clear();
+    let mut attrs = TagAttrs::default();
+    let mut i = from;
+    loop {
+        let gap = i;
+        while i < to && is_xml_space(input[i]) {
+            i += 1;
+        }
+        if i >= to {
+            break;
+        }
+        if i == gap {
+            return Err((i, "no space before an attribute"));
+        }
+        let name_start = i;
+        while i < to && !is_xml_space(input[i]) && input[i] != b'=' {
+            i += 1;
+        }
+        let name = Span::between(name_start, i);
+        if !is_valid_name(&input[name.range()]) {
+            return Err((name_start, "bad attribute name"));
+        }
+        while i < to && is_xml_space(input[i]) {
+            i += 1;
+        }
+        if i >= to || input[i] != b'=' {
+            return Err((i, "attribute without a value"));
+        }
+        i += 1;
+        while i < to && is_xml_space(input[i]) {
+            i += 1;
+        }
+        if i >= to || !matches!(input[i], b'"' | b'\'') {
+            return Err((i, "attribute value without quotes"));
+        }
+        let quote_char = input[i];
+        let value_start = i + 1;
+        let Some(len) = input[value_start..to].iter().position(|&b| b == quote_char) else {
+            return Err((i, "attribute value without a closing quote"));
+        };
+        let value = Span::new(value_start, len);
+        if let Some(lt) = input[value.range()].iter().position(|&b| b == b'<') {
+            return Err((value_start + lt, "'<' in an attribute value"));
+        }
+        let name_bytes = &input[name.range()];
+        if name_bytes.eq_ignore_ascii_case(b"usage") {
+            attrs.usage.get_or_insert(value);
+        } else if name_bytes.eq_ignore_ascii_case(b"max") {
+            attrs.max.get_or_insert(value);
+        }
+        names.push(name);
+        i = value.end() + 1;
+    }
+    if names.len() > 1 {
+        names.sort_unstable_by(|a, b| input[a.range()].cmp(&input[b.range()]));
+        for pair in names.windows(2) {
+            if input[pair[0].range()] == input[pair[1].range()] {
+                return Err((pair[0].start.max(pair[1].start), "duplicate attribute"));
+            }
+        }
+    }
+    Ok(attrs)
+}
+
+/// What an open element is, for the parser. An element can have several roles: a top-level
+/// `<optionsind>` is both an operation and a capability list.
+#[derive(Debug, Clone, Copy, Default)]
+struct Frame {
+    /// The root element.
+    root: bool,
+    /// Index into `operations`, for a listed child of the root.
+    operation: Option<usize>,
+    /// Index into `options`, for a listed child of an `<optionsind>`.
+    option: Option<usize>,
+    /// An `<optionsind>`: its children are capabilities.
+    optionsind: bool,
+    /// A `<response>` child of the root: its `<code>` child is the response code.
+    response: bool,
+    /// The `<code>` being collected (`Parser::code`).
+    code: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RootState {
+    Before,
+    Inside,
+    After,
+}
+
+/// The `<code>` element being read.
+struct CodeText {
+    /// The start tag.
+    tag: Span,
+    text: Bounded,
+    /// An element appeared inside `<code>`.
+    markup: bool,
+}
+
+/// Why the event loop stops: the problem is already recorded; open elements are closed at
+/// `at`.
+struct Stop {
+    at: usize,
+}
+
+struct Parser<'a> {
+    input: &'a [u8],
+    doc: RemoteCcDocument,
+    problems: Problems,
+    /// Open elements, at most [`MAX_DEPTH`].
+    stack: Vec<Frame>,
+    /// Open elements below `MAX_DEPTH`, counted only.
+    excess_depth: usize,
+    root: RootState,
+    too_deep_reported: bool,
+    too_many_operations_reported: bool,
+    too_many_options_reported: bool,
+    /// A `<code>` was already met in a top-level response.
+    code_seen: bool,
+    code: Option<CodeText>,
+    /// Scratch space for [`scan_attributes`].
+    attr_names: Vec<Span>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        Parser {
+            input,
+            doc: RemoteCcDocument::default(),
+            problems: Problems { list: Vec::new() },
+            stack: Vec::new(),
+            excess_depth: 0,
+            root: RootState::Before,
+            too_deep_reported: false,
+            too_many_operations_reported: false,
+            too_many_options_reported: false,
+            code_seen: false,
+            code: None,
+            attr_names: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, kind: ProblemKind, span: Span) {
+        self.problems.push(kind, span);
+    }
+
+    /// Reports a problem that ends the parse.
+    fn stop(&mut self, kind: ProblemKind, span: Span, at: usize) -> Stop {
+        self.problem(kind, span);
+        Stop { at }
+    }
+
+    fn malformed(&mut self, why: String, span: Span, at: usize) -> Stop {
+        self.stop(ProblemKind::Malformed(why), span, at)
+    }
+
+    fn run(&mut self) {
+        let input = self.input;
+        let len = input.len();
+        // The XML reader drops a UTF-8 BOM without telling; skip it here so that positions
+        // stay exact.
+        let base = if input.starts_with(UTF8_BOM) {
+            UTF8_BOM.len()
+        } else if !input.is_empty() && UTF8_BOM.starts_with(input) {
+            // Cut inside the BOM.
+            self.problem(ProblemKind::Truncated, Span::new(0, len));
+            return;
+        } else {
+            0
+        };
+        match input[base..].iter().position(|&b| !is_xml_space(b)) {
+            None => {
+                self.problem(ProblemKind::Truncated, Span::new(len, 0));
+                return;
+            }
+            Some(i) if input[base + i] != b'<' => {
+                self.problem(ProblemKind::NotXml, Span::between(base + i, len));
+                return;
+            }
+            Some(_) => {}
+        }
+
+        let mut reader = Reader::from_reader(&input[base..]);
+        // "AT&T" style text is kept instead of failing; text is not interpreted here anyway.
+        reader.config_mut().allow_dangling_amp = true;
+        loop {
+            let start = to_abs(base, reader.buffer_position(), len);
+            let event = reader.read_event();
+            let end = to_abs(base, reader.buffer_position(), len).max(start);
+            let result = match event {
+                Ok(Event::Eof) => {
+                    if self.root != RootState::After {
+                        self.problem(ProblemKind::Truncated, Span::new(len, 0));
+                    }
+                    Err(Stop { at: len })
+                }
+                Ok(event) => self.on_event(event, start, end),
+                Err(e) => {
+                    // The error cannot start before the event being read.
+                    let at = to_abs(base, reader.error_position(), len).max(start);
+                    Err(self.on_error(&e, at, end))
+                }
+            };
+            if let Err(stop) = result {
+                self.close_all(stop.at);
+                return;
+            }
+        }
+    }
+
+    fn on_error(&mut self, e: &XmlError, at: usize, end: usize) -> Stop {
+        let len = self.input.len();
+        let truncated = match e {
+            XmlError::Syntax(
+                SyntaxError::UnclosedTag
+                | SyntaxError::UnclosedComment
+                | SyntaxError::UnclosedCData
+                | SyntaxError::UnclosedDoctype
+                | SyntaxError::UnclosedPIOrXmlDecl,
+            )
+            | XmlError::IllFormed(IllFormedError::UnclosedReference) => true,
+            // `<!` followed by the end of the input, or by a beginning of `--`, `[CDATA[` or
+            // `DOCTYPE` that the input cuts short.
+            XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
+                let rest = &self.input[at..];
+                [&b"<!--"[..], b"<![CDATA[", b"<!DOCTYPE"]
+                    .iter()
+                    .any(|m| rest.len() < m.len() && m[..rest.len()].eq_ignore_ascii_case(rest))
+            }
+            _ => false,
+        };
+        if truncated {
+            return self.stop(ProblemKind::Truncated, Span::between(at, len), at);
+        }
+        let why = match e {
+            XmlError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => format!(
+                "end tag </{}> does not match start tag <{}>",
+                quote(found.as_bytes()),
+                quote(expected.as_bytes())
+            ),
+            XmlError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                format!("end tag </{}> without a start tag", quote(name.as_bytes()))
+            }
+            XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
+                "'<!' not starting a comment, CDATA section or DOCTYPE".to_string()
+            }
+            XmlError::Syntax(other) => shorten(&other.to_string(), MAX_MESSAGE_LEN),
+            XmlError::IllFormed(other) => shorten(&other.to_string(), MAX_MESSAGE_LEN),
+            other => shorten(&other.to_string(), MAX_MESSAGE_LEN),
+        };
+        let span = if end > at {
+            Span::between(at, end)
+        } else {
+            Span::new(at, usize::from(at < len))
+        };
+        self.malformed(why, span, at)
+    }
+
+    fn on_event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
+        let input = self.input;
+        match event {
+            Event::Start(e) => self.on_open(e.name().as_ref().len(), start, end, false),
+            Event::Empty(e) => self.on_open(e.name().as_ref().len(), start, end, true),
+            Event::End(_) => {
+                self.on_close(start, end);
+                Ok(())
+            }
+            Event::Text(_) => {
+                let raw = &input[start..end];
+                let blank = raw.iter().all(|&b| is_xml_space(b));
+                self.on_content(start, end, blank)?;
+                if let Some(code) = self.code_target() {
+                    let bad = decode_utf8(raw, start, &mut code.text);
+                    self.report_bad_utf8(bad);
+                }
+                Ok(())
+            }
+            Event::GeneralRef(_) => {
+                self.on_content(start, end, false)?;
+                let raw = &input[start..end];
+                if let Some(code) = self.code_target() {
+                    let body = raw
+                        .strip_prefix(b"&")
+                        .and_then(|r| r.strip_suffix(b";"))
+                        .unwrap_or(raw);
+                    match resolve_reference(body) {
+                        Some(c) => {
+                            code.text.push(c);
+                        }
+                        None => {
+                            let bad = decode_utf8(raw, start, &mut code.text);
+                            self.report_bad_utf8(bad);
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Event::CData(_) => {
+                self.on_content(start, end, false)?;
+                // `<![CDATA[` .. `]]>`: the content is literal.
+                let inner = Span::between((start + 9).min(end), end.saturating_sub(3));
+                if let Some(code) = self.code_target() {
+                    let bad = decode_utf8(&input[inner.range()], inner.start, &mut code.text);
+                    self.report_bad_utf8(bad);
+                }
+                Ok(())
+            }
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) | Event::Eof => {
+                Ok(())
+            }
+        }
+    }
+
+    /// The `<code>` collecting text, when text now belongs to it.
+    fn code_target(&mut self) -> Option<&mut CodeText> {
+        let in_code = self.excess_depth == 0 && self.stack.last().is_some_and(|f| f.code);
+        if in_code {
+            self.code.as_mut()
+        } else {
+            None
+        }
+    }
+
+    fn report_bad_utf8(&mut self, bad: Option<(usize, usize)>) {
+        if let Some((start, end)) = bad {
+            self.problem(ProblemKind::BadUtf8, Span::between(start, end));
+        }
+    }
+
+    /// Character data outside the root is only allowed as whitespace.
+    fn on_content(&mut self, start: usize, end: usize, blank: bool) -> Result<(), Stop> {
+        let span = Span::between(start, end);
+        match self.root {
+            RootState::Before if !blank => Err(self.stop(ProblemKind::NotXml, span, start)),
+            RootState::After if !blank => {
+                Err(self.malformed("text after the root element".into(), span, start))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Decodes an element name or attribute value (`unescape`: expanding references) for a
+    /// name or label, cut at [`MAX_NAME_LEN`].
+    fn decode(&mut self, span: Span, unescape: bool) -> String {
+        let input = self.input;
+        let mut out = Bounded::new(MAX_NAME_LEN);
+        let raw = &input[span.range()];
+        let mut i = 0;
+        while i < raw.len() && !out.cut {
+            let next_amp = if unescape {
+                raw[i..]
+                    .iter()
+                    .position(|&b| b == b'&')
+                    .map_or(raw.len(), |p| i + p)
+            } else {
+                raw.len()
+            };
+            let bad = decode_utf8(&raw[i..next_amp], span.start + i, &mut out);
+            self.report_bad_utf8(bad);
+            i = next_amp;
+            if i >= raw.len() {
+                break;
+            }
+            // A reference: `&` .. `;` within MAX_REF_LEN bytes.
+            let window = &raw[i + 1..raw.len().min(i + 2 + MAX_REF_LEN)];
+            let resolved = window
+                .iter()
+                .position(|&b| b == b';')
+                .and_then(|semi| resolve_reference(&window[..semi]).map(|c| (c, i + 2 + semi)));
+            match resolved {
+                Some((c, after)) => {
+                    out.push(c);
+                    i = after;
+                }
+                None => {
+                    let semi = window.iter().position(|&b| b == b';');
+                    let bad_end = semi.map_or(i + 1, |s| i + 2 + s);
+                    let why = match semi {
+                        Some(_) => format!("unknown reference {}", quote(&raw[i..bad_end])),
+                        None => "'&' not starting a reference".to_string(),
+                    };
+                    self.problem(
+                        ProblemKind::Malformed(why),
+                        Span::between(span.start + i, span.start + bad_end),
+                    );
+                    out.push('&');
+                    i += 1;
+                }
+            }
+        }
+        out.finish()
+    }
+
+    fn on_open(
+        &mut self,
+        name_len: usize,
+        start: usize,
+        end: usize,
+        empty: bool,
+    ) -> Result<(), Stop> {
+        let input = self.input;
+        let tag = Span::between(start, end);
+        // Clamped to the tag so that a surprising reader position cannot index out of bounds.
+        let name = Span::between((start + 1).min(end), (start + 1 + name_len).min(end));
+        // `<` name attributes (`/`)`>`; the reader guarantees the brackets.
+        let attrs_end = end
+            .saturating_sub(if empty { 2 } else { 1 })
+            .max(name.end());
+        if !is_valid_name(&input[name.range()]) {
+            let why = if name_len == 0 {
+                "element without a name".to_string()
+            } else {
+                format!("bad element name {}", quote(&input[name.range()]))
+            };
+            return Err(self.malformed(why, tag, start));
+        }
+        let attrs = match scan_attributes(input, name.end(), attrs_end, &mut self.attr_names) {
+            Ok(attrs) => attrs,
+            Err((at, why)) => {
+                return Err(self.malformed(why.to_string(), Span::new(at.min(end), 1), start));
+            }
+        };
+        let local = local_part(&input[name.range()]);
+
+        match self.root {
+            RootState::Before => {
+                let root_name = self.decode(name, false);
+                let known = [ROOT_REQUEST, ROOT_RESPONSE, ROOT_CM]
+                    .iter()
+                    .any(|r| r.as_bytes().eq_ignore_ascii_case(local));
+                if !known {
+                    self.problem(ProblemKind::UnexpectedRoot(root_name.clone()), tag);
+                }
+                self.doc.root = Some(root_name);
+                self.doc.root_span = tag;
+                if empty {
+                    self.root = RootState::After;
+                } else {
+                    self.root = RootState::Inside;
+                    self.stack.push(Frame {
+                        root: true,
+                        ..Frame::default()
+                    });
+                }
+                return Ok(());
+            }
+            RootState::After => {
+                let why = format!(
+                    "element <{}> after the root element",
+                    quote(&input[name.range()])
+                );
+                return Err(self.malformed(why, tag, start));
+            }
+            RootState::Inside => {}
+        }
+
+        if self.excess_depth > 0 || self.stack.len() >= MAX_DEPTH {
+            if !empty {
+                self.excess_depth += 1;
+            }
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                self.problem(ProblemKind::TooDeep, tag);
+            }
+            return Ok(());
+        }
+
+        let parent = self.stack.last().copied().unwrap_or_default();
+        let mut frame = Frame {
+            optionsind: local.eq_ignore_ascii_case(b"optionsind"),
+            ..Frame::default()
+        };
+        if parent.root {
+            frame.response = local.eq_ignore_ascii_case(b"response");
+            if self.doc.operations.len() < MAX_OPERATIONS {
+                frame.operation = Some(self.doc.operations.len());
+                let name = self.decode(name, false);
+                self.doc.operations.push(Operation { name, span: tag });
+            } else if !self.too_many_operations_reported {
+                self.too_many_operations_reported = true;
+                self.problem(ProblemKind::TooManyOperations, tag);
+            }
+        }
+        if parent.optionsind {
+            if self.doc.options.len() < MAX_OPTIONS {
+                frame.option = Some(self.doc.options.len());
+                let label = self.option_label(name, attrs);
+                self.doc.options.push(OptionEntry { label, span: tag });
+            } else if !self.too_many_options_reported {
+                self.too_many_options_reported = true;
+                self.problem(ProblemKind::TooManyOptions, tag);
+            }
+        }
+        if parent.response && local.eq_ignore_ascii_case(b"code") {
+            if self.code_seen {
+                self.problem(
+                    ProblemKind::BadResponseCode(
+                        "more than one <code>; only the first is used".into(),
+                    ),
+                    tag,
+                );
+            } else {
+                self.code_seen = true;
+                frame.code = true;
+                self.code = Some(CodeText {
+                    tag,
+                    text: Bounded::new(MAX_CODE_LEN),
+                    markup: false,
+                });
+            }
+        }
+        if parent.code {
+            if let Some(code) = self.code.as_mut() {
+                code.markup = true;
+            }
+        }
+
+        if empty {
+            self.finish(frame, end, end);
+        } else {
+            self.stack.push(frame);
+        }
+        Ok(())
+    }
+
+    fn option_label(&mut self, name: Span, attrs: TagAttrs) -> String {
+        let mut label = self.decode(name, false);
+        let usage = attrs.usage.map(|v| self.decode(v, true));
+        let max = attrs.max.map(|v| self.decode(v, true));
+        match (usage, max) {
+            (Some(usage), Some(max)) => label.push_str(&format!(" ({usage}, max {max})")),
+            (Some(usage), None) => label.push_str(&format!(" ({usage})")),
+            (None, Some(max)) => label.push_str(&format!(" (max {max})")),
+            (None, None) => {}
+        }
+        label
+    }
+
+    fn on_close(&mut self, start: usize, end: usize) {
+        if self.excess_depth > 0 {
+            self.excess_depth -= 1;
+            return;
+        }
+        // The XML reader has already checked that the end tag matches its start tag.
+        if let Some(frame) = self.stack.pop() {
+            self.finish(frame, start, end);
+        }
+    }
+
+    /// Completes an element whose content ends at `content_end` and whole element at `end`.
+    fn finish(&mut self, frame: Frame, content_end: usize, end: usize) {
+        if let Some(op) = frame.operation.and_then(|i| self.doc.operations.get_mut(i)) {
+            op.span = Span::between(op.span.start, end);
+        }
+        if let Some(opt) = frame.option.and_then(|i| self.doc.options.get_mut(i)) {
+            opt.span = Span::between(opt.span.start, end);
+        }
+        if frame.code {
+            if let Some(code) = self.code.take() {
+                self.finish_code(code, content_end, end);
+            }
+        }
+        if frame.root {
+            self.doc.root_span = Span::between(self.doc.root_span.start, end);
+            self.root = RootState::After;
+        }
+    }
+
+    fn finish_code(&mut self, code: CodeText, content_end: usize, end: usize) {
+        let element = Span::between(code.tag.start, end);
+        let content = trim_span(self.input, Span::between(code.tag.end(), content_end));
+        let fail = |why: String| (why, if content.len > 0 { content } else { element });
+        let result = if code.markup {
+            Err(fail("markup inside <code>".into()))
+        } else if code.text.cut {
+            Err(fail(format!("longer than {MAX_CODE_LEN} characters")))
+        } else {
+            let text = code
+                .text
+                .text
+                .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+            if text.is_empty() {
+                Err(fail("empty <code>".into()))
+            } else if !text.bytes().all(|b| b.is_ascii_digit()) {
+                Err(fail(format!(
+                    "\"{}\" is not a decimal number",
+                    quote(text.as_bytes())
+                )))
+            } else {
+                text.parse::<u32>()
+                    .map_err(|_| fail(format!("{} is out of range", quote(text.as_bytes()))))
+            }
+        };
+        match result {
+            Ok(value) => self.doc.response_code = Some((value, content)),
+            Err((why, span)) => self.problem(ProblemKind::BadResponseCode(why), span),
+        }
+    }
+
+    /// Closes every open element at `at` (truncation or error); an unfinished `<code>` is
+    /// dropped.
+    fn close_all(&mut self, at: usize) {
+        self.excess_depth = 0;
+        self.code = None;
+        while let Some(frame) = self.stack.pop() {
+            self.finish(frame, at, at);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    const BULK: &str = "<x-cisco-remotecc-request><bulkregisterreq><contact all=\"true\"><register></register></contact></bulkregisterreq></x-cisco-remotecc-request>";
+
+    const OPTIONS: &str = "<x-cisco-remotecc-request><optionsind><combine max=\"6\"><service-control></service-control></combine><dialog usage=\"hook status\"><unot></unot><sub></sub></dialog><dialog usage=\"shared line\"><unot></unot><sub></sub></dialog><presence usage=\"blf speed dial\"><unot></unot><sub></sub></presence><joinreq></joinreq><x-cisco-number></x-cisco-number><bfcp></bfcp><ix></ix><gatewayrecording></gatewayrecording><conferenceDetails></conferenceDetails><rpid-orig-called></rpid-orig-called></optionsind></x-cisco-remotecc-request>";
+
+    const OPTIONS_LABELS: [&str; 11] = [
+        "combine (max 6)",
+        "dialog (hook status)",
+        "dialog (shared line)",
+        "presence (blf speed dial)",
+        "joinreq",
+        "x-cisco-number",
+        "bfcp",
+        "ix",
+        "gatewayrecording",
+        "conferenceDetails",
+        "rpid-orig-called",
+    ];
+
+    /// The 200 OK body the capture generator writes (multi-line, self-closing elements).
+    const RESPONSE: &str = "<x-cisco-remotecc-response>\n<response>\n<code>200</code>\n<optionsind>\n<combine max=\"6\">\n<remotecc><status/></remotecc>\n<service-control/>\n</combine>\n<dialog usage=\"hook status\"><unot/></dialog>\n<dialog usage=\"shared line\"><unot/></dialog>\n<presence usage=\"blf speed dial\"><unot/></presence>\n<joinreq></joinreq>\n<ix/>\n<bfcp/>\n</optionsind>\n</response>\n</x-cisco-remotecc-response>\n";
+
+    /// The REGISTER's second part as the capture generator writes it (declaration, indents).
+    const GEN_OPTIONS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x-cisco-remotecc-request>\n  <optionsind>\n    <combine max=\"6\">\n      <remotecc>\n        <status></status>\n      </remotecc>\n      <service-control></service-control>\n    </combine>\n    <dialog usage=\"hook status\">\n      <unot></unot>\n      <sub></sub>\n    </dialog>\n    <joinreq></joinreq>\n    <cfwdall-anyline></cfwdall-anyline>\n    <conferenceDisplayInstance></conferenceDisplayInstance>\n  </optionsind>\n</x-cisco-remotecc-request>";
+
+    /// The CUCM's REFER body (bulkupdate with text content).
+    const BULK_UPDATE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x-cisco-remotecc-request>\n<bulkupdate>\n<contact all=\"true\">\n<dndupdate>\n<state>disable</state>\n<option>ringeroff</option>\n</dndupdate>\n<hlogupdate>\n<status>on</status>\n</hlogupdate>\n</contact>\n</bulkupdate>\n</x-cisco-remotecc-request>\n";
+
+    fn parse(input: &[u8]) -> RemoteCcDocument {
+        let doc = parse_remotecc(input);
+        check_spans(&doc, input.len());
+        doc
+    }
+
+    fn check_spans(doc: &RemoteCcDocument, len: usize) {
+        let mut spans = vec![doc.root_span];
+        spans.extend(doc.operations.iter().map(|o| o.span));
+        spans.extend(doc.options.iter().map(|o| o.span));
+        spans.extend(doc.problems.iter().map(|p| p.span));
+        spans.extend(doc.response_code.iter().map(|c| c.1));
+        for s in spans {
+            assert!(
+                s.end() <= len,
+                "span {s:?} beyond input of {len} bytes: {doc:?}"
+            );
+        }
+        assert!(doc.operations.len() <= MAX_OPERATIONS);
+        assert!(doc.options.len() <= MAX_OPTIONS);
+        assert!(doc.problems.len() <= MAX_PROBLEMS);
+    }
+
+    fn kinds(doc: &RemoteCcDocument) -> Vec<ProblemKind> {
+        doc.problems.iter().map(|p| p.kind.clone()).collect()
+    }
+
+    fn has(doc: &RemoteCcDocument, kind: &ProblemKind) -> bool {
+        doc.problems.iter().any(|p| p.kind == *kind)
+    }
+
+    fn op_names(doc: &RemoteCcDocument) -> Vec<&str> {
+        doc.operations.iter().map(|o| o.name.as_str()).collect()
+    }
+
+    fn labels(doc: &RemoteCcDocument) -> Vec<&str> {
+        doc.options.iter().map(|o| o.label.as_str()).collect()
+    }
+
+    fn text(input: &str, span: Span) -> &str {
+        &input[span.range()]
+    }
+
+    fn malformed(doc: &RemoteCcDocument) -> Option<&Problem> {
+        doc.problems
+            .iter()
+            .find(|p| matches!(p.kind, ProblemKind::Malformed(_)))
+    }
+
+    #[test]
+    fn bulk_register_request() {
+        let doc = parse(BULK.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.root.as_deref(), Some(ROOT_REQUEST));
+        assert!(doc.has_known_root());
+        assert_eq!(doc.root_span, Span::new(0, BULK.len()));
+        assert_eq!(op_names(&doc), vec!["bulkregisterreq"]);
+        assert_eq!(
+            text(BULK, doc.operations[0].span),
+            "<bulkregisterreq><contact all=\"true\"><register></register></contact></bulkregisterreq>"
+        );
+        assert!(doc.options.is_empty());
+        assert_eq!(doc.response_code, None);
+    }
+
+    #[test]
+    fn options_indication() {
+        let doc = parse(OPTIONS.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(op_names(&doc), vec!["optionsind"]);
+        assert!(text(OPTIONS, doc.operations[0].span).starts_with("<optionsind><combine"));
+        assert!(text(OPTIONS, doc.operations[0].span).ends_with("</optionsind>"));
+        assert_eq!(labels(&doc), OPTIONS_LABELS);
+        let spans: Vec<&str> = doc.options.iter().map(|o| text(OPTIONS, o.span)).collect();
+        assert_eq!(
+            spans[0],
+            "<combine max=\"6\"><service-control></service-control></combine>"
+        );
+        assert_eq!(
+            spans[1],
+            "<dialog usage=\"hook status\"><unot></unot><sub></sub></dialog>"
+        );
+        assert_eq!(spans[4], "<joinreq></joinreq>");
+        assert_eq!(spans[10], "<rpid-orig-called></rpid-orig-called>");
+        assert_eq!(doc.operation("optionsind"), Some(&doc.operations[0]));
+        assert_eq!(doc.operation("bulkregisterreq"), None);
+    }
+
+    #[test]
+    fn response_with_code_and_options() {
+        let doc = parse(RESPONSE.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.root.as_deref(), Some(ROOT_RESPONSE));
+        assert_eq!(op_names(&doc), vec!["response"]);
+        let (code, span) = doc.response_code.unwrap();
+        assert_eq!(code, 200);
+        assert_eq!(text(RESPONSE, span), "200");
+        assert_eq!(
+            labels(&doc),
+            vec![
+                "combine (max 6)",
+                "dialog (hook status)",
+                "dialog (shared line)",
+                "presence (blf speed dial)",
+                "joinreq",
+                "ix",
+                "bfcp"
+            ]
+        );
+        let ix = doc.options.iter().find(|o| o.label == "ix").unwrap();
+        assert_eq!(text(RESPONSE, ix.span), "<ix/>");
+        assert_eq!(
+            text(RESPONSE, doc.root_span),
+            RESPONSE.trim_end_matches('\n')
+        );
+
+        // The brief's compact form.
+        let compact = format!(
+            "<x-cisco-remotecc-response><response><code>200</code>{}</response></x-cisco-remotecc-response>",
+            &OPTIONS[OPTIONS.find("<optionsind>").unwrap()..OPTIONS.rfind("</x-cisco").unwrap()]
+        );
+        let doc = parse(compact.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.response_code.map(|c| c.0), Some(200));
+        assert_eq!(labels(&doc), OPTIONS_LABELS);
+    }
+
+    #[test]
+    fn generator_bodies() {
+        let doc = parse(GEN_OPTIONS.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(op_names(&doc), vec!["optionsind"]);
+        assert_eq!(
+            labels(&doc),
+            vec![
+                "combine (max 6)",
+                "dialog (hook status)",
+                "joinreq",
+                "cfwdall-anyline",
+                "conferenceDisplayInstance"
+            ]
+        );
+        assert!(text(GEN_OPTIONS, doc.root_span).starts_with("<x-cisco-remotecc-request>"));
+
+        let doc = parse(BULK_UPDATE.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(op_names(&doc), vec!["bulkupdate"]);
+        assert!(doc.options.is_empty());
+        // <status> and <code>-like text elsewhere is not a response code.
+        assert_eq!(doc.response_code, None);
+
+        let cm = "<x-cisco-remotecc-cm><statuslineupdatereq><text>Hi</text></statuslineupdatereq><dndupdate/></x-cisco-remotecc-cm>";
+        let doc = parse(cm.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.root.as_deref(), Some(ROOT_CM));
+        assert_eq!(op_names(&doc), vec!["statuslineupdatereq", "dndupdate"]);
+        assert_eq!(text(cm, doc.operations[1].span), "<dndupdate/>");
+    }
+
+    #[test]
+    fn attribute_labels() {
+        let input = "<x-cisco-remotecc-request><optionsind>\
+            <dialog max='2' usage = 'shared line'/>\
+            <presence USAGE=\"a &amp; b &#x41;&#66;\" other=\"x\"/>\
+            <combine max=\"\"/>\
+            <rcc:sub xmlns:rcc=\"urn:x\"/>\
+            </optionsind></x-cisco-remotecc-request>";
+        let doc = parse(input.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(
+            labels(&doc),
+            vec![
+                "dialog (shared line, max 2)",
+                "presence (a & b AB)",
+                "combine (max )",
+                "rcc:sub"
+            ]
+        );
+
+        // Bad references are kept raw, reported, and parsing goes on.
+        let input = "<x-cisco-remotecc-request><optionsind><dialog usage=\"&foo; AT&T\"/><ix/></optionsind></x-cisco-remotecc-request>";
+        let doc = parse(input.as_bytes());
+        assert_eq!(labels(&doc), vec!["dialog (&foo; AT&T)", "ix"]);
+        assert_eq!(doc.problems.len(), 2);
+        assert_eq!(text(input, doc.problems[0].span), "&foo;");
+        assert_eq!(text(input, doc.problems[1].span), "&");
+        assert_eq!(
+            doc.problems[0].kind,
+            ProblemKind::Malformed("unknown reference &foo;".into())
+        );
+    }
+
+    #[test]
+    fn nested_and_namespaced_optionsind() {
+        // Capabilities are the direct children of any <optionsind>, however deep.
+        let input = "<x-cisco-remotecc-request><wrapper><rcc:optionsind><a><b/></a><optionsind><c/></optionsind></rcc:optionsind></wrapper></x-cisco-remotecc-request>";
+        let doc = parse(input.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(op_names(&doc), vec!["wrapper"]);
+        assert_eq!(labels(&doc), vec!["a", "optionsind", "c"]);
+    }
+
+    #[test]
+    fn response_codes() {
+        fn code(body: &str) -> (RemoteCcDocument, String) {
+            let input = format!(
+                "<x-cisco-remotecc-response><response>{body}</response></x-cisco-remotecc-response>"
+            );
+            (parse(input.as_bytes()), input)
+        }
+        let (doc, input) = code("<code>\n 486 \t</code>");
+        assert_eq!(doc.problems, vec![]);
+        let (value, span) = doc.response_code.unwrap();
+        assert_eq!((value, text(&input, span)), (486, "486"));
+
+        let (doc, _) = code("<code>&#50;0<!-- x -->0</code>");
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.response_code.unwrap().0, 200);
+        let (doc, _) = code("<code><![CDATA[404]]></code>");
+        assert_eq!(doc.response_code.unwrap().0, 404);
+        let (doc, _) = code("<code>0</code>");
+        assert_eq!(doc.response_code.unwrap().0, 0);
+        let (doc, _) = code("<code>4294967295</code>");
+        assert_eq!(doc.response_code.unwrap().0, u32::MAX);
+
+        let bad = |body: &str, why: &str, shown: &str| {
+            let (doc, input) = code(body);
+            assert_eq!(doc.response_code, None, "{body}");
+            assert_eq!(
+                kinds(&doc),
+                vec![ProblemKind::BadResponseCode(why.into())],
+                "{body}"
+            );
+            assert_eq!(text(&input, doc.problems[0].span), shown, "{body}");
+        };
+        bad(
+            "<code> abc </code>",
+            "\"abc\" is not a decimal number",
+            "abc",
+        );
+        bad(
+            "<code>+200</code>",
+            "\"+200\" is not a decimal number",
+            "+200",
+        );
+        bad(
+            "<code>2 00</code>",
+            "\"2 00\" is not a decimal number",
+            "2 00",
+        );
+        bad(
+            "<code>&amp;</code>",
+            "\"&\" is not a decimal number",
+            "&amp;",
+        );
+        bad(
+            "<code>&bad;</code>",
+            "\"&bad;\" is not a decimal number",
+            "&bad;",
+        );
+        bad(
+            "<code>4294967296</code>",
+            "4294967296 is out of range",
+            "4294967296",
+        );
+        bad("<code/>", "empty <code>", "<code/>");
+        bad("<code> </code>", "empty <code>", "<code> </code>");
+        bad("<code>2<b/>00</code>", "markup inside <code>", "2<b/>00");
+        let long = "1".repeat(MAX_CODE_LEN + 1);
+        bad(
+            &format!("<code>{long}</code>"),
+            "longer than 64 characters",
+            &long,
+        );
+
+        // Only the first <code> counts.
+        let (doc, input) = code("<code>200</code><code>500</code>");
+        assert_eq!(doc.response_code.unwrap().0, 200);
+        assert_eq!(
+            kinds(&doc),
+            vec![ProblemKind::BadResponseCode(
+                "more than one <code>; only the first is used".into()
+            )]
+        );
+        assert_eq!(text(&input, doc.problems[0].span), "<code>");
+
+        // <code> elsewhere is not the response code.
+        let input = "<x-cisco-remotecc-response><other><code>1</code></other><response><x><code>2</code></x></response></x-cisco-remotecc-response>";
+        let doc = parse(input.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.response_code, None);
+        let input = "<x-cisco-remotecc-response><code>3</code></x-cisco-remotecc-response>";
+        assert_eq!(parse(input.as_bytes()).response_code, None);
+
+        // An unfinished code is not reported as a value.
+        let input = "<x-cisco-remotecc-response><response><code>200";
+        let doc = parse(input.as_bytes());
+        assert_eq!(doc.response_code, None);
+        assert_eq!(kinds(&doc), vec![ProblemKind::Truncated]);
+        assert_eq!(text(input, doc.operations[0].span), "<response><code>200");
+    }
+
+    #[test]
+    fn every_prefix_is_truncated() {
+        let with_bom = format!("\u{FEFF}{BULK}");
+        for full in [
+            BULK,
+            OPTIONS,
+            RESPONSE,
+            GEN_OPTIONS,
+            BULK_UPDATE,
+            with_bom.as_str(),
+            "<!-- c --><?pi x?><!DOCTYPE x-cisco-remotecc-request><x-cisco-remotecc-request><a><![CDATA[x]]>&amp;</a></x-cisco-remotecc-request>",
+        ] {
+            let bytes = full.as_bytes();
+            let whole = parse(bytes);
+            assert_eq!(whole.problems, vec![], "{full}");
+            let complete = whole.root_span.end();
+            for cut in 0..bytes.len() {
+                let doc = parse(&bytes[..cut]);
+                let truncated = has(&doc, &ProblemKind::Truncated);
+                assert_eq!(truncated, cut < complete, "cut {cut}: {doc:?}");
+                if cut < complete {
+                    assert_eq!(kinds(&doc), vec![ProblemKind::Truncated], "cut {cut}");
+                }
+                // What was understood is a prefix of the whole document's content.
+                assert!(whole.operations.len() >= doc.operations.len());
+                for (a, b) in doc.operations.iter().zip(&whole.operations) {
+                    assert_eq!(a.name, b.name);
+                    assert_eq!(a.span.start, b.span.start);
+                }
+                for (a, b) in doc.options.iter().zip(&whole.options) {
+                    assert_eq!(a.label, b.label, "cut {cut}");
+                }
+                if doc.response_code.is_some() {
+                    assert_eq!(doc.response_code, whole.response_code);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn broken_tags() {
+        let check = |input: &str, why: &str, at: &str| {
+            let doc = parse(input.as_bytes());
+            let p = malformed(&doc).unwrap_or_else(|| panic!("{input}: {doc:?}"));
+            assert_eq!(p.kind, ProblemKind::Malformed(why.into()), "{input}");
+            assert_eq!(text(input, p.span), at, "{input}");
+            doc
+        };
+        let doc = check(
+            "<x-cisco-remotecc-request><bulkregisterreq></bulk></x-cisco-remotecc-request>",
+            "end tag </bulk> does not match start tag <bulkregisterreq>",
+            "</bulk>",
+        );
+        // What came before stays, with spans up to the error.
+        assert_eq!(op_names(&doc), vec!["bulkregisterreq"]);
+        assert_eq!(doc.operations[0].span, Span::new(26, 17));
+        assert_eq!(doc.root.as_deref(), Some(ROOT_REQUEST));
+        assert_eq!(doc.root_span, Span::new(0, 43));
+
+        check(
+            "</x-cisco-remotecc-request>",
+            "end tag </x-cisco-remotecc-request> without a start tag",
+            "</x-cisco-remotecc-request>",
+        );
+        check(
+            "<x-cisco-remotecc-request><a b=c/></x-cisco-remotecc-request>",
+            "attribute value without quotes",
+            "c",
+        );
+        check(
+            "<x-cisco-remotecc-request><a b></a></x-cisco-remotecc-request>",
+            "attribute without a value",
+            ">",
+        );
+        // An unclosed quote swallows the rest of the input: the reader sees a truncated tag.
+        let doc = parse(b"<x-cisco-remotecc-request><a b='1\"></a></x-cisco-remotecc-request>");
+        assert_eq!(kinds(&doc), vec![ProblemKind::Truncated]);
+        assert_eq!(doc.problems[0].span, Span::new(26, 40));
+        check(
+            "<x-cisco-remotecc-request><a b='1'c='2'/></x-cisco-remotecc-request>",
+            "no space before an attribute",
+            "c",
+        );
+        check(
+            "<x-cisco-remotecc-request><a b='1' b=\"2\"/></x-cisco-remotecc-request>",
+            "duplicate attribute",
+            "b",
+        );
+        check(
+            "<x-cisco-remotecc-request><a b='<'/></x-cisco-remotecc-request>",
+            "'<' in an attribute value",
+            "<",
+        );
+        check(
+            "<x-cisco-remotecc-request><a 1='x'/></x-cisco-remotecc-request>",
+            "bad attribute name",
+            "1",
+        );
+        check(
+            "<x-cisco-remotecc-request>< ></x-cisco-remotecc-request>",
+            "element without a name",
+            "< >",
+        );
+        check(
+            "<x-cisco-remotecc-request><a/ ></x-cisco-remotecc-request>",
+            "bad element name a/",
+            "<a/ >",
+        );
+        check(
+            "<x-cisco-remotecc-request><1a/></x-cisco-remotecc-request>",
+            "bad element name 1a",
+            "<1a/>",
+        );
+        check(
+            "<x-cisco-remotecc-request/><b/>",
+            "element <b> after the root element",
+            "<b/>",
+        );
+        check(
+            "<x-cisco-remotecc-request/>\n text",
+            "text after the root element",
+            "\n text",
+        );
+        check(
+            "<x-cisco-remotecc-request><!x></x-cisco-remotecc-request>",
+            "'<!' not starting a comment, CDATA section or DOCTYPE",
+            "<",
+        );
+
+        // Whitespace and comments after the root are fine.
+        let doc = parse(b"<x-cisco-remotecc-request/>\n<!-- end -->\r\n");
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.root_span, Span::new(0, 27));
+
+        // Error messages quoting names stay short.
+        let long = "n".repeat(10_000);
+        let input = format!("<x-cisco-remotecc-request><{long}></m></x-cisco-remotecc-request>");
+        let doc = parse(input.as_bytes());
+        let ProblemKind::Malformed(why) = &malformed(&doc).unwrap().kind else {
+            unreachable!()
+        };
+        assert!(why.len() < 200, "{why}");
+    }
+
+    #[test]
+    fn unexpected_root_is_parsed_anyway() {
+        let input = "<html><response><code>200</code></response><body/></html>";
+        let doc = parse(input.as_bytes());
+        assert_eq!(
+            kinds(&doc),
+            vec![ProblemKind::UnexpectedRoot("html".into())]
+        );
+        assert_eq!(text(input, doc.problems[0].span), "<html>");
+        assert_eq!(doc.root.as_deref(), Some("html"));
+        assert!(!doc.has_known_root());
+        assert_eq!(op_names(&doc), vec!["response", "body"]);
+        assert_eq!(doc.response_code.unwrap().0, 200);
+
+        // Case and a namespace prefix do not matter for the known roots.
+        let doc = parse(b"<X-Cisco-RemoteCC-Request/>");
+        assert_eq!(doc.problems, vec![]);
+        let doc = parse(b"<r:x-cisco-remotecc-cm xmlns:r='u'><r:a/></r:x-cisco-remotecc-cm>");
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.root.as_deref(), Some("r:x-cisco-remotecc-cm"));
+        assert_eq!(op_names(&doc), vec!["r:a"]);
+    }
+
+    #[test]
+    fn not_xml_and_empty() {
+        for input in [
+            &b""[..],
+            b"  \r\n\t",
+            b"\xEF\xBB\xBF",
+            b"<?xml version=\"1.0\"?>\n",
+        ] {
+            let doc = parse(input);
+            assert_eq!(kinds(&doc), vec![ProblemKind::Truncated], "{input:?}");
+            assert_eq!(doc.problems[0].span, Span::new(input.len(), 0));
+            assert_eq!(doc.root, None);
+            assert!(doc.operations.is_empty());
+        }
+        let doc = parse(b"  action=restart");
+        assert_eq!(kinds(&doc), vec![ProblemKind::NotXml]);
+        assert_eq!(doc.problems[0].span, Span::new(2, 14));
+        let doc = parse(b"\xFF<a/>");
+        assert_eq!(kinds(&doc), vec![ProblemKind::NotXml]);
+        let doc = parse(b"<?xml version=\"1.0\"?>text<x-cisco-remotecc-request/>");
+        assert_eq!(kinds(&doc), vec![ProblemKind::NotXml]);
+        assert_eq!(doc.problems[0].span, Span::new(21, 4));
+        assert_eq!(doc.root, None);
+    }
+
+    #[test]
+    fn bad_utf8_is_replaced() {
+        let input = b"<x-cisco-remotecc-request><op\xFF\xFEx/><optionsind><dialog usage=\"caf\xC3\"/></optionsind></x-cisco-remotecc-request>";
+        let doc = parse(input);
+        assert_eq!(op_names(&doc), vec!["op\u{FFFD}\u{FFFD}x", "optionsind"]);
+        assert_eq!(labels(&doc), vec!["dialog (caf\u{FFFD})"]);
+        assert_eq!(
+            kinds(&doc),
+            vec![ProblemKind::BadUtf8, ProblemKind::BadUtf8]
+        );
+        assert_eq!(doc.problems[0].span, Span::new(29, 2));
+        assert_eq!(&input[doc.problems[1].span.range()], b"\xC3");
+
+        let doc = parse(b"<x-cisco-remotecc-response><response><code>2\xFF0</code></response></x-cisco-remotecc-response>");
+        assert_eq!(doc.response_code, None);
+        assert_eq!(doc.problems[0].kind, ProblemKind::BadUtf8);
+        assert_eq!(
+            doc.problems[1].kind,
+            ProblemKind::BadResponseCode("\"2\u{FFFD}0\" is not a decimal number".into())
+        );
+    }
+
+    #[test]
+    fn long_names_are_cut() {
+        let name = "n".repeat(10_000);
+        let usage = "u".repeat(10_000);
+        let input = format!("<x-cisco-remotecc-request><{name}/><optionsind><{name} usage=\"{usage}\"/></optionsind></x-cisco-remotecc-request>");
+        let doc = parse(input.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        let cut = format!("{}…", "n".repeat(MAX_NAME_LEN));
+        assert_eq!(doc.operations[0].name, cut);
+        assert_eq!(
+            doc.options[0].label,
+            format!("{cut} ({}…)", "u".repeat(MAX_NAME_LEN))
+        );
+        let root = format!("<{name}/>");
+        let doc = parse(root.as_bytes());
+        assert_eq!(kinds(&doc), vec![ProblemKind::UnexpectedRoot(cut)]);
+    }
+
+    #[test]
+    fn many_operations_are_bounded_and_fast() {
+        let body = "<op/>".repeat(100_000);
+        let input = format!("<x-cisco-remotecc-request>{body}</x-cisco-remotecc-request>");
+        let t = Instant::now();
+        let doc = parse(input.as_bytes());
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+        assert_eq!(kinds(&doc), vec![ProblemKind::TooManyOperations]);
+        assert_eq!(doc.operations.len(), MAX_OPERATIONS);
+        assert_eq!(doc.problems[0].span, Span::new(26 + 5 * MAX_OPERATIONS, 5));
+        assert_eq!(doc.root_span, Span::new(0, input.len()));
+    }
+
+    #[test]
+    fn many_options_are_bounded_and_fast() {
+        let body = "<dialog usage=\"x\"><unot/></dialog>".repeat(100_000);
+        let input = format!(
+            "<x-cisco-remotecc-request><optionsind>{body}</optionsind><after/></x-cisco-remotecc-request>"
+        );
+        let t = Instant::now();
+        let doc = parse(input.as_bytes());
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+        assert_eq!(kinds(&doc), vec![ProblemKind::TooManyOptions]);
+        assert_eq!(doc.options.len(), MAX_OPTIONS);
+        assert!(doc.options.iter().all(|o| o.label == "dialog (x)"));
+        assert_eq!(op_names(&doc), vec!["optionsind", "after"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded_and_fast() {
+        let depth = 1_000_000;
+        let mut input = String::from("<x-cisco-remotecc-request><optionsind>");
+        input.push_str(&"<a>".repeat(depth));
+        input.push_str(&"</a>".repeat(depth));
+        input.push_str("<ix/></optionsind><after/></x-cisco-remotecc-request>");
+        let t = Instant::now();
+        let doc = parse(input.as_bytes());
+        assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+        assert_eq!(kinds(&doc), vec![ProblemKind::TooDeep]);
+        assert_eq!(op_names(&doc), vec!["optionsind", "after"]);
+        assert_eq!(labels(&doc), vec!["a", "ix"]);
+        let first_a = &doc.options[0];
+        assert_eq!(first_a.span.len, 7 * depth);
+
+        // The same, never closed.
+        let mut input = String::from("<x-cisco-remotecc-request>");
+        input.push_str(&"<a>".repeat(depth));
+        let t = Instant::now();
+        let doc = parse(input.as_bytes());
+        assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+        assert_eq!(
+            kinds(&doc),
+            vec![ProblemKind::TooDeep, ProblemKind::Truncated]
+        );
+        assert_eq!(doc.operations[0].span, Span::new(26, input.len() - 26));
+        assert_eq!(doc.problems[0].span, Span::new(26 + 3 * (MAX_DEPTH - 1), 3));
+    }
+
+    #[test]
+    fn problems_are_capped() {
+        let body = "<dialog usage=\"&x;\"/>".repeat(1000);
+        let input = format!(
+            "<x-cisco-remotecc-request><optionsind>{body}</optionsind></x-cisco-remotecc-request>"
+        );
+        let doc = parse(input.as_bytes());
+        assert_eq!(doc.problems.len(), MAX_PROBLEMS);
+        assert_eq!(
+            doc.problems.last().unwrap().kind,
+            ProblemKind::TooManyProblems
+        );
+        assert_eq!(doc.options.len(), MAX_OPTIONS);
+    }
+
+    #[test]
+    fn ignored_markup_and_positions_with_bom() {
+        let input = "\u{FEFF}<?xml version=\"1.0\"?><!DOCTYPE x><!-- hi --><x-cisco-remotecc-request>\n\t<?pi?><!-- c --><a>text &amp; more <![CDATA[<b>]]></a>\n</x-cisco-remotecc-request>";
+        let doc = parse(input.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(op_names(&doc), vec!["a"]);
+        assert_eq!(
+            text(input, doc.operations[0].span),
+            "<a>text &amp; more <![CDATA[<b>]]></a>"
+        );
+        assert!(text(input, doc.root_span).starts_with("<x-cisco-remotecc-request>"));
+    }
+
+    #[test]
+    fn mutated_documents_never_panic() {
+        // Deterministic byte mutations (xorshift); `parse` checks the span invariants.
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let specials = b"<>/&;#\"'=!?[]-:x\xFF\xC3\xEF 0\n";
+        let seeds = [BULK, OPTIONS, RESPONSE, GEN_OPTIONS, BULK_UPDATE];
+        for round in 0..5000 {
+            let mut bytes = seeds[round % seeds.len()].as_bytes().to_vec();
+            for _ in 0..(1 + next() % 6) {
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = (next() % bytes.len() as u64) as usize;
+                let b = specials[(next() % specials.len() as u64) as usize];
+                match next() % 4 {
+                    0 => bytes[at] = b,
+                    1 => bytes.insert(at, b),
+                    2 => {
+                        bytes.remove(at);
+                    }
+                    _ => {
+                        let n = (next() % 16) as usize;
+                        bytes.truncate(at + n.min(bytes.len() - at));
+                    }
+                }
+            }
+            let doc = parse(&bytes);
+            if let Some((_, span)) = doc.response_code {
+                assert!(std::str::from_utf8(&bytes[span.range()]).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn display_texts() {
+        assert_eq!(ProblemKind::NotXml.to_string(), "Body is not XML");
+        assert_eq!(
+            ProblemKind::Truncated.to_string(),
+            "Remote call control document is truncated"
+        );
+        assert_eq!(
+            ProblemKind::Malformed("x".into()).to_string(),
+            "Malformed XML: x"
+        );
+        assert_eq!(
+            ProblemKind::UnexpectedRoot("html".into()).to_string(),
+            "Root element is <html>, not <x-cisco-remotecc-request>, <x-cisco-remotecc-response> or <x-cisco-remotecc-cm>"
+        );
+        assert_eq!(
+            ProblemKind::BadResponseCode("empty <code>".into()).to_string(),
+            "Bad response code: empty <code>"
+        );
+        assert_eq!(
+            ProblemKind::TooManyOperations.to_string(),
+            "More than 64 operations; the rest are not listed"
+        );
+        assert_eq!(
+            ProblemKind::TooManyOptions.to_string(),
+            "More than 256 capabilities; the rest are not listed"
+        );
+        assert_eq!(
+            ProblemKind::TooDeep.to_string(),
+            "Elements nested deeper than 32 levels are skipped"
+        );
+        assert_eq!(
+            ProblemKind::TooManyProblems.to_string(),
+            "More than 32 problems; the rest are not reported"
+        );
+        assert_eq!(
+            ProblemKind::BadUtf8.to_string(),
+            "Invalid UTF-8 (shown as U+FFFD)"
+        );
+        for kind in [
+            ProblemKind::NotXml,
+            ProblemKind::TooDeep,
+            ProblemKind::BadUtf8,
+        ] {
+            assert!(!kind.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn span_helpers() {
+        let s = Span::new(3, 4);
+        assert_eq!((s.end(), s.range()), (7, 3..7));
+        assert_eq!(Span::between(5, 2), Span::new(5, 0));
+        assert!(is_known_root("x-cisco-remotecc-response"));
+        assert!(!is_known_root("x-cisco-alarm"));
+    }
+}
