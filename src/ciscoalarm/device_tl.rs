@@ -38,7 +38,14 @@ pub fn forget_devices() {
 }
 
 /// Adds the DeviceTLInfo fields; returns the Info detail ("ITL from X").
-pub fn decode<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm) -> Option<String> {
+/// `well_formed`: the document had no problems, so its report may be
+/// remembered for the ITL change note.
+pub fn decode<'d>(
+    packet: &mut Packet<'d>,
+    tree: Tree<'d>,
+    alarm: &Alarm,
+    well_formed: bool,
+) -> Option<String> {
     let itl = alarm.param("ITL_Signature");
     let ctl = alarm.param("CTL_Signature");
     if let Some(p) = ctl {
@@ -65,9 +72,13 @@ pub fn decode<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm) -> Opt
             }
         }
     }
-    if let (Some(device), Some(itl)) = (alarm.param("DeviceName"), itl) {
-        let server = itl_server.map_or("", |p| p.trimmed_value());
-        note_itl_change(packet, tree, device, itl, server);
+    // A report counts only when it is whole: a well-formed document whose
+    // ITL signature decodes and names its server.
+    let whole = well_formed && itl.is_some_and(|p| decode_hex_signature(p.trimmed_value()).is_ok());
+    if let (true, Some(device), Some(itl), Some(server)) =
+        (whole, alarm.param("DeviceName"), itl, itl_server)
+    {
+        note_itl_change(packet, tree, device, itl, server.trimmed_value());
     }
     itl_server.map(|p| format!("ITL from {}", p.trimmed_value()))
 }

@@ -2,8 +2,9 @@
 //! - XML alarms in SIP REFER bodies (`application/x-cisco-alarm+xml`, also as
 //!   a part of `multipart/mixed`): every parameter, plus typed fields for
 //!   DeviceTLInfo and LastOutOfServiceInformation;
-//! - the `cisco-alarm:N` text of a REGISTER's Reason header (a post-dissector,
-//!   since SIP hands headers to nobody).
+//! - the `cisco-alarm:N` text of a REGISTER's Reason header, and the same
+//!   alarm XML sent by Skinny phones (message 0x015A): both through a
+//!   post-dissector, since SIP hands headers, and Skinny its XML, to nobody.
 //!
 //! `parse` and `reason` are pure parsers with byte spans; the files here turn
 //! their results into tree items, columns and expert infos.
@@ -13,8 +14,10 @@ mod device_tl;
 mod fields;
 mod out_of_service;
 pub mod parse;
+mod postdissector;
 pub mod reason;
 mod register_reason;
+mod skinny_alarm;
 mod trust_memory;
 
 use std::ops::Range;
@@ -31,12 +34,12 @@ static DISSECTOR: Dissector = Dissector::new(c"ciscoalarm", &PROTOCOL, dissect, 
 pub fn register() {
     PROTOCOL.register();
     DISSECTOR.register();
-    register_reason::register();
+    postdissector::register();
 }
 
 pub fn handoff() {
     DISSECTOR.add_to_string_table(c"media_type", MEDIA_TYPE);
-    register_reason::handoff();
+    postdissector::handoff();
 }
 
 /// A new capture file: forget what devices reported in the previous one.
@@ -47,14 +50,31 @@ pub fn reset_capture_state() {
 fn dissect(packet: &mut Packet<'_>) -> usize {
     let body_len = packet.bytes().len();
     let document = parse::parse_alarm_document(packet.bytes());
-    packet.set_protocol_column();
-    let (proto_item, tree) = packet.add_protocol(0..body_len, &ETT_ALARM);
+    let cut_short = packet.is_truncated().then(|| packet.reported_len());
+    decode_document(packet, &document, body_len, cut_short);
+    body_len
+}
 
+/// Adds an alarm document of `len` bytes (at offset 0 of the current item
+/// source): the protocol item, every alarm, problems, columns.
+/// `reported_len` is set when the capture cut the document short.
+fn decode_document(
+    packet: &mut Packet<'_>,
+    document: &parse::AlarmDocument,
+    len: usize,
+    reported_len: Option<usize>,
+) {
+    packet.set_protocol_column();
+    let (proto_item, tree) = packet.add_protocol(0..len, &ETT_ALARM);
+
+    // Only a document without problems is trusted as a device's report of
+    // its state (a cut or broken one would make up trust-list changes).
+    let well_formed = document.problems.is_empty();
     let mut summaries = Vec::new();
     for alarm in &document.alarms {
-        summaries.push(decode_alarm(packet, tree, alarm));
+        summaries.push(decode_alarm(packet, tree, alarm, well_formed));
     }
-    report_problems(packet, tree, &document.problems, body_len);
+    report_problems(packet, tree, &document.problems, len, reported_len);
 
     if !summaries.is_empty() {
         let names: Vec<&str> = document
@@ -65,11 +85,15 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
         packet.append_text(proto_item, &format!(": {}", names.join(", ")));
         packet.append_info(&format!("[Alarm: {}]", summaries.join("; ")));
     }
-    body_len
 }
 
 /// Adds one alarm's fields; returns its Info column summary.
-fn decode_alarm<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm) -> String {
+fn decode_alarm<'d>(
+    packet: &mut Packet<'d>,
+    tree: Tree<'d>,
+    alarm: &Alarm,
+    well_formed: bool,
+) -> String {
     let name = alarm.name.as_deref().unwrap_or("?");
     if let Some(name) = &alarm.name {
         packet.add_string(tree, &NAME, alarm.name_span.range(), name);
@@ -84,7 +108,7 @@ fn decode_alarm<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm) -> S
     }
     let (detail, known_params) = match name {
         "DeviceTLInfo" => (
-            device_tl::decode(packet, tree, alarm),
+            device_tl::decode(packet, tree, alarm, well_formed),
             device_tl::KNOWN_PARAMS,
         ),
         "LastOutOfServiceInformation" => (
@@ -108,16 +132,24 @@ fn decode_alarm<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm) -> S
     }
 }
 
+/// Unknown parameters named one by one in expert notes, per alarm; the rest
+/// are counted in one more note (a flood of notes helps nobody).
+const MAX_UNKNOWN_PARAM_NOTES: usize = 5;
+
 /// Every parameter, known or not, in document order, each as a subtree.
 fn add_parameters<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm, known: &[&str]) {
     let name = alarm.name.as_deref().unwrap_or("?");
+    let mut unknown = 0;
     for param in &alarm.params {
         if !known.is_empty() && !known.contains(&param.name.as_str()) {
-            let message = format!(
-                "Parameter {} is not known in {name} alarms: shown as sent",
-                param.name
-            );
-            packet.expert_at(tree, &UNKNOWN, param.element.range(), &message);
+            unknown += 1;
+            if unknown <= MAX_UNKNOWN_PARAM_NOTES {
+                let message = format!(
+                    "Parameter {} is not known in {name} alarms: shown as sent",
+                    param.name
+                );
+                packet.expert_at(tree, &UNKNOWN, param.element.range(), &message);
+            }
         }
         if !packet.wants_tree() {
             continue;
@@ -142,13 +174,21 @@ fn add_parameters<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm, kn
         let kind = packet.add_string(sub, &PARAM_KIND, param.element.range(), kind);
         packet.set_generated(kind);
     }
+    if unknown > MAX_UNKNOWN_PARAM_NOTES {
+        let message = format!(
+            "{} more parameters are not known in {name} alarms: shown as sent",
+            unknown - MAX_UNKNOWN_PARAM_NOTES
+        );
+        packet.expert_at(tree, &UNKNOWN, alarm.element.range(), &message);
+    }
 }
 
 fn report_problems<'d>(
     packet: &mut Packet<'d>,
     tree: Tree<'d>,
     problems: &[parse::Problem],
-    body_len: usize,
+    len: usize,
+    reported_len: Option<usize>,
 ) {
     for problem in problems {
         let expert = match problem.kind {
@@ -167,13 +207,10 @@ fn report_problems<'d>(
             &problem.kind.to_string(),
         );
     }
-    if packet.is_truncated() && !problems.iter().any(|p| p.kind == ProblemKind::Truncated) {
-        let message = format!(
-            "Only {} of {} bytes were captured",
-            body_len,
-            packet.reported_len()
-        );
-        packet.expert_at(tree, &TRUNCATED, body_len..body_len, &message);
+    let flagged = problems.iter().any(|p| p.kind == ProblemKind::Truncated);
+    if let (Some(reported), false) = (reported_len, flagged) {
+        let message = format!("Only {len} of {reported} bytes were captured");
+        packet.expert_at(tree, &TRUNCATED, len..len, &message);
     }
 }
 

@@ -2,39 +2,17 @@
 //! `Reason: SIP;cause=200;text="cisco-alarm:23 Name=SEP.. Load=.. Last=Reset-Restart"`,
 //! the last cause of a restart or unregistration.
 //!
-//! SIP passes headers to no other dissector, so a post-dissector reads the
-//! `sip.Reason` values SIP put in the tree and adds our fields over the same
-//! bytes (in SIP's data source, e.g. a reassembled message).
+//! SIP passes headers to no other dissector: the post-dissector hands us the
+//! `sip.Reason` values SIP put in the tree, and we add our fields over the
+//! same bytes (in SIP's data source, e.g. a reassembled message).
 
 use super::codes::{self, RESTART_CAUSES};
 use super::fields::*;
 use super::parse::Span;
-use super::reason::{self, CiscoReason, ReasonPair};
-use crate::epan::{Dissector, Field, ForeignField, FoundString, Packet, Tree};
+use super::reason::{CiscoReason, ReasonPair};
+use crate::epan::{Field, FoundString, Packet, Tree};
 
-static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason");
-
-static DISSECTOR: Dissector =
-    Dissector::new_postdissector(c"ciscoalarm_reason", &PROTOCOL, dissect, &REASON_LAST);
-
-pub fn register() {
-    DISSECTOR.register();
-}
-
-pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&[&SIP_REASON]);
-}
-
-fn dissect(packet: &mut Packet<'_>) -> usize {
-    for hit in packet.string_fields(&SIP_REASON) {
-        if let Some(parsed) = reason::parse_reason(&hit.value) {
-            decode(packet, &hit, &parsed);
-        }
-    }
-    0
-}
-
-fn decode<'d>(packet: &mut Packet<'d>, hit: &FoundString<'d>, parsed: &CiscoReason) {
+pub fn decode<'d>(packet: &mut Packet<'d>, hit: &FoundString<'d>, parsed: &CiscoReason) {
     // SIP's item covers "Reason: value"; find where the value starts, so our
     // spans (relative to the value) land on the right bytes.
     let value_start = packet

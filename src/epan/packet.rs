@@ -66,9 +66,11 @@ pub struct Packet<'d> {
     protocol: &'static Protocol,
     bytes: Vec<u8>,
     reported_len: usize,
-    /// Where tree items currently point: `tvb` unless `use_source` changed it.
+    /// Where tree items currently point: `tvb` unless `use_source` changed it,
+    /// and the offset in it that item ranges are relative to.
     items_tvb: *mut sys::tvbuff_t,
     items_len: usize,
+    items_base: usize,
     refusal: Option<Refusal>,
     _call: PhantomData<&'d mut ()>,
 }
@@ -95,6 +97,7 @@ impl<'d> Packet<'d> {
             reported_len,
             items_tvb: tvb,
             items_len: captured,
+            items_base: 0,
             refusal: None,
             _call: PhantomData,
         };
@@ -186,8 +189,15 @@ impl<'d> Packet<'d> {
     /// Makes the following tree items point into `source` instead of our
     /// own data (the post-dissector highlights bytes of SIP's message).
     pub fn use_source(&mut self, source: Source<'d>) {
+        self.use_source_at(source, 0);
+    }
+
+    /// Like `use_source`, with item ranges counted from `base` in it: a
+    /// decoder of a document found at `base` keeps its own offsets.
+    pub fn use_source_at(&mut self, source: Source<'d>, base: usize) {
         self.items_tvb = source.raw;
         self.items_len = source.captured_len;
+        self.items_base = base;
     }
 
     /// The bytes Wireshark captured for this tvb (maybe fewer than reported).
@@ -488,8 +498,14 @@ impl<'d> Packet<'d> {
     }
 
     fn clamp(&self, range: Range<usize>) -> (c_int, c_int) {
-        let start = range.start.min(self.items_len);
-        let end = range.end.clamp(start, self.items_len);
+        let start = range
+            .start
+            .saturating_add(self.items_base)
+            .min(self.items_len);
+        let end = range
+            .end
+            .saturating_add(self.items_base)
+            .clamp(start, self.items_len);
         (to_c_int(start), to_c_int(end - start))
     }
 
