@@ -110,7 +110,16 @@ fn lab_alarm_trees() {
         .filter(|t| !t.is_empty())
         .collect();
     assert!(trees.len() >= 2, "{}", run.stdout);
-    assert!(trees[0].contains("Alarm Name: "), "{}", trees[0]);
+    assert!(
+        trees.iter().any(|t| t.contains("Alarm Name: DeviceTLInfo")),
+        "{trees:?}"
+    );
+    assert!(
+        trees
+            .iter()
+            .any(|t| t.contains("Last Restart Cause: Reset-Restart (23)")),
+        "{trees:?}"
+    );
     assert_matches_expected("lab-alarm-trees.txt", &trees.join("\n"));
 }
 
@@ -118,11 +127,147 @@ fn lab_alarm_trees() {
 fn info_column_carries_the_alarm_summary() {
     let out = fields(
         LAB,
-        "ciscoalarm",
+        "ciscoalarm.name",
         &["frame.number", "_ws.col.Protocol", "_ws.col.Info"],
     );
+    assert!(out.lines().count() >= 4, "{out}");
     for line in out.lines() {
         assert!(line.contains("CiscoAlarm"), "protocol column: {line}");
         assert!(line.contains("[Alarm: "), "info column: {line}");
     }
+    let out = fields(
+        LAB,
+        "ciscoalarm.reason.code",
+        &["frame.number", "_ws.col.Info"],
+    );
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "the two REGISTERs with a Reason:\n{out}"
+    );
+    assert!(out.contains("[cisco-alarm 25 Initialized]"), "{out}");
+    assert!(out.contains("[cisco-alarm 23 Reset-Restart]"), "{out}");
+}
+
+/// Every typed field over seed 002's two alarms, as the phone sent them.
+#[test]
+fn seed_002_alarms_decode_into_typed_fields() {
+    let typed = [
+        "frame.number",
+        "ciscoalarm.name",
+        "ciscoalarm.device_name",
+        "ciscoalarm.tl.itl_signature",
+        "ciscoalarm.tl.ctl_signature",
+        "ciscoalarm.tl.itl_tftp_server",
+        "ciscoalarm.tl.ctl_tftp_server",
+        "ciscoalarm.tl.status_code",
+        "ciscoalarm.oos.reason",
+        "ciscoalarm.oos.reason_text",
+        "ciscoalarm.oos.model",
+        "ciscoalarm.oos.dhcpv4_status",
+        "ciscoalarm.oos.tftp_cfg_status",
+        "ciscoalarm.oos.cucm_addr",
+        "ciscoalarm.oos.voice_vlan",
+        "ciscoalarm.oos.neighbor_device",
+        "ciscoalarm.oos.neighbor_port",
+        "ciscoalarm.oos.timestamp",
+        "ciscoalarm.oos.last_sent",
+        "ciscoalarm.oos.last_received",
+        "ciscoalarm.oos.event.message",
+        "ciscoalarm.oos.event.uri",
+        "ciscoalarm.oos.event.cseq",
+        "ciscoalarm.oos.event.cseq_method",
+        "ciscoalarm.oos.event.call_id",
+    ];
+    let out = fields("ciscoalarm-seed002.pcapng", "ciscoalarm.name", &typed);
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    let col = |name: &str| typed.iter().position(|f| *f == name).unwrap();
+    let tl = &rows[0];
+    assert_eq!(
+        tl[col("ciscoalarm.tl.itl_signature")],
+        "3e 91 a3 5d a3 d6 bd b7 0f 09 21 98 18 3f 64 d3 b2 8e 80 15"
+    );
+    assert_eq!(
+        tl[col("ciscoalarm.tl.ctl_signature")],
+        "",
+        "Not Installed has no bytes"
+    );
+    assert_eq!(
+        tl[col("ciscoalarm.tl.itl_tftp_server")],
+        "pub.techvivi.local"
+    );
+    assert_eq!(tl[col("ciscoalarm.tl.status_code")], "3");
+    let oos = &rows[1];
+    assert_eq!(oos[col("ciscoalarm.name")], "LastOutOfServiceInformation");
+    assert_eq!(oos[col("ciscoalarm.oos.reason")], "25");
+    assert_eq!(
+        oos[col("ciscoalarm.oos.reason_text")],
+        "LastTimeInitialized"
+    );
+    assert_eq!(oos[col("ciscoalarm.oos.model")], "CP-7821");
+    assert_eq!(oos[col("ciscoalarm.oos.dhcpv4_status")], "1");
+    assert_eq!(
+        oos[col("ciscoalarm.oos.neighbor_port")],
+        "GigabitEthernet0/21"
+    );
+    assert_eq!(
+        oos[col("ciscoalarm.oos.timestamp")],
+        "Jan 15, 2020 22:45:04.808000000 UTC"
+    );
+    assert_eq!(oos[col("ciscoalarm.oos.event.message")], "REGISTER,200 OK");
+    assert_eq!(oos[col("ciscoalarm.oos.event.cseq")], "336,122");
+    assert_eq!(
+        oos[col("ciscoalarm.oos.event.call_id")],
+        "c4b9cd80-86470022-467f1380-3b60328a@192.168.15.20,c4b9cd80-86470003-6438bc5f-78ebaf4c@192.168.15.22"
+    );
+    assert_matches_expected("seed002-typed-fields.txt", &out);
+}
+
+/// The ITL change is decided on the first pass and the same on the second.
+#[test]
+fn itl_change_is_the_same_in_one_and_two_passes() {
+    let s = sandbox();
+    let path = s.capture("ciscoalarm-seed002.pcapng");
+    for passes in [&[][..], &["-2"][..]] {
+        let mut args = vec!["-n", "-r", &path];
+        args.extend_from_slice(passes);
+        args.extend([
+            "-Y",
+            "ciscoalarm.itl_changed",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+            "-e",
+            "ciscoalarm.tl.previous_frame",
+        ]);
+        let run = s.tshark(&args);
+        run.assert_clean("ITL change");
+        assert_eq!(run.stdout, "6\t1\n", "passes {passes:?}");
+    }
+}
+
+/// Alarm parts of a multipart/mixed body, and Skinny's XMLAlarmMessage.
+#[test]
+fn alarms_in_multipart_bodies_and_skinny_messages() {
+    let out = fields(
+        "ciscoalarm-multipart.pcapng",
+        "ciscoalarm.name",
+        &["frame.number", "ciscoalarm.name"],
+    );
+    assert_eq!(
+        out,
+        "2\tDeviceTLInfo\n5\tDeviceTLInfo,ImageDownloadSuccess\n"
+    );
+    let out = fields(
+        "ciscoalarm-skinny.pcapng",
+        "ciscoalarm",
+        &[
+            "frame.number",
+            "skinny.messageId",
+            "ciscoalarm.device_name",
+            "ciscoalarm.tl.itl_tftp_server",
+        ],
+    );
+    assert_eq!(out, "4\t346\tSEP0024142DDF24\t192.168.7.100\n");
 }

@@ -40,7 +40,7 @@ fn run_with_fault(kind: &str) -> (String, Vec<String>) {
             "-r",
             &path,
             "-Y",
-            "ciscoalarm || ciscoalarm.plugin_bug",
+            "ciscoalarm.name || ciscoalarm.plugin_bug",
             "-T",
             "fields",
             "-e",
