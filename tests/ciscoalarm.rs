@@ -271,3 +271,80 @@ fn alarms_in_multipart_bodies_and_skinny_messages() {
     );
     assert_eq!(out, "4\t346\tSEP0024142DDF24\t192.168.7.100\n");
 }
+
+/// Selecting a field highlights the text it came from: for every string
+/// field of ours, the bytes under it (PDML `value`, hex) spell its value
+/// (remote call control items cover their whole element).
+#[test]
+fn string_fields_point_at_their_own_bytes() {
+    let s = sandbox();
+    let mut checked = 0;
+    for capture in ["ciscoalarm-seed002.pcapng", LAB, "ciscoalarm-skinny.pcapng"] {
+        let path = s.capture(capture);
+        let run = s.tshark(&[
+            "-n",
+            "-r",
+            &path,
+            "-Y",
+            "ciscoalarm || ciscoremotecc",
+            "-T",
+            "pdml",
+        ]);
+        run.assert_clean("pdml");
+        for line in run.stdout.lines().map(str::trim) {
+            let ours = line.starts_with("<field name=\"ciscoalarm.")
+                || line.starts_with("<field name=\"ciscoremotecc.");
+            let (Some(show), Some(value)) = (attribute(line, "show"), attribute(line, "value"))
+            else {
+                continue;
+            };
+            // Strings only (bytes and numbers show differently); generated
+            // items and labels carry no bytes of their own.
+            let is_string = [
+                ".name\"",
+                ".value\"",
+                "device_name",
+                "tftp_server",
+                ".model",
+                ".cucm_addr",
+                ".call_id",
+                ".last\"",
+                ".load\"",
+                ".element",
+                ".option",
+            ]
+            .iter()
+            .any(|k| line.contains(k));
+            if !ours || !is_string || value.is_empty() || line.contains(".param\"") {
+                continue;
+            }
+            let bytes: Vec<u8> = (0..value.len() / 2)
+                .map(|i| u8::from_str_radix(&value[2 * i..2 * i + 2], 16).unwrap())
+                .collect();
+            let text = String::from_utf8_lossy(&bytes);
+            if line.contains("ciscoremotecc.") {
+                // Operations and capabilities highlight their whole element.
+                let name = unescape(show);
+                let name = name.split(" (").next().unwrap_or_default();
+                assert!(text.starts_with(&format!("<{name}")), "{capture}: {line}");
+            } else {
+                assert_eq!(text, unescape(show), "{capture}: {line}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} fields checked");
+}
+
+fn attribute<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+    let start = line.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = start + line[start..].find('"')?;
+    Some(&line[start..end])
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
