@@ -9,6 +9,7 @@
 mod ciscoalarm;
 mod ciscoremotecc;
 mod epan;
+mod span;
 
 /// Called once by Wireshark (through `epan::plugin`) to register protocols.
 fn register_protocols() {

@@ -32,6 +32,9 @@ use quick_xml::errors::{Error as XmlError, SyntaxError};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use crate::span::{spanned_str, trim_bounds};
+pub use crate::span::{Span, Spanned};
+
 /// At most this many `<Alarm>` elements are collected per document. Phones send one alarm
 /// per REFER; 16 leaves room for batching without letting a crafted body allocate freely.
 pub const MAX_ALARMS: usize = 16;
@@ -56,35 +59,6 @@ pub const MAX_NAME_LEN: usize = 256;
 /// At most this many problems are reported per document, the last one being
 /// [`ProblemKind::TooManyProblems`]; a hostile body must not grow the list without bound.
 pub const MAX_PROBLEMS: usize = 64;
-
-/// A byte range of the parsed input: `input[start..start + len]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub struct Span {
-    pub start: usize,
-    pub len: usize,
-}
-
-impl Span {
-    pub const fn new(start: usize, len: usize) -> Self {
-        Span { start, len }
-    }
-
-    /// Span from `start` (inclusive) to `end` (exclusive); empty if `end < start`.
-    pub const fn between(start: usize, end: usize) -> Self {
-        Span {
-            start,
-            len: end.saturating_sub(start),
-        }
-    }
-
-    pub const fn end(&self) -> usize {
-        self.start + self.len
-    }
-
-    pub const fn range(&self) -> std::ops::Range<usize> {
-        self.start..self.start + self.len
-    }
-}
 
 /// Which element a parameter was sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1173,13 +1147,6 @@ fn hex_value(s: &str, i: usize) -> Result<u8, HexError> {
     }
 }
 
-/// A value with its position in the string it came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Spanned<T> {
-    pub value: T,
-    pub span: Span,
-}
-
 /// `Sent:` or `Rcvd:` in LastProtocolEventSent / LastProtocolEventReceived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -1236,25 +1203,6 @@ impl std::fmt::Display for ProtocolEventError {
 }
 
 impl std::error::Error for ProtocolEventError {}
-
-fn spanned_str(s: &str, start: usize, end: usize) -> Spanned<&str> {
-    Spanned {
-        value: &s[start..end],
-        span: Span::between(start, end),
-    }
-}
-
-/// Trims ASCII whitespace from `s[start..end]`, returning the new bounds.
-fn trim_bounds(s: &str, mut start: usize, mut end: usize) -> (usize, usize) {
-    let b = s.as_bytes();
-    while start < end && b[start].is_ascii_whitespace() {
-        start += 1;
-    }
-    while end > start && b[end - 1].is_ascii_whitespace() {
-        end -= 1;
-    }
-    (start, end)
-}
 
 /// Whitespace-separated words of `s[start..end]` as (start, end) pairs.
 fn words(s: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {

@@ -21,7 +21,7 @@
 
 #![forbid(unsafe_code)]
 
-use super::parse::{Span, Spanned};
+use crate::span::{spanned_str as spanned, trim_bounds as trim, Span, Spanned};
 
 /// Longest header value looked at, in bytes. Real values are about 100 bytes; the rest of a
 /// longer value is ignored with [`ReasonProblemKind::TooLong`].
@@ -257,24 +257,6 @@ struct Found<'a> {
     cause: Option<Spanned<u32>>,
     /// Byte bounds of the text, quotes excluded.
     text: (usize, usize),
-}
-
-fn spanned(s: &str, start: usize, end: usize) -> Spanned<&str> {
-    Spanned {
-        value: &s[start..end],
-        span: Span::between(start, end),
-    }
-}
-
-fn trim(s: &str, mut start: usize, mut end: usize) -> (usize, usize) {
-    let b = s.as_bytes();
-    while start < end && b[start].is_ascii_whitespace() {
-        start += 1;
-    }
-    while end > start && b[end - 1].is_ascii_whitespace() {
-        end -= 1;
-    }
-    (start, end)
 }
 
 /// Splits `s[from..to]` at `sep` bytes outside double quotes (backslash escapes inside

@@ -42,6 +42,8 @@ use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+pub use crate::span::Span;
+
 /// At most this many operations (children of the root) are listed per document. Real bodies
 /// carry one or two (`bulkregisterreq`, `optionsind`, `response`, `bulkupdate` ...); 64 leaves
 /// room for batching without letting a crafted body allocate freely.
@@ -75,35 +77,6 @@ pub const ROOT_REQUEST: &str = "x-cisco-remotecc-request";
 pub const ROOT_RESPONSE: &str = "x-cisco-remotecc-response";
 /// Root element of `...-cm+xml` bodies.
 pub const ROOT_CM: &str = "x-cisco-remotecc-cm";
-
-/// A byte range of the parsed input: `input[start..start + len]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub struct Span {
-    pub start: usize,
-    pub len: usize,
-}
-
-impl Span {
-    pub const fn new(start: usize, len: usize) -> Self {
-        Span { start, len }
-    }
-
-    /// Span from `start` (inclusive) to `end` (exclusive); empty if `end < start`.
-    pub const fn between(start: usize, end: usize) -> Self {
-        Span {
-            start,
-            len: end.saturating_sub(start),
-        }
-    }
-
-    pub const fn end(&self) -> usize {
-        self.start + self.len
-    }
-
-    pub const fn range(&self) -> std::ops::Range<usize> {
-        self.start..self.start + self.len
-    }
-}
 
 /// One child element of the root: what the body asks for or answers.
 #[derive(Debug, Clone, PartialEq, Eq)]

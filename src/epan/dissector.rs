@@ -36,14 +36,7 @@ impl Dissector {
         dissect: DissectFn,
         probe_field: &'static Field,
     ) -> Dissector {
-        Dissector {
-            name,
-            protocol,
-            dissect,
-            probe_field,
-            copies_bytes: true,
-            handle: AtomicPtr::new(std::ptr::null_mut()),
-        }
+        Self::build(name, protocol, dissect, probe_field, true)
     }
 
     /// A dissector meant for `register_as_postdissector`: its packet holds no
@@ -54,12 +47,22 @@ impl Dissector {
         dissect: DissectFn,
         probe_field: &'static Field,
     ) -> Dissector {
+        Self::build(name, protocol, dissect, probe_field, false)
+    }
+
+    const fn build(
+        name: &'static CStr,
+        protocol: &'static Protocol,
+        dissect: DissectFn,
+        probe_field: &'static Field,
+        copies_bytes: bool,
+    ) -> Dissector {
         Dissector {
             name,
             protocol,
             dissect,
             probe_field,
-            copies_bytes: false,
+            copies_bytes,
             handle: AtomicPtr::new(std::ptr::null_mut()),
         }
     }
