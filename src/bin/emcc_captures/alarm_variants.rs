@@ -288,6 +288,46 @@ impl AlarmCapture {
         complete
     }
 
+    /// A REGISTER carrying `reason` in its Reason header, answered 200 OK:
+    /// how a phone reports its last restart cause.
+    fn send_register(&mut self, reason: &str, what: &str) -> usize {
+        let ids = ReferIds::invented(self.counter, &mut self.rng);
+        self.counter += 1;
+        let start = self.t;
+        let register = sip::request("REGISTER", "sip:192.168.110.100")
+            .header(
+                "Via",
+                format!("SIP/2.0/UDP 192.168.15.20:5060;branch={}", ids.branch),
+            )
+            .header("From", format!("<sip:7821@192.168.110.100>;tag={}", ids.from_tag))
+            .header("To", "<sip:7821@192.168.110.100>")
+            .header("Call-ID", ids.call_id.as_str())
+            .header("Max-Forwards", "70")
+            .header("Date", http_date(start))
+            .header("CSeq", "101 REGISTER")
+            .header("User-Agent", "Cisco-CP7821/11.5.1")
+            .header(
+                "Contact",
+                "<sip:e47a851c-de7c-3804-b05b-40f49816efd1@192.168.15.20:5060;transport=udp>;+u.sip!devicename.ccm.cisco.com=\"SEPC4B9CD808647\"",
+            )
+            .header("Reason", reason)
+            .header("Expires", "3600")
+            .length_header("Content-Length");
+        let frame = udp_alarms::frame(PHONE, CUCM, self.phone_ip_id, &register.encode());
+        self.phone_ip_id = self.phone_ip_id.wrapping_add(1);
+        let id = self.cap.push(start, frame);
+        self.cap.note(id, what);
+        let tag = self.rng.decimal(10);
+        let ok = sip::response_to(&register, 200, "OK", &tag, &http_date(start))
+            .header("Expires", "120")
+            .length_header("Content-Length");
+        let answer = udp_alarms::frame(CUCM, PHONE, self.cucm_ip_id, &ok.encode());
+        self.cap.push(start + ANSWER_DELAY, answer);
+        self.cucm_ip_id = self.cucm_ip_id.wrapping_add(1);
+        self.t += REFER_INTERVAL;
+        id + 1
+    }
+
     fn finish(self) -> Capture {
         self.cap
     }
@@ -620,6 +660,14 @@ pub fn malformed() -> Capture {
     for m in malformed_bodies() {
         c.send(Body::Alarm(m.body), &m.what);
     }
+    c.send_register(
+        "SIP;cause=200;text=\"cisco-alarm:abc Name=SEPC4B9CD808647 Load=",
+        "(n) REGISTER whose Reason has a non-numeric cisco-alarm code, an empty Load= and no closing quote",
+    );
+    c.send_register(
+        "SIP;cause=200;text=\"cisco-alarm:99 Name= Last=Initialized\"",
+        "(o) REGISTER whose Reason has an undocumented cause 99 and an empty Name=",
+    );
     c.finish()
 }
 
