@@ -235,6 +235,7 @@ fn generate_bindings(ws: &Wireshark) {
         "expert_module_t",
         "dissector_handle_t",
         "value_string",
+        "module_t",
         "ftenum",
         "field_display_e",
         "ft_framenum_type",

@@ -8,6 +8,7 @@
 
 mod ciscoalarm;
 mod ciscoremotecc;
+mod emcc;
 mod epan;
 mod span;
 
@@ -15,16 +16,19 @@ mod span;
 fn register_protocols() {
     ciscoalarm::register();
     ciscoremotecc::register();
+    emcc::register();
 }
 
 /// Called once after every protocol of every plugin is registered.
 fn register_handoffs() {
     ciscoalarm::handoff();
     ciscoremotecc::handoff();
+    emcc::handoff();
 }
 
 /// Called before each capture file is read: state kept across frames starts
 /// afresh.
 fn reset_capture_state() {
     ciscoalarm::reset_capture_state();
+    emcc::reset_capture_state();
 }

@@ -22,6 +22,11 @@ const FIELDS: &[&str] = &[
     "ciscoremotecc.element",
     "ciscoremotecc.response.code",
     "ciscoremotecc.option",
+    "emcc.action",
+    "emcc.userid",
+    "emcc.response.object",
+    "emcc.error.code",
+    "emcc.svc.error.code",
     "_ws.expert.message",
 ];
 
@@ -43,7 +48,7 @@ fn each_capture_matches_its_expected_output() {
             "-r",
             &path,
             "-Y",
-            "ciscoalarm || ciscoremotecc",
+            "ciscoalarm || ciscoremotecc || emcc",
             "-T",
             "fields",
             "-E",

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <epan/prefs.h>
 
 typedef struct emcc_error {
     int caught;             /* 1 when a Wireshark exception was caught */
@@ -48,15 +49,29 @@ proto_item *emcc_add_expert(proto_tree *tree, packet_info *pinfo, expert_field *
 
 /* Reading other protocols' fields (a post-dissector asks for them first with
  * emcc_set_wanted_fields). */
-typedef struct emcc_string_field {
-    const char *value;      /* owned by Wireshark, valid during the call */
+typedef struct emcc_field_hit {
+    const char *string;     /* string fields: owned by Wireshark, valid during the call */
+    uint32_t uint;          /* 32-bit unsigned fields (and frame numbers) */
+    int has_uint;
     tvbuff_t *tvb;          /* the data source the item points into */
     int start;
     int length;
-} emcc_string_field;
+} emcc_field_hit;
 
-int emcc_string_fields(proto_tree *tree, int hf, emcc_string_field *out, int max);
+/* Fields are looked up in the fields Wireshark tracks for the tree (fast,
+ * but only for fields primed for this pass: tshark 4.0 primes a
+ * post-dissector's wanted fields on the first pass only); when that finds
+ * nothing and the frame carries `layer` (a protocol filter name), the tree
+ * is searched. */
+int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *layer,
+                     emcc_field_hit *out, int max);
 void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count);
+
+/* Preferences. A boolean preference's storage is a gboolean (int) up to 4.0
+ * and a bool from 4.2: `storage` must point at the matching type (see
+ * src/epan/version.rs). */
+void emcc_register_bool_pref(module_t *module, const char *name, const char *title,
+                             const char *description, void *storage);
 
 /* Registration: the structures Wireshark keeps are allocated here, for the
  * life of the process, with HFILL/EXPFILL of the version built against. */

@@ -7,8 +7,8 @@ use super::reason;
 use super::{register_reason, skinny_alarm};
 use crate::epan::{Dissector, ForeignField, Packet};
 
-static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason");
-static SKINNY_XML: ForeignField = ForeignField::new(c"skinny.xmlData");
+static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
+static SKINNY_XML: ForeignField = ForeignField::new(c"skinny.xmlData", c"skinny");
 
 static DISSECTOR: Dissector =
     Dissector::new_postdissector(c"ciscoalarm_post", &PROTOCOL, dissect, &REASON_LAST);

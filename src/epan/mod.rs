@@ -25,7 +25,7 @@ mod version;
 pub use dissector::Dissector;
 // Item and Tree are named by decoders that pass tree handles around.
 #[allow(unused_imports)]
-pub use packet::{FoundString, Item, Packet, Source, Tree};
+pub use packet::{FoundField, FoundString, Item, Packet, Source, Tree};
 pub use registry::{
-    Expert, ExpertGroup, Field, FieldKind, ForeignField, Protocol, Severity, Subtree,
+    BoolPref, Expert, ExpertGroup, Field, FieldKind, ForeignField, Protocol, Severity, Subtree,
 };

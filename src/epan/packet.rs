@@ -42,6 +42,16 @@ pub struct Source<'d> {
     _call: PhantomData<&'d ()>,
 }
 
+/// A value another protocol put in the tree, and where its bytes are.
+pub struct FoundField<'d> {
+    /// For string fields.
+    pub string: Option<String>,
+    /// For unsigned 32-bit fields and frame numbers.
+    pub uint: Option<u32>,
+    pub source: Source<'d>,
+    pub range: Range<usize>,
+}
+
 /// A string value another protocol put in the tree, and where its bytes are.
 pub struct FoundString<'d> {
     pub value: String,
@@ -49,7 +59,7 @@ pub struct FoundString<'d> {
     pub range: Range<usize>,
 }
 
-/// Most string fields occur once per frame; more are read in batches.
+/// Most fields occur once per frame; more are read in batches.
 const FOUND_BATCH: usize = 16;
 
 /// The first Wireshark exception the shim caught during this call.
@@ -126,35 +136,40 @@ impl<'d> Packet<'d> {
         (ok != 0).then_some(buffer)
     }
 
-    /// Values of another protocol's string field in this frame's tree (only
-    /// present when the field was asked for, see
+    /// Occurrences of another protocol's field in this frame's tree (present
+    /// only when the field was asked for, see
     /// `Dissector::register_as_postdissector`).
-    pub fn string_fields(&mut self, field: &ForeignField) -> Vec<FoundString<'d>> {
+    pub fn fields(&mut self, field: &ForeignField) -> Vec<FoundField<'d>> {
         let mut found = Vec::new();
-        let mut batch = [sys::emcc_string_field::default(); FOUND_BATCH];
+        let mut batch = [sys::emcc_field_hit::default(); FOUND_BATCH];
         // SAFETY: `batch` holds FOUND_BATCH entries; the returned pointers
         // are valid during this call and copied at once.
         let n = unsafe {
-            sys::emcc_string_fields(
+            sys::emcc_find_fields(
+                self.pinfo,
                 self.tree,
                 field.id(),
+                field.layer.as_ptr(),
                 batch.as_mut_ptr(),
                 FOUND_BATCH as c_int,
             )
         };
         for hit in batch.iter().take(n.max(0) as usize) {
-            if hit.value.is_null() || hit.tvb.is_null() {
+            if hit.tvb.is_null() {
                 continue;
             }
-            // SAFETY: a NUL-terminated string owned by Wireshark.
-            let value = unsafe { std::ffi::CStr::from_ptr(hit.value) }
-                .to_string_lossy()
-                .into_owned();
+            let string = (!hit.string.is_null()).then(|| {
+                // SAFETY: a NUL-terminated string owned by Wireshark.
+                unsafe { std::ffi::CStr::from_ptr(hit.string) }
+                    .to_string_lossy()
+                    .into_owned()
+            });
             // SAFETY: the tvb belongs to this frame.
             let captured_len = unsafe { sys::emcc_tvb_captured_length(hit.tvb) } as usize;
             let start = hit.start.max(0) as usize;
-            found.push(FoundString {
-                value,
+            found.push(FoundField {
+                string,
+                uint: (hit.has_uint != 0).then_some(hit.uint),
                 source: Source {
                     raw: hit.tvb,
                     captured_len,
@@ -164,6 +179,20 @@ impl<'d> Packet<'d> {
             });
         }
         found
+    }
+
+    /// The string occurrences of another protocol's field (see `fields`).
+    pub fn string_fields(&mut self, field: &ForeignField) -> Vec<FoundString<'d>> {
+        self.fields(field)
+            .into_iter()
+            .filter_map(|f| {
+                Some(FoundString {
+                    value: f.string?,
+                    source: f.source,
+                    range: f.range,
+                })
+            })
+            .collect()
     }
 
     /// Copies bytes of another data source (captured bytes only).

@@ -11,7 +11,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use super::sys;
-use super::version::EI_INIT_VALUE;
+use super::version::{bool_pref_storage, bool_pref_value, BoolPrefStorage, EI_INIT_VALUE};
 
 /// How a field's value is typed and shown.
 #[derive(Clone, Copy, Debug)]
@@ -73,13 +73,17 @@ impl Field {
 /// handoff, when every protocol is registered.
 pub struct ForeignField {
     pub abbrev: &'static CStr,
+    /// The protocol (filter name) the field belongs to: frames without it
+    /// are never searched for the field.
+    pub layer: &'static CStr,
     id: AtomicI32,
 }
 
 impl ForeignField {
-    pub const fn new(abbrev: &'static CStr) -> ForeignField {
+    pub const fn new(abbrev: &'static CStr, layer: &'static CStr) -> ForeignField {
         ForeignField {
             abbrev,
+            layer,
             id: AtomicI32::new(-1),
         }
     }
@@ -180,6 +184,36 @@ impl Expert {
     }
 }
 
+/// A boolean preference of a protocol (Edit > Preferences > Protocols, and
+/// `tshark -o proto.name:TRUE`).
+pub struct BoolPref {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    value: BoolPrefStorage,
+}
+
+impl BoolPref {
+    pub const fn new(
+        name: &'static str,
+        title: &'static str,
+        description: &'static str,
+        default: bool,
+    ) -> BoolPref {
+        BoolPref {
+            name,
+            title,
+            description,
+            value: bool_pref_storage(default),
+        }
+    }
+
+    /// The current setting (Wireshark writes it when the user changes it).
+    pub fn get(&self) -> bool {
+        bool_pref_value(&self.value)
+    }
+}
+
 /// One protocol with everything it registers.
 pub struct Protocol {
     /// Long name, e.g. "Cisco Phone Alarm".
@@ -250,6 +284,25 @@ impl Protocol {
                     group_code(expert.group),
                     severity_code(expert.severity),
                     leak_cstr(expert.summary),
+                );
+            }
+        }
+    }
+}
+
+impl Protocol {
+    /// Registers the protocol's preferences. Call after `register`.
+    pub fn register_prefs(&'static self, prefs: &[&'static BoolPref]) {
+        // SAFETY: registration thread; storage and strings live forever.
+        unsafe {
+            let module = sys::prefs_register_protocol(self.id(), None);
+            for pref in prefs {
+                sys::emcc_register_bool_pref(
+                    module,
+                    leak_cstr(pref.name),
+                    leak_cstr(pref.title),
+                    leak_cstr(pref.description),
+                    pref.value.as_ptr() as *mut c_void,
                 );
             }
         }

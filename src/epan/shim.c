@@ -197,31 +197,46 @@ proto_item *emcc_add_expert(proto_tree *tree, packet_info *pinfo, expert_field *
 #define EMCC_FINFO_FVALUE(fi) (&(fi)->value)
 #endif
 
-int emcc_string_fields(proto_tree *tree, int hf, emcc_string_field *out, int max)
+static int copy_hits(GPtrArray *found, emcc_field_hit *out, int max)
 {
-    GPtrArray *found;
     int n = 0;
     guint i;
 
-    if (tree == NULL || hf < 0)
-        return 0;
-    found = proto_get_finfo_ptr_array(tree, hf);
-    if (found == NULL)
-        return 0;
     for (i = 0; i < found->len && n < max; i++) {
         field_info *fi = (field_info *)g_ptr_array_index(found, i);
-        const char *value;
-        if (fi == NULL || fi->hfinfo == NULL || !IS_FT_STRING(fi->hfinfo->type))
+        if (fi == NULL || fi->hfinfo == NULL)
             continue;
-        value = fvalue_get_string(EMCC_FINFO_FVALUE(fi));
-        if (value == NULL)
-            continue;
-        out[n].value = value;
+        memset(&out[n], 0, sizeof out[n]);
+        if (IS_FT_STRING(fi->hfinfo->type)) {
+            out[n].string = fvalue_get_string(EMCC_FINFO_FVALUE(fi));
+        } else if (IS_FT_UINT32(fi->hfinfo->type) || fi->hfinfo->type == FT_FRAMENUM) {
+            out[n].uint = fvalue_get_uinteger(EMCC_FINFO_FVALUE(fi));
+            out[n].has_uint = 1;
+        }
         out[n].tvb = fi->ds_tvb;
         out[n].start = fi->start;
         out[n].length = fi->length;
         n++;
     }
+    return n;
+}
+
+int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *layer,
+                     emcc_field_hit *out, int max)
+{
+    GPtrArray *found;
+    int n;
+
+    if (tree == NULL || hf < 0)
+        return 0;
+    found = proto_get_finfo_ptr_array(tree, hf);
+    if (found != NULL && found->len > 0)
+        return copy_hits(found, out, max);
+    if (layer == NULL || !proto_is_frame_protocol(pinfo->layers, layer))
+        return 0;
+    found = proto_find_finfo(tree, hf);
+    n = copy_hits(found, out, max);
+    g_ptr_array_free(found, TRUE);
     return n;
 }
 
@@ -231,6 +246,16 @@ void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count
     GArray *wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)count);
     g_array_append_vals(wanted, ids, (guint)count);
     set_postdissector_wanted_hfids(handle, wanted);
+}
+
+void emcc_register_bool_pref(module_t *module, const char *name, const char *title,
+                             const char *description, void *storage)
+{
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+    prefs_register_bool_preference(module, name, title, description, (bool *)storage);
+#else
+    prefs_register_bool_preference(module, name, title, description, (gboolean *)storage);
+#endif
 }
 
 void emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,

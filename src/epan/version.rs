@@ -1,7 +1,7 @@
 //! Everything that differs between Wireshark releases on the Rust side, in one
 //! place. build.rs sets the `ws_ge_X_Y` cfgs from the headers it found; the C
 //! shim absorbs the differences the C preprocessor can (HFILL, EXPFILL,
-//! argument widths).
+//! argument widths, `field_info.value`, the bool preference pointer).
 use std::os::raw::c_int;
 
 /// major.minor of the Wireshark the plugin was built against; the loader
@@ -14,6 +14,32 @@ pub const WS_MINOR: c_int = parse_decimal(env!("EMCC_WS_MINOR"));
 pub const EI_INIT_VALUE: c_int = -1;
 #[cfg(ws_ge_4_2)]
 pub const EI_INIT_VALUE: c_int = 0;
+
+/// Storage of a boolean preference, which Wireshark writes through a
+/// pointer: a 4-byte gboolean up to 4.0, a 1-byte bool from 4.2 (a wrong
+/// size corrupts memory next to it).
+#[cfg(not(ws_ge_4_2))]
+pub type BoolPrefStorage = std::sync::atomic::AtomicI32;
+#[cfg(ws_ge_4_2)]
+pub type BoolPrefStorage = std::sync::atomic::AtomicBool;
+
+#[cfg(not(ws_ge_4_2))]
+pub const fn bool_pref_storage(value: bool) -> BoolPrefStorage {
+    std::sync::atomic::AtomicI32::new(value as c_int)
+}
+#[cfg(ws_ge_4_2)]
+pub const fn bool_pref_storage(value: bool) -> BoolPrefStorage {
+    std::sync::atomic::AtomicBool::new(value)
+}
+
+#[cfg(not(ws_ge_4_2))]
+pub fn bool_pref_value(storage: &BoolPrefStorage) -> bool {
+    storage.load(std::sync::atomic::Ordering::Relaxed) != 0
+}
+#[cfg(ws_ge_4_2)]
+pub fn bool_pref_value(storage: &BoolPrefStorage) -> bool {
+    storage.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// `WS_PLUGIN_DESC_DISSECTOR`, returned by `plugin_describe` (read from 4.4 on,
 /// ignored before).

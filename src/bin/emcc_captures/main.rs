@@ -16,6 +16,7 @@ mod der;
 mod downloads;
 mod emapp;
 mod emapp_flow;
+mod emcc_malformed;
 mod http;
 mod lab;
 mod message;

@@ -80,6 +80,11 @@ pub const ALL: &[Spec] = &[
         build: crate::skinny::xml_alarm,
     },
     Spec {
+        name: "emcc-malformed",
+        about: "EMApp/EMService exchanges with bad escapes, non-UTF-8, huge and repeated parameters, broken and cut XML, undocumented error codes",
+        build: crate::emcc_malformed::malformed,
+    },
+    Spec {
         name: "ciscoalarm-seed002",
         about: "Both seed 002 alarms over SIP/UDP (the 1.7 kB one as IPv4 fragments), then DeviceTLInfo with a changed ITL, then unchanged",
         build: crate::alarm_variants::seed002,

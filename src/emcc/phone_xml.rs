@@ -1,0 +1,1992 @@
+//! Parser for EMApp's responses: Cisco IP phone XML objects (`text/xml`).
+//!
+//! Document shapes (domain.md, "EMApp"; the pages the capture generator writes):
+//!
+//! ```text
+//! <CiscoIPPhoneInput>                            the login form (any root is accepted)
+//!   <Title>Extension Mobility</Title>            title
+//!   <Prompt>Enter your User ID and PIN</Prompt>  prompt
+//!   <URL>http://..:8080/emapp/EMAppServlet?device=SEP..&amp;EMCC=true</URL>   a URL
+//!   <InputItem>..<QueryStringParam>seq</QueryStringParam>..</InputItem>
+//!   <SoftKeyItem><Name>Submit</Name><URL>SoftKey:Submit</URL>..</SoftKeyItem>
+//! </CiscoIPPhoneInput>
+//! <CiscoIPPhoneText>
+//!   <Title>..</Title><Prompt>Error 201: Authentication Error</Prompt>
+//!   <Text>[201] Authentication Error</Text>      text; the EM error shown to the user
+//! </CiscoIPPhoneText>
+//! <CiscoIPPhoneMenu><MenuItem><Name>..</Name><URL>..</URL></MenuItem>..</CiscoIPPhoneMenu>
+//! <CiscoIPPhoneExecute><ExecuteItem Priority="0" URL="Init:Services"/></CiscoIPPhoneExecute>
+//! ```
+//!
+//! Collected: the root element's name; the first `<Title>`, `<Prompt>` and `<Text>` child
+//! of the root; the URLs the object points the phone to (the text of `<URL>` children of
+//! the root and of `<MenuItem>`s, and the `URL` attribute of `<ExecuteItem>`s; soft key
+//! URLs such as `SoftKey:Submit` are phone actions, not requests, and are not listed); and
+//! the EM error shown in the title, prompt or text (see [`EmError`]). Element and attribute
+//! names are matched without a namespace prefix and ignoring ASCII case.
+//!
+//! The parser is pure: bytes in, an owned [`PhoneObject`] out. It never panics and never
+//! gives up silently: whatever was understood before a problem is returned together with a
+//! list of [`Problem`]s, each carrying a [`Span`] (a byte range of the input) so the caller
+//! can highlight the bytes. Text is unescaped (XML's five entities and character
+//! references) and decoded as UTF-8, or ISO-8859-1 when the XML declaration says so.
+//!
+//! Work is linear in the input size and memory is bounded by the `MAX_*` constants below
+//! (plus the XML reader's stack of open element names, which is at most the input size).
+//!
+//! The XML event loop ([`walk`]) is shared with the EMService parser (`emservice.rs`).
+
+#![forbid(unsafe_code)]
+
+use crate::span::trim_bounds;
+pub use crate::span::{Span, Spanned};
+use walk::{Collector, Cx, Issue, Sink, Tag};
+
+/// Deepest element nesting that is tracked (the root counts as 1). Phone objects are at
+/// most 3 deep (`CiscoIPPhoneMenu` / `MenuItem` / `URL`); deeper elements are skipped
+/// (still checked for well-formedness by the XML reader) with one [`ProblemKind::TooDeep`].
+pub const MAX_DEPTH: usize = 16;
+
+/// At most this many URLs are listed. The phone services SDK allows 100 menu items and
+/// 3 execute items per object; more are reported once with [`ProblemKind::TooManyUrls`].
+pub const MAX_URLS: usize = 128;
+
+/// Longest title, prompt or text kept, in characters. The SDK limits `<Text>` to 4000
+/// bytes (title and prompt are shorter); longer ones are cut with
+/// [`ProblemKind::ValueTooLong`].
+pub const MAX_TEXT_LEN: usize = 4096;
+
+/// Longest URL kept, in characters. The SDK limits URLs to 256 bytes; 2048 leaves room
+/// for long queries. Longer ones are cut with [`ProblemKind::ValueTooLong`].
+pub const MAX_URL_LEN: usize = 2048;
+
+/// Longest root element name kept, in characters (real ones are below 30); longer ones
+/// are cut with [`ProblemKind::ValueTooLong`].
+pub const MAX_NAME_LEN: usize = 256;
+
+/// At most this many problems are reported per document, the last one being
+/// [`ProblemKind::TooManyProblems`]; a hostile body must not grow the list without bound.
+pub const MAX_PROBLEMS: usize = 32;
+
+/// Which service an [`EmError`]'s code belongs to ([`PhoneObject::error_source`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorSource {
+    /// An EMApp code (`codes::EMAPP_ERRORS`): the `[201] ..` and `Error 201: ..` forms.
+    #[default]
+    EmApp,
+    /// An EMService code (`codes::EMSERVICE_ERRORS`) passed on by EMApp:
+    /// `Login is unavailable (23)`, `Logout is unavailable (25)`.
+    EmService,
+}
+
+/// An Extension Mobility error shown to the user, read from the title, prompt or text in
+/// one of these forms (ASCII case is ignored in the words):
+///
+/// - `[201] Authentication Error`, `[208]-EMService Connection Error`, `[201]: ..`
+/// - `Error 201: Authentication Error`, `Error 201 - ..`, `Error[201]: ..`
+///
+///   with a code in 200..=299 (EMApp's range; other numbers in these forms are not taken
+///   as errors: domain.md knows no such codes);
+/// - `Login is unavailable (23)`, `Logout is unavailable (25)` (any text ending in
+///   `is unavailable`, then an EMService code in parentheses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmError {
+    pub code: u32,
+    /// The code's digits; the whole element text when entities or CDATA make raw bytes and
+    /// text differ.
+    pub span: Span,
+    /// The message without the code (`Authentication Error`, `Login is unavailable`);
+    /// may be empty.
+    pub text: String,
+    /// The message's bytes, with the same fallback as `span`.
+    pub text_span: Span,
+}
+
+/// What went wrong. Kinds marked "stops" end the parse: everything before the problem is
+/// still returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Stops. The body does not start with markup (after whitespace and a UTF-8 BOM), or
+    /// text appears before the root element.
+    NotXml,
+    /// Stops. The input ends inside markup or before the root element is closed (an empty
+    /// body too). The span covers the unfinished markup, or is empty at the end.
+    Truncated,
+    /// Stops, except for a bad attribute syntax in an XML declaration. XML syntax error:
+    /// mismatched end tag, bad name, bad attribute, content after the root ...
+    Malformed(String),
+    /// Invalid UTF-8 at the span; decoded as U+FFFD.
+    BadUtf8,
+    /// An entity or character reference that is not one of XML's five entities or a valid
+    /// character number, or a bare `&`; kept as raw text.
+    BadReference(String),
+    /// The XML declaration names an encoding other than UTF-8, US-ASCII or ISO-8859-1; the
+    /// body is decoded as UTF-8.
+    UnsupportedEncoding(String),
+    /// Nesting deeper than [`MAX_DEPTH`]; the deeper elements are skipped. Reported once.
+    TooDeep,
+    /// A text, URL or name was cut ([`MAX_TEXT_LEN`], [`MAX_URL_LEN`], [`MAX_NAME_LEN`]).
+    ValueTooLong,
+    /// More than [`MAX_URLS`] URLs; the rest are not listed. Reported once.
+    TooManyUrls,
+    /// A second `<Title>`, `<Prompt>` or `<Text>` in the root (carries the name); only the
+    /// first is used.
+    Duplicate(String),
+    /// An `<ExecuteItem>` without a `URL` attribute.
+    MissingUrl,
+    /// [`MAX_PROBLEMS`] reached; later problems are not reported.
+    TooManyProblems,
+}
+
+/// A one-line description, suitable for an expert info.
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProblemKind::NotXml => f.write_str("Body is not XML"),
+            ProblemKind::Truncated => f.write_str("Phone XML object is truncated"),
+            ProblemKind::Malformed(why) => write!(f, "Malformed XML: {why}"),
+            ProblemKind::BadUtf8 => f.write_str("Invalid UTF-8 (shown as U+FFFD)"),
+            ProblemKind::BadReference(why) => write!(f, "Bad reference: {why}"),
+            ProblemKind::UnsupportedEncoding(name) => {
+                write!(f, "Encoding {name:?} is not supported; decoded as UTF-8")
+            }
+            ProblemKind::TooDeep => write!(
+                f,
+                "Elements nested deeper than {MAX_DEPTH} levels are skipped"
+            ),
+            ProblemKind::ValueTooLong => write!(
+                f,
+                "Value cut (texts at {MAX_TEXT_LEN} characters, URLs at {MAX_URL_LEN})"
+            ),
+            ProblemKind::TooManyUrls => {
+                write!(f, "More than {MAX_URLS} URLs; the rest are not listed")
+            }
+            ProblemKind::Duplicate(name) => {
+                write!(f, "Second <{name}> in the object; only the first is used")
+            }
+            ProblemKind::MissingUrl => f.write_str("ExecuteItem without a URL attribute"),
+            ProblemKind::TooManyProblems => write!(
+                f,
+                "More than {MAX_PROBLEMS} problems; the rest are not reported"
+            ),
+        }
+    }
+}
+
+impl From<Issue> for ProblemKind {
+    fn from(issue: Issue) -> Self {
+        match issue {
+            Issue::NotXml => ProblemKind::NotXml,
+            Issue::Truncated => ProblemKind::Truncated,
+            Issue::Malformed(why) => ProblemKind::Malformed(why),
+            Issue::BadUtf8 => ProblemKind::BadUtf8,
+            Issue::BadReference(why) => ProblemKind::BadReference(why),
+            Issue::UnsupportedEncoding(name) => ProblemKind::UnsupportedEncoding(name),
+            Issue::TooDeep => ProblemKind::TooDeep,
+            Issue::ValueTooLong => ProblemKind::ValueTooLong,
+            Issue::TooManyProblems => ProblemKind::TooManyProblems,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub span: Span,
+}
+
+/// Everything understood from one phone XML object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PhoneObject {
+    /// The root element's name as sent (`CiscoIPPhoneInput` ...), with the span of the
+    /// whole root element as far as it got; `None` when no root element started.
+    pub root: Option<Spanned<String>>,
+    /// Text of the root's first `<Title>`, `<Prompt>`, `<Text>`: unescaped, without leading
+    /// and trailing whitespace; the span covers those raw bytes (entities not expanded).
+    /// An element the input stops inside of is not given.
+    pub title: Option<Spanned<String>>,
+    pub prompt: Option<Spanned<String>>,
+    pub text: Option<Spanned<String>>,
+    /// URLs in document order (see the module documentation), unescaped and trimmed; the
+    /// span covers the raw element text or attribute value. At most [`MAX_URLS`].
+    pub urls: Vec<Spanned<String>>,
+    /// The first EM error found in the title, prompt or text, in document order.
+    pub error: Option<EmError>,
+    /// Which table `error`'s code belongs to; meaningless (the default) without `error`.
+    pub error_source: ErrorSource,
+    pub problems: Vec<Problem>,
+}
+
+/// Parses a whole phone XML object. See the module documentation.
+pub fn parse_phone_xml(body: &[u8]) -> PhoneObject {
+    let mut sink = PhoneSink::default();
+    let problems = walk::walk(body, MAX_DEPTH, MAX_PROBLEMS, &mut sink);
+    let mut obj = sink.obj;
+    obj.problems = problems
+        .into_iter()
+        .map(|(kind, span)| Problem { kind, span })
+        .collect();
+    obj
+}
+
+/// The EM error in a title, prompt or text (see [`EmError`] for the forms): the code, the
+/// byte range of its digits in `s`, the byte range of the message, and the source.
+pub fn find_em_error(
+    s: &str,
+) -> Option<(
+    u32,
+    std::ops::Range<usize>,
+    std::ops::Range<usize>,
+    ErrorSource,
+)> {
+    let (start, end) = trim_bounds(s, 0, s.len());
+    let t = &s[start..end];
+    let (code, digits, message, source) = unavailable_form(t).or_else(|| code_form(t))?;
+    Some((code, shift(digits, start), shift(message, start), source))
+}
+
+// ---------------------------------------------------------------------------------------
+// Implementation
+// ---------------------------------------------------------------------------------------
+
+/// Longest code read: 9 digits always fit 32 bits.
+const MAX_CODE_DIGITS: usize = 9;
+
+fn parse_code(digits: &str) -> Option<u32> {
+    if digits.is_empty()
+        || digits.len() > MAX_CODE_DIGITS
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn shift(r: std::ops::Range<usize>, by: usize) -> std::ops::Range<usize> {
+    r.start + by..r.end + by
+}
+
+type ErrorForm = (
+    u32,
+    std::ops::Range<usize>,
+    std::ops::Range<usize>,
+    ErrorSource,
+);
+
+/// `Login is unavailable (23)`: text ending in `is unavailable`, then `(N)` (`t` trimmed).
+fn unavailable_form(t: &str) -> Option<ErrorForm> {
+    const UNAVAILABLE: &[u8] = b"is unavailable";
+    let inner = t.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let digits = open + 1..inner.len();
+    let (_, message_end) = trim_bounds(t, 0, open);
+    let message = &t.as_bytes()[..message_end];
+    let ends_right = message.len() >= UNAVAILABLE.len()
+        && message[message.len() - UNAVAILABLE.len()..].eq_ignore_ascii_case(UNAVAILABLE);
+    if !ends_right {
+        return None;
+    }
+    let code = parse_code(&t[digits.clone()])?;
+    Some((code, digits, 0..message_end, ErrorSource::EmService))
+}
+
+/// `[201] ..`, `[208]-..`, `Error 201: ..`, `Error[201]: ..` (`t` trimmed).
+fn code_form(t: &str) -> Option<ErrorForm> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    let word = b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"error");
+    if word {
+        i = 5;
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+    }
+    let bracket = b.get(i) == Some(&b'[');
+    if bracket {
+        i += 1;
+    } else if !word || i == 5 {
+        // Bare digits are no error form, nor is `Error201`.
+        return None;
+    }
+    let digits_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let digits = digits_start..i;
+    if bracket {
+        if b.get(i) != Some(&b']') {
+            return None;
+        }
+        i += 1;
+    }
+    // A separator: spaces, at most one ':' or '-', spaces; not empty unless the text ends.
+    let separator_start = i;
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    if i < b.len() && matches!(b[i], b':' | b'-') {
+        i += 1;
+    }
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    if i == separator_start && i < b.len() {
+        return None;
+    }
+    let code = parse_code(&t[digits.clone()]).filter(|c| (200..=299).contains(c))?;
+    Some((code, digits, i..b.len(), ErrorSource::EmApp))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Title,
+    Prompt,
+    Text,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::Title => "Title",
+            Field::Prompt => "Prompt",
+            Field::Text => "Text",
+        }
+    }
+}
+
+/// What an open element is, for the parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    Root,
+    MenuItem,
+    /// A title, prompt or text being collected.
+    Field(Field),
+    /// A `<URL>` being collected.
+    Url,
+    Other,
+}
+
+#[derive(Default)]
+struct PhoneSink {
+    obj: PhoneObject,
+    stack: Vec<Frame>,
+    /// The title, prompt, text or URL being read (they do not nest).
+    collect: Option<Collector>,
+    too_many_urls_reported: bool,
+}
+
+impl PhoneSink {
+    /// Whether another URL may be listed; reports the limit once.
+    fn url_room(&mut self, cx: &mut Cx<'_, ProblemKind>, tag: Span) -> bool {
+        if self.obj.urls.len() < MAX_URLS {
+            return true;
+        }
+        if !self.too_many_urls_reported {
+            self.too_many_urls_reported = true;
+            cx.problem(ProblemKind::TooManyUrls, tag);
+        }
+        false
+    }
+
+    fn slot(&mut self, field: Field) -> &mut Option<Spanned<String>> {
+        match field {
+            Field::Title => &mut self.obj.title,
+            Field::Prompt => &mut self.obj.prompt,
+            Field::Text => &mut self.obj.text,
+        }
+    }
+
+    fn finish_field(&mut self, cx: &Cx<'_, ProblemKind>, field: Field, value: Spanned<String>) {
+        if self.obj.error.is_none() {
+            if let Some((error, source)) = em_error(cx.input, &value) {
+                self.obj.error = Some(error);
+                self.obj.error_source = source;
+            }
+        }
+        *self.slot(field) = Some(value);
+    }
+}
+
+/// The EM error in a collected text, with spans mapped to the input.
+fn em_error(input: &[u8], value: &Spanned<String>) -> Option<(EmError, ErrorSource)> {
+    let (code, digits, msg, source) = find_em_error(&value.value)?;
+    // Offsets into the text are offsets into the input only when the raw bytes are the
+    // text (no references, no CDATA, no replaced bytes).
+    let exact = input.get(value.span.range()) == Some(value.value.as_bytes());
+    let map = |r: std::ops::Range<usize>| {
+        if exact {
+            Span::between(value.span.start + r.start, value.span.start + r.end)
+        } else {
+            value.span
+        }
+    };
+    let error = EmError {
+        code,
+        span: map(digits),
+        text: value.value[msg.clone()].to_string(),
+        text_span: map(msg),
+    };
+    Some((error, source))
+}
+
+impl Sink<ProblemKind> for PhoneSink {
+    fn open(&mut self, cx: &mut Cx<'_, ProblemKind>, tag: &Tag<'_>) {
+        let parent = self.stack.last().copied();
+        let local = tag.local;
+        let frame = match parent {
+            None => {
+                let (name, _) = cx.decode(tag.name, false, MAX_NAME_LEN);
+                self.obj.root = Some(Spanned {
+                    value: name,
+                    span: tag.span,
+                });
+                Frame::Root
+            }
+            Some(Frame::Root) => {
+                let field = [Field::Title, Field::Prompt, Field::Text]
+                    .into_iter()
+                    .find(|f| local.eq_ignore_ascii_case(f.name().as_bytes()));
+                if let Some(field) = field {
+                    if self.slot(field).is_some() {
+                        cx.problem(ProblemKind::Duplicate(field.name().into()), tag.span);
+                        Frame::Other
+                    } else {
+                        self.collect = Some(Collector::new(MAX_TEXT_LEN, tag.span.end()));
+                        Frame::Field(field)
+                    }
+                } else if local.eq_ignore_ascii_case(b"URL") {
+                    self.start_url(cx, tag)
+                } else if local.eq_ignore_ascii_case(b"MenuItem") {
+                    Frame::MenuItem
+                } else {
+                    if local.eq_ignore_ascii_case(b"ExecuteItem") {
+                        match tag.attr(cx.input, b"URL") {
+                            Some(value) => {
+                                if self.url_room(cx, tag.span) {
+                                    let (url, _) = cx.decode(value, true, MAX_URL_LEN);
+                                    let (s, e) = trim_bounds(&url, 0, url.len());
+                                    self.obj.urls.push(Spanned {
+                                        value: url[s..e].to_string(),
+                                        span: walk::trim_span(cx.input, value),
+                                    });
+                                }
+                            }
+                            None => cx.problem(ProblemKind::MissingUrl, tag.span),
+                        }
+                    }
+                    Frame::Other
+                }
+            }
+            Some(Frame::MenuItem) if local.eq_ignore_ascii_case(b"URL") => self.start_url(cx, tag),
+            Some(_) => Frame::Other,
+        };
+        self.stack.push(frame);
+    }
+
+    fn text(&mut self, cx: &mut Cx<'_, ProblemKind>, raw: Span, literal: bool) {
+        if matches!(self.stack.last(), Some(Frame::Field(_) | Frame::Url)) {
+            if let Some(c) = self.collect.as_mut() {
+                c.text(cx, raw, literal);
+            }
+        }
+    }
+
+    fn close(&mut self, cx: &mut Cx<'_, ProblemKind>, end: usize, complete: bool) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        match frame {
+            Frame::Root => {
+                if let Some(root) = self.obj.root.as_mut() {
+                    root.span = Span::between(root.span.start, end);
+                }
+            }
+            Frame::Field(field) => {
+                if let Some(c) = self.collect.take() {
+                    if complete {
+                        let value = c.finish(cx.input);
+                        self.finish_field(cx, field, value);
+                    }
+                }
+            }
+            Frame::Url => {
+                if let Some(c) = self.collect.take() {
+                    if complete {
+                        self.obj.urls.push(c.finish(cx.input));
+                    }
+                }
+            }
+            Frame::MenuItem | Frame::Other => {}
+        }
+    }
+}
+
+impl PhoneSink {
+    fn start_url(&mut self, cx: &mut Cx<'_, ProblemKind>, tag: &Tag<'_>) -> Frame {
+        if self.collect.is_some() || !self.url_room(cx, tag.span) {
+            return Frame::Other;
+        }
+        self.collect = Some(Collector::new(MAX_URL_LEN, tag.span.end()));
+        Frame::Url
+    }
+}
+
+/// The XML event loop shared by the phone XML and EMService parsers: checks
+/// well-formedness, tracks depth and the root, decodes text, and hands elements and text
+/// to a [`Sink`]. Problems go to one capped list of the parser's own problem kind.
+pub(crate) mod walk {
+    use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
+    use quick_xml::events::Event;
+    use quick_xml::Reader;
+
+    use crate::span::{trim_bounds, Span, Spanned};
+
+    /// Problems found by the event loop and the text decoder; each parser maps them to its
+    /// own problem kinds (same names).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(crate) enum Issue {
+        NotXml,
+        Truncated,
+        Malformed(String),
+        BadUtf8,
+        BadReference(String),
+        UnsupportedEncoding(String),
+        TooDeep,
+        ValueTooLong,
+        TooManyProblems,
+    }
+
+    /// One attribute of a start tag: its name and its value inside the quotes (raw).
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) struct Attr {
+        pub(crate) name: Span,
+        pub(crate) value: Span,
+    }
+
+    /// A start tag (or empty-element tag) handed to the sink.
+    pub(crate) struct Tag<'t> {
+        /// From `<` to `>`.
+        pub(crate) span: Span,
+        /// The qualified name.
+        pub(crate) name: Span,
+        /// The name without a namespace prefix.
+        pub(crate) local: &'t [u8],
+        pub(crate) attrs: &'t [Attr],
+    }
+
+    impl Tag<'_> {
+        /// The value span of the first attribute whose name (without a prefix) is `name`,
+        /// ignoring ASCII case.
+        pub(crate) fn attr(&self, input: &[u8], name: &[u8]) -> Option<Span> {
+            self.attrs
+                .iter()
+                .find(|a| local_part(&input[a.name.range()]).eq_ignore_ascii_case(name))
+                .map(|a| a.value)
+        }
+    }
+
+    /// What a parser does with the elements and text the loop finds. Only elements within
+    /// the depth limit are handed over, nested as in the document: every `open` is followed
+    /// by its `close` (also for `<a/>`, and when the input stops inside the element, with
+    /// `complete` false).
+    pub(crate) trait Sink<K> {
+        fn open(&mut self, cx: &mut Cx<'_, K>, tag: &Tag<'_>);
+        /// Character data of the innermost open element: raw bytes to unescape, or CDATA
+        /// content (`literal`).
+        fn text(&mut self, cx: &mut Cx<'_, K>, raw: Span, literal: bool);
+        /// The innermost open element ends at `end` (`complete`), or the input stops making
+        /// sense there (not `complete`).
+        fn close(&mut self, cx: &mut Cx<'_, K>, end: usize, complete: bool);
+    }
+
+    /// The input, its character set and the problem list, lent to the sink.
+    pub(crate) struct Cx<'a, K> {
+        pub(crate) input: &'a [u8],
+        latin1: bool,
+        problems: Vec<(K, Span)>,
+        max_problems: usize,
+    }
+
+    impl<K: From<Issue>> Cx<'_, K> {
+        /// Records a problem, keeping to the cap.
+        pub(crate) fn problem(&mut self, kind: K, span: Span) {
+            let n = self.problems.len() + 1;
+            if n < self.max_problems {
+                self.problems.push((kind, span));
+            } else if n == self.max_problems {
+                self.problems.push((Issue::TooManyProblems.into(), span));
+            }
+        }
+
+        fn issue(&mut self, issue: Issue, span: Span) {
+            self.problem(issue.into(), span);
+        }
+
+        /// Appends the text of `raw` to `buf`: unescaped unless `literal`, decoded.
+        /// Reports bad bytes, bad references and cutting.
+        pub(crate) fn append(&mut self, raw: Span, literal: bool, buf: &mut TextBuf) {
+            let input = self.input;
+            let was_cut = buf.cut;
+            let bytes = &input[raw.range()];
+            let mut bad: Option<(usize, usize)> = None;
+            let mut i = 0;
+            while i < bytes.len() && !buf.cut {
+                let seg_end = if literal {
+                    bytes.len()
+                } else {
+                    bytes[i..]
+                        .iter()
+                        .position(|&b| b == b'&')
+                        .map_or(bytes.len(), |p| i + p)
+                };
+                self.plain(&bytes[i..seg_end], raw.start + i, buf, &mut bad);
+                i = seg_end;
+                if i < bytes.len() {
+                    i = self.reference(bytes, i, raw.start, buf, &mut bad);
+                }
+            }
+            if let Some((start, end)) = bad {
+                self.issue(Issue::BadUtf8, Span::between(start, end));
+            }
+            if !was_cut && buf.cut {
+                self.issue(Issue::ValueTooLong, raw);
+            }
+        }
+
+        /// Decodes a name or attribute value (`unescape`: references too) into at most
+        /// `max` characters; also says whether it was cut.
+        pub(crate) fn decode(&mut self, span: Span, unescape: bool, max: usize) -> (String, bool) {
+            let mut buf = TextBuf::new(max);
+            self.append(span, !unescape, &mut buf);
+            let cut = buf.cut;
+            (buf.text, cut)
+        }
+
+        /// Bytes without references.
+        fn plain(
+            &self,
+            bytes: &[u8],
+            abs: usize,
+            buf: &mut TextBuf,
+            bad: &mut Option<(usize, usize)>,
+        ) {
+            if self.latin1 {
+                for &b in bytes {
+                    if !buf.push_char(char::from(b)) {
+                        return;
+                    }
+                }
+                return;
+            }
+            let mut at = abs;
+            for chunk in bytes.utf8_chunks() {
+                if !buf.push_str(chunk.valid()) {
+                    return;
+                }
+                at += chunk.valid().len();
+                let invalid = chunk.invalid().len();
+                if invalid > 0 {
+                    *bad = Some(bad.map_or((at, at + invalid), |(s, _)| (s, at + invalid)));
+                    if !buf.push_char(char::REPLACEMENT_CHARACTER) {
+                        return;
+                    }
+                    at += invalid;
+                }
+            }
+        }
+
+        /// The `&` at `bytes[amp]` (`bytes` found at `abs`); returns the index after it.
+        fn reference(
+            &mut self,
+            bytes: &[u8],
+            amp: usize,
+            abs: usize,
+            buf: &mut TextBuf,
+            bad: &mut Option<(usize, usize)>,
+        ) -> usize {
+            let body_start = amp + 1;
+            let limit = bytes.len().min(body_start + MAX_REF_LEN + 1);
+            let semi = bytes[body_start..limit]
+                .iter()
+                .position(|&b| matches!(b, b';' | b'&' | b'<') || is_xml_space(b))
+                .map(|p| body_start + p)
+                .filter(|&j| bytes[j] == b';');
+            match semi {
+                Some(semi) => {
+                    let body = &bytes[body_start..semi];
+                    match resolve_reference(body) {
+                        Some(c) => {
+                            buf.push_char(c);
+                        }
+                        None => {
+                            self.plain(&bytes[amp..=semi], abs + amp, buf, bad);
+                            self.issue(
+                                Issue::BadReference(format!(
+                                    "unknown or invalid reference &{};",
+                                    quote(body)
+                                )),
+                                Span::between(abs + amp, abs + semi + 1),
+                            );
+                        }
+                    }
+                    semi + 1
+                }
+                None => {
+                    buf.push_char('&');
+                    // A reference that the end of the input cuts short is a truncation,
+                    // reported as such at the end.
+                    let cut_short = limit == bytes.len()
+                        && abs + bytes.len() == self.input.len()
+                        && !bytes[body_start..]
+                            .iter()
+                            .any(|&b| matches!(b, b'&' | b'<') || is_xml_space(b));
+                    if !cut_short {
+                        self.issue(
+                            Issue::BadReference("'&' not starting a reference".into()),
+                            Span::new(abs + amp, 1),
+                        );
+                    }
+                    body_start
+                }
+            }
+        }
+    }
+
+    /// The text of one element being read: its character data (not that of child
+    /// elements), decoded, and where it lies.
+    pub(crate) struct Collector {
+        buf: TextBuf,
+        content_start: usize,
+        /// From the first character data to the end of the last.
+        pieces: Option<(usize, usize)>,
+    }
+
+    impl Collector {
+        /// `max`: characters kept; `content_start`: just after the start tag.
+        pub(crate) fn new(max: usize, content_start: usize) -> Self {
+            Collector {
+                buf: TextBuf::new(max),
+                content_start,
+                pieces: None,
+            }
+        }
+
+        pub(crate) fn text<K: From<Issue>>(
+            &mut self,
+            cx: &mut Cx<'_, K>,
+            raw: Span,
+            literal: bool,
+        ) {
+            cx.append(raw, literal, &mut self.buf);
+            let start = self.pieces.map_or(raw.start, |(s, _)| s);
+            self.pieces = Some((start, raw.end()));
+        }
+
+        /// The text without leading and trailing whitespace, with the span of those raw
+        /// bytes (empty just after the start tag when there is no text).
+        pub(crate) fn finish(self, input: &[u8]) -> Spanned<String> {
+            let span = match self.pieces {
+                Some((start, end)) => trim_span(input, Span::between(start, end)),
+                None => Span::new(self.content_start, 0),
+            };
+            let text = self.buf.text;
+            let (s, e) = trim_bounds(&text, 0, text.len());
+            let value = if (s, e) == (0, text.len()) {
+                text
+            } else {
+                text[s..e].to_string()
+            };
+            Spanned { value, span }
+        }
+    }
+
+    /// A string being decoded, with its character budget.
+    pub(crate) struct TextBuf {
+        pub(crate) text: String,
+        chars: usize,
+        max: usize,
+        pub(crate) cut: bool,
+    }
+
+    impl TextBuf {
+        pub(crate) fn new(max: usize) -> Self {
+            TextBuf {
+                text: String::new(),
+                chars: 0,
+                max,
+                cut: false,
+            }
+        }
+
+        /// Appends as much of `s` as the budget allows; false once the text had to be cut.
+        fn push_str(&mut self, s: &str) -> bool {
+            if self.cut {
+                return false;
+            }
+            let room = self.max - self.chars;
+            if s.len() <= room {
+                self.text.push_str(s);
+                self.chars += s.chars().count();
+                return true;
+            }
+            match s.char_indices().nth(room) {
+                None => {
+                    self.text.push_str(s);
+                    self.chars += s.chars().count();
+                    true
+                }
+                Some((cut_at, _)) => {
+                    self.text.push_str(&s[..cut_at]);
+                    self.chars = self.max;
+                    self.cut = true;
+                    false
+                }
+            }
+        }
+
+        fn push_char(&mut self, c: char) -> bool {
+            if self.cut {
+                return false;
+            }
+            if self.chars < self.max {
+                self.text.push(c);
+                self.chars += 1;
+                true
+            } else {
+                self.cut = true;
+                false
+            }
+        }
+    }
+
+    const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+    /// Longest reference body (`&...;`) looked for; keeps the scan for `;` linear. The
+    /// longest valid ones are `&#x10FFFF;` and `&#1114111;`.
+    const MAX_REF_LEN: usize = 16;
+
+    /// Longest piece of input quoted in a problem message, in characters.
+    const MAX_QUOTE_LEN: usize = 40;
+
+    /// Longest XML reader message passed on in a problem, in characters.
+    const MAX_MESSAGE_LEN: usize = 120;
+
+    pub(crate) fn is_xml_space(b: u8) -> bool {
+        matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+    }
+
+    /// `span` without leading and trailing XML whitespace bytes (empty at its start if
+    /// blank).
+    pub(crate) fn trim_span(input: &[u8], span: Span) -> Span {
+        let bytes = &input[span.range()];
+        match bytes.iter().position(|&b| !is_xml_space(b)) {
+            None => Span::new(span.start, 0),
+            Some(first) => {
+                let last = bytes
+                    .iter()
+                    .rposition(|&b| !is_xml_space(b))
+                    .unwrap_or(first);
+                Span::between(span.start + first, span.start + last + 1)
+            }
+        }
+    }
+
+    /// The part of a qualified name after its prefix (`s:user` -> `user`).
+    pub(crate) fn local_part(name: &[u8]) -> &[u8] {
+        match name.iter().position(|&b| b == b':') {
+            Some(colon) => &name[colon + 1..],
+            None => name,
+        }
+    }
+
+    /// XML's predefined entities and character references (`&#65;`, `&#x41;`).
+    fn resolve_reference(body: &[u8]) -> Option<char> {
+        let (digits, radix) = match body {
+            b"amp" => return Some('&'),
+            b"lt" => return Some('<'),
+            b"gt" => return Some('>'),
+            b"quot" => return Some('"'),
+            b"apos" => return Some('\''),
+            [b'#', b'x', digits @ ..] => (digits, 16),
+            [b'#', digits @ ..] => (digits, 10),
+            _ => return None,
+        };
+        if digits.is_empty() || digits.len() > 8 {
+            return None;
+        }
+        let mut value: u32 = 0;
+        for &d in digits {
+            value = value * radix + char::from(d).to_digit(radix)?;
+        }
+        char::from_u32(value).filter(|&c| c != '\0')
+    }
+
+    /// At most [`MAX_QUOTE_LEN`] characters of `bytes`, for problem messages.
+    pub(crate) fn quote(bytes: &[u8]) -> String {
+        let head = &bytes[..bytes.len().min(4 * MAX_QUOTE_LEN + 4)];
+        shorten(&String::from_utf8_lossy(head), MAX_QUOTE_LEN)
+    }
+
+    fn shorten(text: &str, max: usize) -> String {
+        match text.char_indices().nth(max) {
+            None => text.to_string(),
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+        }
+    }
+
+    /// Byte position reported by the XML reader, made absolute and kept inside the input.
+    fn to_abs(base: usize, pos: u64, input_len: usize) -> usize {
+        usize::try_from(pos)
+            .ok()
+            .and_then(|p| p.checked_add(base))
+            .map_or(input_len, |p| p.min(input_len))
+    }
+
+    /// Whether `name` is acceptable as an element or attribute name. Any non-ASCII byte is
+    /// accepted; ASCII punctuation is strict, so that things like `<a/ >` or `<a"b">`,
+    /// which the XML reader lets through, are caught.
+    fn is_valid_name(name: &[u8]) -> bool {
+        let Some(&first) = name.first() else {
+            return false;
+        };
+        if first.is_ascii_digit() || matches!(first, b'-' | b'.') {
+            return false;
+        }
+        name.iter().all(|&b| {
+            !b.is_ascii() || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b':')
+        })
+    }
+
+    /// Checks the attribute syntax of a tag, `input[from..to]` being the part after the
+    /// element name without the closing `>`, `/>` or `?>`, and collects the attributes
+    /// into `attrs`. `Err((position, reason))` on bad syntax.
+    fn scan_attributes(
+        input: &[u8],
+        from: usize,
+        to: usize,
+        attrs: &mut Vec<Attr>,
+        names: &mut Vec<Span>,
+    ) -> Result<(), (usize, &'static str)> {
+        attrs.clear();
+        let mut i = from;
+        loop {
+            let gap = i;
+            while i < to && is_xml_space(input[i]) {
+                i += 1;
+            }
+            if i >= to {
+                break;
+            }
+            if i == gap {
+                return Err((i, "no space before an attribute"));
+            }
+            let name_start = i;
+            while i < to && !is_xml_space(input[i]) && input[i] != b'=' {
+                i += 1;
+            }
+            let name = Span::between(name_start, i);
+            if !is_valid_name(&input[name.range()]) {
+                return Err((name_start, "bad attribute name"));
+            }
+            while i < to && is_xml_space(input[i]) {
+                i += 1;
+            }
+            if i >= to || input[i] != b'=' {
+                return Err((i, "attribute without a value"));
+            }
+            i += 1;
+            while i < to && is_xml_space(input[i]) {
+                i += 1;
+            }
+            if i >= to || !matches!(input[i], b'"' | b'\'') {
+                return Err((i, "attribute value without quotes"));
+            }
+            let quote_char = input[i];
+            let value_start = i + 1;
+            let Some(len) = input[value_start..to].iter().position(|&b| b == quote_char) else {
+                return Err((i, "attribute value without a closing quote"));
+            };
+            let value = Span::new(value_start, len);
+            if let Some(lt) = input[value.range()].iter().position(|&b| b == b'<') {
+                return Err((value_start + lt, "'<' in an attribute value"));
+            }
+            attrs.push(Attr { name, value });
+            i = value.end() + 1;
+        }
+        if attrs.len() > 1 {
+            names.clear();
+            names.extend(attrs.iter().map(|a| a.name));
+            names.sort_unstable_by(|a, b| input[a.range()].cmp(&input[b.range()]));
+            for pair in names.windows(2) {
+                if input[pair[0].range()] == input[pair[1].range()] {
+                    return Err((pair[0].start.max(pair[1].start), "duplicate attribute"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum RootState {
+        Before,
+        Inside,
+        After,
+    }
+
+    /// Why the event loop stops: the problem is already recorded; open elements are closed
+    /// at `at`.
+    struct Stop {
+        at: usize,
+    }
+
+    struct Walker<'s, S> {
+        sink: &'s mut S,
+        max_depth: usize,
+        /// Open elements handed to the sink.
+        depth: usize,
+        /// Open elements below `max_depth`, counted only.
+        excess: usize,
+        root: RootState,
+        too_deep_reported: bool,
+        attrs: Vec<Attr>,
+        names: Vec<Span>,
+    }
+
+    /// Runs `input` through the XML reader into `sink`; returns the problems (at most
+    /// `max_problems`, the last one then being `Issue::TooManyProblems`).
+    pub(crate) fn walk<K: From<Issue>, S: Sink<K>>(
+        input: &[u8],
+        max_depth: usize,
+        max_problems: usize,
+        sink: &mut S,
+    ) -> Vec<(K, Span)> {
+        let mut cx = Cx {
+            input,
+            latin1: false,
+            problems: Vec::new(),
+            max_problems,
+        };
+        let mut walker = Walker {
+            sink,
+            max_depth,
+            depth: 0,
+            excess: 0,
+            root: RootState::Before,
+            too_deep_reported: false,
+            attrs: Vec::new(),
+            names: Vec::new(),
+        };
+        walker.run(&mut cx);
+        cx.problems
+    }
+
+    impl<S> Walker<'_, S> {
+        fn run<K: From<Issue>>(&mut self, cx: &mut Cx<'_, K>)
+        where
+            S: Sink<K>,
+        {
+            let input = cx.input;
+            let len = input.len();
+            // The XML reader drops a UTF-8 BOM without telling; skip it here so that
+            // positions stay exact.
+            let base = if input.starts_with(UTF8_BOM) {
+                UTF8_BOM.len()
+            } else if !input.is_empty() && UTF8_BOM.starts_with(input) {
+                cx.issue(Issue::Truncated, Span::new(0, len));
+                return;
+            } else {
+                0
+            };
+            match input[base..].iter().position(|&b| !is_xml_space(b)) {
+                None => {
+                    cx.issue(Issue::Truncated, Span::new(len, 0));
+                    return;
+                }
+                Some(i) if input[base + i] != b'<' => {
+                    cx.issue(Issue::NotXml, Span::between(base + i, len));
+                    return;
+                }
+                Some(_) => {}
+            }
+
+            let mut reader = Reader::from_reader(&input[base..]);
+            // "AT&T" style text is kept (with a BadReference problem) instead of failing.
+            reader.config_mut().allow_dangling_amp = true;
+            loop {
+                let start = to_abs(base, reader.buffer_position(), len);
+                let event = reader.read_event();
+                let end = to_abs(base, reader.buffer_position(), len).max(start);
+                let result = match event {
+                    Ok(Event::Eof) => {
+                        if self.root != RootState::After {
+                            cx.issue(Issue::Truncated, Span::new(len, 0));
+                        }
+                        Err(Stop { at: len })
+                    }
+                    Ok(event) => self.on_event(cx, event, start, end),
+                    Err(e) => {
+                        // The error cannot start before the event being read.
+                        let at = to_abs(base, reader.error_position(), len).max(start);
+                        Err(on_error(cx, &e, at, end))
+                    }
+                };
+                if let Err(stop) = result {
+                    self.close_all(cx, stop.at);
+                    return;
+                }
+            }
+        }
+
+        fn on_event<K: From<Issue>>(
+            &mut self,
+            cx: &mut Cx<'_, K>,
+            event: Event<'_>,
+            start: usize,
+            end: usize,
+        ) -> Result<(), Stop>
+        where
+            S: Sink<K>,
+        {
+            match event {
+                Event::Start(e) => self.on_open(cx, e.name().as_ref().len(), start, end, false),
+                Event::Empty(e) => self.on_open(cx, e.name().as_ref().len(), start, end, true),
+                Event::End(_) => {
+                    self.on_close(cx, end);
+                    Ok(())
+                }
+                Event::Text(_) | Event::GeneralRef(_) => {
+                    let blank = cx.input[start..end].iter().all(|&b| is_xml_space(b));
+                    self.on_text(cx, Span::between(start, end), blank, false)
+                }
+                Event::CData(_) => {
+                    // `<![CDATA[` .. `]]>`: the content is literal.
+                    let inner = Span::between((start + 9).min(end), end.saturating_sub(3));
+                    self.on_text(cx, inner, false, true)
+                }
+                Event::Decl(_) => {
+                    if self.root == RootState::Before {
+                        self.on_decl(cx, start, end);
+                    }
+                    Ok(())
+                }
+                Event::Comment(_) | Event::PI(_) | Event::DocType(_) | Event::Eof => Ok(()),
+            }
+        }
+
+        /// `<?xml version=".." encoding=".."?>`: picks the character set.
+        fn on_decl<K: From<Issue>>(&mut self, cx: &mut Cx<'_, K>, start: usize, end: usize) {
+            let input = cx.input;
+            // `<?xml` .. `?>`
+            let from = (start + 5).min(end);
+            let to = end.saturating_sub(2).max(from);
+            if let Err((at, why)) =
+                scan_attributes(input, from, to, &mut self.attrs, &mut self.names)
+            {
+                cx.issue(
+                    Issue::Malformed(format!("{why} in the XML declaration")),
+                    Span::new(at.min(end), usize::from(at < end)),
+                );
+                return;
+            }
+            let Some(attr) = self
+                .attrs
+                .iter()
+                .find(|a| input[a.name.range()].eq_ignore_ascii_case(b"encoding"))
+            else {
+                return;
+            };
+            let value = attr.value;
+            let label = String::from_utf8_lossy(&input[value.range()])
+                .trim()
+                .to_ascii_lowercase();
+            match label.as_str() {
+                "utf-8" | "utf8" | "us-ascii" | "ascii" => cx.latin1 = false,
+                "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1"
+                | "iso-ir-100" | "cp819" | "ibm819" | "csisolatin1" => cx.latin1 = true,
+                _ => cx.issue(
+                    Issue::UnsupportedEncoding(shorten(&label, MAX_QUOTE_LEN)),
+                    value,
+                ),
+            }
+        }
+
+        fn on_open<K: From<Issue>>(
+            &mut self,
+            cx: &mut Cx<'_, K>,
+            name_len: usize,
+            start: usize,
+            end: usize,
+            empty: bool,
+        ) -> Result<(), Stop>
+        where
+            S: Sink<K>,
+        {
+            let input = cx.input;
+            let tag = Span::between(start, end);
+            // Clamped to the tag so that a surprising reader position cannot index out of
+            // bounds.
+            let name = Span::between((start + 1).min(end), (start + 1 + name_len).min(end));
+            if !is_valid_name(&input[name.range()]) {
+                let why = if name_len == 0 {
+                    "element without a name".to_string()
+                } else {
+                    format!("bad element name {}", quote(&input[name.range()]))
+                };
+                return Err(malformed(cx, why, tag, start));
+            }
+            match self.root {
+                RootState::After => {
+                    let why = format!(
+                        "element <{}> after the root element",
+                        quote(&input[name.range()])
+                    );
+                    return Err(malformed(cx, why, tag, start));
+                }
+                RootState::Before => {
+                    self.root = RootState::Inside;
+                }
+                RootState::Inside => {}
+            }
+            // `<` name attributes (`/`)`>`; the reader guarantees the brackets.
+            let attrs_end = end
+                .saturating_sub(if empty { 2 } else { 1 })
+                .max(name.end());
+            if let Err((at, why)) = scan_attributes(
+                input,
+                name.end(),
+                attrs_end,
+                &mut self.attrs,
+                &mut self.names,
+            ) {
+                return Err(malformed(
+                    cx,
+                    why.to_string(),
+                    Span::new(at.min(end), usize::from(at < end)),
+                    start,
+                ));
+            }
+
+            if self.excess > 0 || self.depth >= self.max_depth {
+                if !empty {
+                    self.excess += 1;
+                }
+                if !self.too_deep_reported {
+                    self.too_deep_reported = true;
+                    cx.issue(Issue::TooDeep, tag);
+                }
+                return Ok(());
+            }
+            let t = Tag {
+                span: tag,
+                name,
+                local: local_part(&input[name.range()]),
+                attrs: &self.attrs,
+            };
+            self.sink.open(cx, &t);
+            if empty {
+                self.sink.close(cx, end, true);
+                if self.depth == 0 {
+                    self.root = RootState::After;
+                }
+            } else {
+                self.depth += 1;
+            }
+            Ok(())
+        }
+
+        fn on_close<K: From<Issue>>(&mut self, cx: &mut Cx<'_, K>, end: usize)
+        where
+            S: Sink<K>,
+        {
+            if self.excess > 0 {
+                self.excess -= 1;
+                return;
+            }
+            // The XML reader has already checked that the end tag matches its start tag.
+            if self.depth > 0 {
+                self.depth -= 1;
+                self.sink.close(cx, end, true);
+                if self.depth == 0 {
+                    self.root = RootState::After;
+                }
+            }
+        }
+
+        fn on_text<K: From<Issue>>(
+            &mut self,
+            cx: &mut Cx<'_, K>,
+            raw: Span,
+            blank: bool,
+            literal: bool,
+        ) -> Result<(), Stop>
+        where
+            S: Sink<K>,
+        {
+            match self.root {
+                RootState::Before if !blank => {
+                    cx.issue(Issue::NotXml, raw);
+                    Err(Stop { at: raw.start })
+                }
+                RootState::After if !blank => Err(malformed(
+                    cx,
+                    "text after the root element".into(),
+                    raw,
+                    raw.start,
+                )),
+                RootState::Inside if self.excess == 0 && self.depth > 0 => {
+                    self.sink.text(cx, raw, literal);
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
+        }
+
+        /// Closes every open element at `at` (truncation or error).
+        fn close_all<K: From<Issue>>(&mut self, cx: &mut Cx<'_, K>, at: usize)
+        where
+            S: Sink<K>,
+        {
+            self.excess = 0;
+            while self.depth > 0 {
+                self.depth -= 1;
+                self.sink.close(cx, at, false);
+            }
+        }
+    }
+
+    fn malformed<K: From<Issue>>(cx: &mut Cx<'_, K>, why: String, span: Span, at: usize) -> Stop {
+        cx.issue(Issue::Malformed(why), span);
+        Stop { at }
+    }
+
+    fn on_error<K: From<Issue>>(cx: &mut Cx<'_, K>, e: &XmlError, at: usize, end: usize) -> Stop {
+        let input = cx.input;
+        let len = input.len();
+        let truncated = match e {
+            XmlError::Syntax(
+                SyntaxError::UnclosedTag
+                | SyntaxError::UnclosedComment
+                | SyntaxError::UnclosedCData
+                | SyntaxError::UnclosedDoctype
+                | SyntaxError::UnclosedPIOrXmlDecl,
+            )
+            | XmlError::IllFormed(IllFormedError::UnclosedReference) => true,
+            // `<!` followed by the end of the input, or by a beginning of `--`, `[CDATA[`
+            // or `DOCTYPE` that the input cuts short.
+            XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
+                let rest = &input[at..];
+                [&b"<!--"[..], b"<![CDATA[", b"<!DOCTYPE"]
+                    .iter()
+                    .any(|m| rest.len() < m.len() && m[..rest.len()].eq_ignore_ascii_case(rest))
+            }
+            _ => false,
+        };
+        if truncated {
+            cx.issue(Issue::Truncated, Span::between(at, len));
+            return Stop { at };
+        }
+        let why = match e {
+            XmlError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => format!(
+                "end tag </{}> does not match start tag <{}>",
+                quote(found.as_bytes()),
+                quote(expected.as_bytes())
+            ),
+            XmlError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                format!("end tag </{}> without a start tag", quote(name.as_bytes()))
+            }
+            XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
+                "'<!' not starting a comment, CDATA section or DOCTYPE".to_string()
+            }
+            other => shorten(&other.to_string(), MAX_MESSAGE_LEN),
+        };
+        let span = if end > at {
+            Span::between(at, end)
+        } else {
+            Span::new(at, usize::from(at < len))
+        };
+        malformed(cx, why, span, at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    // The bodies the capture generator writes (emapp.rs), byte for byte.
+    const LOGIN_FORM: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CiscoIPPhoneInput>\n<Title>Extension Mobility</Title>\n<Prompt>Enter your User ID and PIN</Prompt>\n<URL>http://192.168.7.100:8080/emapp/EMAppServlet?device=SEPC80084AA8743&amp;EMCC=true</URL>\n<InputItem>\n<DisplayName>User ID</DisplayName>\n<QueryStringParam>userid</QueryStringParam>\n<DefaultValue>adgjm</DefaultValue>\n<InputFlags>A</InputFlags>\n</InputItem>\n<InputItem>\n<DisplayName>PIN</DisplayName>\n<QueryStringParam>seq</QueryStringParam>\n<DefaultValue></DefaultValue>\n<InputFlags>NP</InputFlags>\n</InputItem>\n<SoftKeyItem>\n<Name>Submit</Name>\n<URL>SoftKey:Submit</URL>\n<Position>1</Position>\n</SoftKeyItem>\n<SoftKeyItem>\n<Name>Exit</Name>\n<URL>SoftKey:Exit</URL>\n<Position>3</Position>\n</SoftKeyItem>\n</CiscoIPPhoneInput>\n";
+
+    const LOGIN_ACCEPTED: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CiscoIPPhoneText>\n<Title>Extension Mobility</Title>\n<Prompt>Please wait</Prompt>\n<Text>Login successful</Text>\n</CiscoIPPhoneText>\n";
+
+    const LOGIN_LOADING: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CiscoIPPhoneText>\n<Title>Extension Mobility</Title>\n<Prompt>Loading profile test_emcc_udp</Prompt>\n<Text>Login successful for adgjm. The phone restarts with the profile from the home cluster.</Text>\n<SoftKeyItem>\n<Name>Exit</Name>\n<URL>SoftKey:Exit</URL>\n<Position>3</Position>\n</SoftKeyItem>\n</CiscoIPPhoneText>\n";
+
+    const INIT_SERVICES: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CiscoIPPhoneExecute>\n<ExecuteItem Priority=\"0\" URL=\"Init:Services\"/>\n</CiscoIPPhoneExecute>\n";
+
+    const AUTH_ERROR: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CiscoIPPhoneText>\n<Title>Extension Mobility</Title>\n<Prompt>Error 201: Authentication Error</Prompt>\n<Text>[201] Authentication Error</Text>\n</CiscoIPPhoneText>\n";
+
+    const UNAVAILABLE: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CiscoIPPhoneText>\n<Title>Extension Mobility</Title>\n<Prompt>Login failed</Prompt>\n<Text>Login is unavailable (23)</Text>\n</CiscoIPPhoneText>\n";
+
+    const LOGOUT_ACCEPTED: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CiscoIPPhoneText>\n<Title>Extension Mobility</Title>\n<Prompt>Please wait</Prompt>\n<Text>Logout successful</Text>\n</CiscoIPPhoneText>\n";
+
+    const MENU: &str = "<CiscoIPPhoneMenu><Title>Services</Title><Prompt>Pick one</Prompt><MenuItem><Name>EM</Name><URL>http://a/emapp/EMAppServlet?device=#DEVICENAME#</URL></MenuItem><MenuItem><Name>Dir</Name><URL> http://a/dir </URL></MenuItem><SoftKeyItem><Name>Select</Name><URL>SoftKey:Select</URL></SoftKeyItem></CiscoIPPhoneMenu>";
+
+    const ALL: [&str; 8] = [
+        LOGIN_FORM,
+        LOGIN_ACCEPTED,
+        LOGIN_LOADING,
+        INIT_SERVICES,
+        AUTH_ERROR,
+        UNAVAILABLE,
+        LOGOUT_ACCEPTED,
+        MENU,
+    ];
+
+    fn parse(input: &[u8]) -> PhoneObject {
+        let obj = parse_phone_xml(input);
+        check_spans(&obj, input.len());
+        obj
+    }
+
+    fn check_spans(obj: &PhoneObject, len: usize) {
+        let mut spans: Vec<Span> = obj.problems.iter().map(|p| p.span).collect();
+        spans.extend(obj.root.iter().map(|r| r.span));
+        for f in [&obj.title, &obj.prompt, &obj.text].into_iter().flatten() {
+            spans.push(f.span);
+        }
+        spans.extend(obj.urls.iter().map(|u| u.span));
+        if let Some(e) = &obj.error {
+            spans.push(e.span);
+            spans.push(e.text_span);
+        }
+        for s in spans {
+            assert!(s.end() <= len, "span {s:?} beyond {len}: {obj:?}");
+        }
+        assert!(obj.urls.len() <= MAX_URLS);
+        assert!(obj.problems.len() <= MAX_PROBLEMS);
+    }
+
+    fn kinds(obj: &PhoneObject) -> Vec<ProblemKind> {
+        obj.problems.iter().map(|p| p.kind.clone()).collect()
+    }
+
+    fn text(input: &str, span: Span) -> &str {
+        &input[span.range()]
+    }
+
+    fn value(f: &Option<Spanned<String>>) -> Option<&str> {
+        f.as_ref().map(|f| f.value.as_str())
+    }
+
+    fn urls(obj: &PhoneObject) -> Vec<&str> {
+        obj.urls.iter().map(|u| u.value.as_str()).collect()
+    }
+
+    #[test]
+    fn login_form() {
+        let obj = parse(LOGIN_FORM.as_bytes());
+        assert_eq!(obj.problems, vec![]);
+        let root = obj.root.as_ref().unwrap();
+        assert_eq!(root.value, "CiscoIPPhoneInput");
+        assert!(text(LOGIN_FORM, root.span).starts_with("<CiscoIPPhoneInput>\n<Title>"));
+        assert!(text(LOGIN_FORM, root.span).ends_with("</CiscoIPPhoneInput>"));
+        assert_eq!(value(&obj.title), Some("Extension Mobility"));
+        assert_eq!(
+            text(LOGIN_FORM, obj.title.as_ref().unwrap().span),
+            "Extension Mobility"
+        );
+        assert_eq!(value(&obj.prompt), Some("Enter your User ID and PIN"));
+        assert_eq!(obj.text, None);
+        // The form's submit URL, unescaped; soft key URLs are not listed.
+        assert_eq!(
+            urls(&obj),
+            vec!["http://192.168.7.100:8080/emapp/EMAppServlet?device=SEPC80084AA8743&EMCC=true"]
+        );
+        assert_eq!(
+            text(LOGIN_FORM, obj.urls[0].span),
+            "http://192.168.7.100:8080/emapp/EMAppServlet?device=SEPC80084AA8743&amp;EMCC=true"
+        );
+        assert_eq!(obj.error, None);
+    }
+
+    #[test]
+    fn text_pages_without_errors() {
+        for (body, prompt, txt) in [
+            (LOGIN_ACCEPTED, "Please wait", "Login successful"),
+            (LOGOUT_ACCEPTED, "Please wait", "Logout successful"),
+            (
+                LOGIN_LOADING,
+                "Loading profile test_emcc_udp",
+                "Login successful for adgjm. The phone restarts with the profile from the home cluster.",
+            ),
+        ] {
+            let obj = parse(body.as_bytes());
+            assert_eq!(obj.problems, vec![], "{body}");
+            assert_eq!(obj.root.as_ref().unwrap().value, "CiscoIPPhoneText");
+            assert_eq!(value(&obj.title), Some("Extension Mobility"));
+            assert_eq!(value(&obj.prompt), Some(prompt));
+            assert_eq!(value(&obj.text), Some(txt));
+            assert_eq!(text(body, obj.text.as_ref().unwrap().span), txt);
+            assert_eq!(obj.error, None);
+            assert!(obj.urls.is_empty());
+        }
+    }
+
+    #[test]
+    fn execute_items() {
+        let obj = parse(INIT_SERVICES.as_bytes());
+        assert_eq!(obj.problems, vec![]);
+        assert_eq!(obj.root.as_ref().unwrap().value, "CiscoIPPhoneExecute");
+        assert_eq!(urls(&obj), vec!["Init:Services"]);
+        assert_eq!(text(INIT_SERVICES, obj.urls[0].span), "Init:Services");
+
+        let input = "<CiscoIPPhoneExecute><ExecuteItem URL='Key:Services'/><ExecuteItem Priority=\"1\" url=\"http://x/a?b=1&amp;c=2\"></ExecuteItem><ExecuteItem Priority=\"2\"/></CiscoIPPhoneExecute>";
+        let obj = parse(input.as_bytes());
+        assert_eq!(urls(&obj), vec!["Key:Services", "http://x/a?b=1&c=2"]);
+        assert_eq!(text(input, obj.urls[1].span), "http://x/a?b=1&amp;c=2");
+        assert_eq!(kinds(&obj), vec![ProblemKind::MissingUrl]);
+        assert_eq!(
+            text(input, obj.problems[0].span),
+            "<ExecuteItem Priority=\"2\"/>"
+        );
+    }
+
+    #[test]
+    fn menu_urls() {
+        let obj = parse(MENU.as_bytes());
+        assert_eq!(obj.problems, vec![]);
+        assert_eq!(
+            urls(&obj),
+            vec![
+                "http://a/emapp/EMAppServlet?device=#DEVICENAME#",
+                "http://a/dir"
+            ]
+        );
+        assert_eq!(text(MENU, obj.urls[1].span), "http://a/dir");
+        assert_eq!(value(&obj.title), Some("Services"));
+        // <URL> elsewhere (inside <InputItem>, deeper) is not listed.
+        let input = "<CiscoIPPhoneInput><InputItem><URL>a</URL></InputItem><MenuItem><x><URL>b</URL></x></MenuItem></CiscoIPPhoneInput>";
+        assert!(parse(input.as_bytes()).urls.is_empty());
+    }
+
+    #[test]
+    fn generator_errors() {
+        let obj = parse(AUTH_ERROR.as_bytes());
+        assert_eq!(obj.problems, vec![]);
+        let e = obj.error.as_ref().unwrap();
+        // The prompt comes first in the document.
+        assert_eq!(e.code, 201);
+        assert_eq!(obj.error_source, ErrorSource::EmApp);
+        assert_eq!(e.text, "Authentication Error");
+        assert_eq!(text(AUTH_ERROR, e.span), "201");
+        assert_eq!(
+            text(AUTH_ERROR, obj.prompt.as_ref().unwrap().span),
+            "Error 201: Authentication Error"
+        );
+        assert!(e.span.start > obj.prompt.as_ref().unwrap().span.start);
+        assert_eq!(text(AUTH_ERROR, e.text_span), "Authentication Error");
+        assert_eq!(value(&obj.text), Some("[201] Authentication Error"));
+
+        let obj = parse(UNAVAILABLE.as_bytes());
+        let e = obj.error.as_ref().unwrap();
+        assert_eq!(e.code, 23);
+        assert_eq!(obj.error_source, ErrorSource::EmService);
+        assert_eq!(e.text, "Login is unavailable");
+        assert_eq!(text(UNAVAILABLE, e.span), "23");
+        assert_eq!(text(UNAVAILABLE, e.text_span), "Login is unavailable");
+        assert_eq!(value(&obj.prompt), Some("Login failed"));
+    }
+
+    #[test]
+    fn error_forms() {
+        fn f(s: &str) -> Option<(u32, &str, &str, ErrorSource)> {
+            find_em_error(s).map(|(c, d, m, src)| (c, &s[d], &s[m], src))
+        }
+        use ErrorSource::*;
+        assert_eq!(
+            f("[201] Authentication Error"),
+            Some((201, "201", "Authentication Error", EmApp))
+        );
+        assert_eq!(
+            f("Error 201: Authentication Error"),
+            Some((201, "201", "Authentication Error", EmApp))
+        );
+        assert_eq!(
+            f("[208]-EMService Connection Error"),
+            Some((208, "208", "EMService Connection Error", EmApp))
+        );
+        assert_eq!(
+            f("Login is unavailable (23)"),
+            Some((23, "23", "Login is unavailable", EmService))
+        );
+        assert_eq!(
+            f("  Logout is unavailable(25) "),
+            Some((25, "25", "Logout is unavailable", EmService))
+        );
+        assert_eq!(
+            f("ERROR[212]: cluster"),
+            Some((212, "212", "cluster", EmApp))
+        );
+        assert_eq!(f("error 202 - blank"), Some((202, "202", "blank", EmApp)));
+        assert_eq!(f("[213]"), Some((213, "213", "", EmApp)));
+        assert_eq!(f("Error 216"), Some((216, "216", "", EmApp)));
+        assert_eq!(f("[299] x"), Some((299, "299", "x", EmApp)));
+        assert_eq!(
+            f("Login is unavailable (201)"),
+            Some((201, "201", "Login is unavailable", EmService))
+        );
+        for none in [
+            "",
+            "Login successful",
+            "Extension Mobility",
+            "201 Authentication Error",
+            "[201 x",
+            "[] x",
+            "[x] y",
+            "[201]x",
+            "Error: 201",
+            "Error 201x",
+            "Errors 201: x",
+            "Login failed (23)",
+            "Login is unavailable ()",
+            "Login is unavailable (2a)",
+            "Login is unavailable (1234567890)",
+            "[1234567890] x",
+            "Loading profile (x)",
+            "[23] x",
+            "[0]: x",
+            "Error 199: x",
+            "[300] x",
+        ] {
+            assert_eq!(f(none), None, "{none:?}");
+        }
+    }
+
+    #[test]
+    fn error_spans_with_entities() {
+        // Raw bytes differ from the text: both spans fall back to the element text.
+        let input = "<CiscoIPPhoneText><Title>[201] Auth &amp; more</Title></CiscoIPPhoneText>";
+        let obj = parse(input.as_bytes());
+        let e = obj.error.unwrap();
+        assert_eq!((e.code, e.text.as_str()), (201, "Auth & more"));
+        assert_eq!(text(input, e.span), "[201] Auth &amp; more");
+        assert_eq!(e.text_span, e.span);
+        // Whitespace around the text is trimmed, spans stay exact.
+        let input =
+            "<CiscoIPPhoneText><Text>\n  Login is unavailable (31)\n</Text></CiscoIPPhoneText>";
+        let e = parse(input.as_bytes()).error.unwrap();
+        assert_eq!(text(input, e.span), "31");
+        assert_eq!(text(input, e.text_span), "Login is unavailable");
+        // The first error in document order wins; a CDATA text counts.
+        let input = "<CiscoIPPhoneText><Text><![CDATA[[210] Init]]></Text><Prompt>[205] x</Prompt></CiscoIPPhoneText>";
+        let obj = parse(input.as_bytes());
+        assert_eq!(obj.error.as_ref().unwrap().code, 210);
+        assert_eq!(value(&obj.text), Some("[210] Init"));
+    }
+
+    #[test]
+    fn duplicates_and_nested_fields() {
+        let input = "<CiscoIPPhoneText><Title>a</Title><Title>b</Title><x><Text>[201] no</Text></x></CiscoIPPhoneText>";
+        let obj = parse(input.as_bytes());
+        assert_eq!(value(&obj.title), Some("a"));
+        assert_eq!(obj.text, None);
+        assert_eq!(obj.error, None);
+        assert_eq!(kinds(&obj), vec![ProblemKind::Duplicate("Title".into())]);
+        assert_eq!(text(input, obj.problems[0].span), "<Title>");
+        // Child elements of a field do not add to its text.
+        let input = "<CiscoIPPhoneText><Text>a<b>x</b>c</Text></CiscoIPPhoneText>";
+        let obj = parse(input.as_bytes());
+        assert_eq!(value(&obj.text), Some("ac"));
+        // An empty field.
+        let input = "<CiscoIPPhoneText><Prompt/><Text></Text></CiscoIPPhoneText>";
+        let obj = parse(input.as_bytes());
+        assert_eq!(value(&obj.prompt), Some(""));
+        assert_eq!(obj.prompt.unwrap().span, Span::new(27, 0));
+        assert_eq!(obj.text.unwrap().span, Span::new(33, 0));
+    }
+
+    #[test]
+    fn every_prefix_is_truncated() {
+        for full in ALL {
+            let bytes = full.as_bytes();
+            let whole = parse(bytes);
+            assert_eq!(whole.problems, vec![], "{full}");
+            let complete = whole.root.as_ref().unwrap().span.end();
+            for cut in 0..bytes.len() {
+                let obj = parse(&bytes[..cut]);
+                if cut < complete {
+                    assert_eq!(kinds(&obj), vec![ProblemKind::Truncated], "cut {cut}");
+                } else {
+                    assert_eq!(obj.problems, vec![], "cut {cut}");
+                }
+                // What was understood agrees with the whole document.
+                for (part, all) in [
+                    (&obj.title, &whole.title),
+                    (&obj.prompt, &whole.prompt),
+                    (&obj.text, &whole.text),
+                ] {
+                    if part.is_some() {
+                        assert_eq!(part, all, "cut {cut}");
+                    }
+                }
+                assert!(obj.urls.len() <= whole.urls.len());
+                assert_eq!(obj.urls[..], whole.urls[..obj.urls.len()], "cut {cut}");
+                if obj.error.is_some() {
+                    assert_eq!(obj.error, whole.error, "cut {cut}");
+                    assert_eq!(obj.error_source, whole.error_source, "cut {cut}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_documents() {
+        let check = |input: &str, why: &str, at: &str| {
+            let obj = parse(input.as_bytes());
+            let p = obj
+                .problems
+                .iter()
+                .find(|p| matches!(p.kind, ProblemKind::Malformed(_)))
+                .unwrap_or_else(|| panic!("{input}: {obj:?}"));
+            assert_eq!(p.kind, ProblemKind::Malformed(why.into()), "{input}");
+            assert_eq!(text(input, p.span), at, "{input}");
+            obj
+        };
+        let obj = check(
+            "<CiscoIPPhoneText><Title>x</Title><Text>y</Txt></CiscoIPPhoneText>",
+            "end tag </Txt> does not match start tag <Text>",
+            "</Txt>",
+        );
+        // Understood before the error: the title, and the root up to the error.
+        assert_eq!(value(&obj.title), Some("x"));
+        assert_eq!(obj.text, None);
+        assert_eq!(obj.root.unwrap().span, Span::new(0, 41));
+        check(
+            "<CiscoIPPhoneExecute><ExecuteItem URL=Init:Services/></CiscoIPPhoneExecute>",
+            "attribute value without quotes",
+            "I",
+        );
+        check(
+            "<CiscoIPPhoneExecute><ExecuteItem URL='a' URL='b'/></CiscoIPPhoneExecute>",
+            "duplicate attribute",
+            "U",
+        );
+        check(
+            "<CiscoIPPhoneText/><CiscoIPPhoneText/>",
+            "element <CiscoIPPhoneText> after the root element",
+            "<CiscoIPPhoneText/>",
+        );
+        check(
+            "<CiscoIPPhoneText></CiscoIPPhoneText>trailing",
+            "text after the root element",
+            "trailing",
+        );
+        check(
+            "</CiscoIPPhoneText>",
+            "end tag </CiscoIPPhoneText> without a start tag",
+            "</CiscoIPPhoneText>",
+        );
+        check(
+            "<CiscoIPPhoneText><1/></CiscoIPPhoneText>",
+            "bad element name 1",
+            "<1/>",
+        );
+        check(
+            "<?xml version=1.0?><CiscoIPPhoneText/>",
+            "attribute value without quotes in the XML declaration",
+            "1",
+        );
+
+        for (input, kind) in [
+            (&b""[..], ProblemKind::Truncated),
+            (b"\r\n ", ProblemKind::Truncated),
+            (b"Login successful", ProblemKind::NotXml),
+            (b"\xFF<a/>", ProblemKind::NotXml),
+            (b"<?xml version=\"1.0\"?>text<a/>", ProblemKind::NotXml),
+        ] {
+            let obj = parse(input);
+            assert_eq!(kinds(&obj), vec![kind], "{input:?}");
+            assert_eq!(obj.root, None);
+        }
+    }
+
+    #[test]
+    fn references_encodings_and_bad_bytes() {
+        let input =
+            "<CiscoIPPhoneText><Title>AT&T &#65;&#x42; &nope; caf\u{e9}</Title></CiscoIPPhoneText>";
+        let obj = parse(input.as_bytes());
+        assert_eq!(value(&obj.title), Some("AT&T AB &nope; caf\u{e9}"));
+        assert_eq!(
+            kinds(&obj),
+            vec![
+                ProblemKind::BadReference("'&' not starting a reference".into()),
+                ProblemKind::BadReference("unknown or invalid reference &nope;".into())
+            ]
+        );
+        assert_eq!(text(input, obj.problems[1].span), "&nope;");
+
+        let input = b"<CiscoIPPhoneText><Text>caf\xE9 \xFF</Text></CiscoIPPhoneText>";
+        let obj = parse(input);
+        assert_eq!(value(&obj.text), Some("caf\u{FFFD} \u{FFFD}"));
+        assert_eq!(kinds(&obj), vec![ProblemKind::BadUtf8]);
+        assert_eq!(obj.problems[0].span, Span::new(27, 3));
+
+        let latin1 = b"<?xml version='1.0' encoding='ISO-8859-1'?><CiscoIPPhoneText><Text>caf\xE9</Text></CiscoIPPhoneText>";
+        let obj = parse(latin1);
+        assert_eq!(obj.problems, vec![]);
+        assert_eq!(value(&obj.text), Some("caf\u{e9}"));
+
+        let other = b"<?xml version='1.0' encoding='Shift_JIS'?><CiscoIPPhoneText/>";
+        let obj = parse(other);
+        assert_eq!(
+            kinds(&obj),
+            vec![ProblemKind::UnsupportedEncoding("shift_jis".into())]
+        );
+
+        let bom = format!("\u{FEFF}{LOGIN_ACCEPTED}");
+        let obj = parse(bom.as_bytes());
+        assert_eq!(obj.problems, vec![]);
+        assert_eq!(text(&bom, obj.text.unwrap().span), "Login successful");
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded_and_fast() {
+        let depth = 1_000_000;
+        let mut input = String::from("<CiscoIPPhoneMenu><MenuItem>");
+        input.push_str(&"<a>".repeat(depth));
+        input.push_str(&"</a>".repeat(depth));
+        input.push_str("<URL>u</URL></MenuItem><Title>t</Title></CiscoIPPhoneMenu>");
+        let started = Instant::now();
+        let obj = parse(input.as_bytes());
+        assert!(started.elapsed() < Duration::from_secs(20));
+        assert_eq!(kinds(&obj), vec![ProblemKind::TooDeep]);
+        assert_eq!(urls(&obj), vec!["u"]);
+        assert_eq!(value(&obj.title), Some("t"));
+        assert_eq!(obj.problems[0].span, Span::new(28 + 3 * (MAX_DEPTH - 2), 3));
+
+        let input = format!("<CiscoIPPhoneText>{}", "<a>".repeat(depth));
+        let obj = parse(input.as_bytes());
+        assert_eq!(
+            kinds(&obj),
+            vec![ProblemKind::TooDeep, ProblemKind::Truncated]
+        );
+        assert_eq!(obj.root.unwrap().span, Span::new(0, input.len()));
+    }
+
+    #[test]
+    fn huge_inputs_are_bounded() {
+        let item = "<MenuItem><Name>n</Name><URL>http://x/y</URL></MenuItem>";
+        let input = format!(
+            "<CiscoIPPhoneMenu>{}<Title>after</Title></CiscoIPPhoneMenu>",
+            item.repeat(100_000)
+        );
+        let started = Instant::now();
+        let obj = parse(input.as_bytes());
+        assert!(started.elapsed() < Duration::from_secs(20));
+        assert_eq!(obj.urls.len(), MAX_URLS);
+        assert_eq!(kinds(&obj), vec![ProblemKind::TooManyUrls]);
+        assert_eq!(value(&obj.title), Some("after"));
+
+        let long = "x".repeat(MAX_TEXT_LEN * 100);
+        let input =
+            format!("<CiscoIPPhoneText><Text>{long}</Text><URL>{long}</URL></CiscoIPPhoneText>");
+        let obj = parse(input.as_bytes());
+        assert_eq!(obj.text.as_ref().unwrap().value.len(), MAX_TEXT_LEN);
+        assert_eq!(obj.urls[0].value.len(), MAX_URL_LEN);
+        assert_eq!(
+            kinds(&obj),
+            vec![ProblemKind::ValueTooLong, ProblemKind::ValueTooLong]
+        );
+        // The span still covers all the text.
+        assert_eq!(obj.text.unwrap().span.len, long.len());
+
+        let input = format!(
+            "<CiscoIPPhoneText>{}</CiscoIPPhoneText>",
+            "<Title>&bad;</Title>".repeat(1000)
+        );
+        let obj = parse(input.as_bytes());
+        assert_eq!(obj.problems.len(), MAX_PROBLEMS);
+        assert_eq!(
+            obj.problems.last().unwrap().kind,
+            ProblemKind::TooManyProblems
+        );
+
+        let name = "N".repeat(10_000);
+        let obj = parse(format!("<{name}/>").as_bytes());
+        assert_eq!(obj.root.as_ref().unwrap().value.len(), MAX_NAME_LEN);
+        assert_eq!(kinds(&obj), vec![ProblemKind::ValueTooLong]);
+    }
+
+    #[test]
+    fn mutated_documents_never_panic() {
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let specials = b"<>/&;#\"'=!?[]-:x\xFF\xC3\xEF 0(2)\n";
+        for round in 0..5000 {
+            let mut bytes = ALL[round % ALL.len()].as_bytes().to_vec();
+            for _ in 0..(1 + next() % 6) {
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = (next() % bytes.len() as u64) as usize;
+                let b = specials[(next() % specials.len() as u64) as usize];
+                match next() % 4 {
+                    0 => bytes[at] = b,
+                    1 => bytes.insert(at, b),
+                    2 => {
+                        bytes.remove(at);
+                    }
+                    _ => {
+                        let n = (next() % 16) as usize;
+                        bytes.truncate(at + n.min(bytes.len() - at));
+                    }
+                }
+            }
+            let obj = parse(&bytes);
+            if let Some(e) = &obj.error {
+                assert!(!obj.problems.is_empty() || e.span.len > 0);
+            }
+        }
+    }
+
+    #[test]
+    fn display_texts() {
+        assert_eq!(ProblemKind::NotXml.to_string(), "Body is not XML");
+        assert_eq!(
+            ProblemKind::Truncated.to_string(),
+            "Phone XML object is truncated"
+        );
+        assert_eq!(
+            ProblemKind::Malformed("x".into()).to_string(),
+            "Malformed XML: x"
+        );
+        assert_eq!(
+            ProblemKind::TooManyUrls.to_string(),
+            "More than 128 URLs; the rest are not listed"
+        );
+        assert_eq!(
+            ProblemKind::Duplicate("Title".into()).to_string(),
+            "Second <Title> in the object; only the first is used"
+        );
+        assert_eq!(
+            ProblemKind::MissingUrl.to_string(),
+            "ExecuteItem without a URL attribute"
+        );
+        assert_eq!(
+            ProblemKind::ValueTooLong.to_string(),
+            "Value cut (texts at 4096 characters, URLs at 2048)"
+        );
+        assert_eq!(
+            ProblemKind::TooDeep.to_string(),
+            "Elements nested deeper than 16 levels are skipped"
+        );
+        assert_eq!(
+            ProblemKind::TooManyProblems.to_string(),
+            "More than 32 problems; the rest are not reported"
+        );
+    }
+}
