@@ -10,6 +10,7 @@ mod ciscoalarm;
 mod ciscoremotecc;
 mod emcc;
 mod epan;
+mod frame_memory;
 mod span;
 
 /// Called once by Wireshark (through `epan::plugin`) to register protocols.

@@ -45,6 +45,7 @@ pub fn handoff() {
 /// A new capture file: forget what devices reported in the previous one.
 pub fn reset_capture_state() {
     device_tl::forget_devices();
+    postdissector::forget_frames();
 }
 
 fn dissect(packet: &mut Packet<'_>) -> usize {

@@ -10,21 +10,33 @@ use super::codes::{self, RESTART_CAUSES};
 use super::fields::*;
 use super::parse::Span;
 use super::reason::{CiscoReason, ReasonPair};
-use crate::epan::{Field, FoundString, Packet, Tree};
+use crate::epan::{Field, Packet, Source, Tree};
 
-pub fn decode<'d>(packet: &mut Packet<'d>, hit: &FoundString<'d>, parsed: &CiscoReason) {
+/// `origin`: SIP's item (data source and byte range) the value came from;
+/// `None` for a value remembered from an earlier pass (no byte ranges then).
+pub fn decode<'d>(
+    packet: &mut Packet<'d>,
+    value: &str,
+    origin: Option<(Source<'d>, std::ops::Range<usize>)>,
+    parsed: &CiscoReason,
+) {
     // SIP's item covers "Reason: value"; find where the value starts, so our
     // spans (relative to the value) land on the right bytes.
-    let value_start = packet
-        .source_bytes(hit.source, hit.range.clone())
-        .and_then(|bytes| find(&bytes, hit.value.as_bytes()))
-        .map(|i| hit.range.start + i);
+    let item_range = origin.as_ref().map_or(0..0, |(_, r)| r.clone());
+    let value_start = origin.as_ref().and_then(|(source, range)| {
+        let bytes = packet.source_bytes(*source, range.clone())?;
+        find(&bytes, value.as_bytes())
+    });
     let at = |span: Span| match value_start {
         Some(start) => start + span.start..start + span.end(),
-        None => hit.range.clone(),
+        None => 0..item_range.len(),
     };
-    packet.use_source(hit.source);
-    let (item, tree) = packet.add_protocol(hit.range.clone(), &ETT_REASON);
+    packet.place(
+        origin
+            .as_ref()
+            .map(|(source, range)| (*source, range.start)),
+    );
+    let (item, tree) = packet.add_protocol(0..item_range.len(), &ETT_REASON);
 
     let mut info = String::from("[cisco-alarm");
     if let Some(code) = &parsed.code {

@@ -6,17 +6,20 @@
 
 use super::decode_document;
 use super::parse::parse_alarm_document;
-use crate::epan::{FoundString, Packet};
+use crate::epan::{Packet, Source};
 
 /// Only XML that is an alarm document: Skinny carries other XML too.
 const ALARM_ROOT: &str = "<x-cisco-alarm";
 
-pub fn decode<'d>(packet: &mut Packet<'d>, hit: &FoundString<'d>) {
-    if !hit.value.contains(ALARM_ROOT) {
-        return;
+/// Decodes `xml` if it is an alarm document; `origin` is where Skinny's
+/// field starts (`None` for text remembered from an earlier pass).
+pub fn decode<'d>(packet: &mut Packet<'d>, xml: &str, origin: Option<(Source<'d>, usize)>) -> bool {
+    if !xml.contains(ALARM_ROOT) {
+        return false;
     }
-    let document = parse_alarm_document(hit.value.as_bytes());
+    let document = parse_alarm_document(xml.as_bytes());
     // Offsets of the document are offsets from the field's first byte.
-    packet.use_source_at(hit.source, hit.range.start);
-    decode_document(packet, &document, hit.value.len(), None);
+    packet.place(origin);
+    decode_document(packet, &document, xml.len(), None);
+    true
 }

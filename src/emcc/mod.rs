@@ -12,16 +12,15 @@ mod fields;
 pub mod phone_xml;
 pub mod query;
 mod request;
-mod requests;
 mod response;
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use once_cell::sync::Lazy;
 
-use crate::epan::{Dissector, ForeignField, Packet};
+use crate::epan::{Dissector, ForeignField, Packet, Source};
+use crate::frame_memory::FrameMemory;
 use fields::*;
-use requests::Requests;
 
 static HTTP_URI: ForeignField = ForeignField::new(c"http.request.uri", c"http");
 static HTTP_FOR_URI: ForeignField = ForeignField::new(c"http.response_for.uri", c"http");
@@ -31,14 +30,47 @@ static HTTP_BODY: ForeignField = ForeignField::new(c"http.file_data", c"http");
 
 static DISSECTOR: Dissector = Dissector::new_postdissector(c"emcc", &PROTOCOL, dissect, &ACTION);
 
-/// Requests seen on the first pass, for their responses.
-static REQUESTS: Lazy<Mutex<Requests>> = Lazy::new(|| Mutex::new(Requests::default()));
+/// What each request was (first pass), for its response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestInfo {
+    /// Capture time, seconds since the epoch.
+    pub time: f64,
+    pub action: String,
+    pub device: Option<String>,
+    pub user: Option<String>,
+}
 
-fn requests() -> std::sync::MutexGuard<'static, Requests> {
+static REQUESTS: Lazy<Mutex<FrameMemory<RequestInfo>>> =
+    Lazy::new(|| Mutex::new(FrameMemory::new()));
+
+/// What HTTP told us on a frame of ours, kept for passes where HTTP's
+/// fields are missing (see `frame_memory`).
+static INPUTS: Lazy<Mutex<FrameMemory<HttpInputs>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
+
+fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
     // A panic while holding the lock leaves plain data behind: keep using it.
-    REQUESTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn requests() -> MutexGuard<'static, FrameMemory<RequestInfo>> {
+    lock(&REQUESTS)
+}
+
+/// What the post-dissector reads from HTTP for one frame.
+#[derive(Clone, Default)]
+pub struct HttpInputs {
+    pub uri: Option<String>,
+    pub for_uri: Option<String>,
+    pub request_in: Option<u32>,
+    pub response_in: Option<u32>,
+    pub body: Option<Vec<u8>>,
+}
+
+/// Where those inputs' bytes are in this pass; `None` for remembered ones.
+#[derive(Clone, Copy, Default)]
+pub struct Origins<'d> {
+    pub uri: Option<(Source<'d>, usize)>,
+    pub body: Option<(Source<'d>, usize)>,
 }
 
 pub fn register() {
@@ -60,17 +92,66 @@ pub fn handoff() {
 /// A new capture file.
 pub fn reset_capture_state() {
     requests().clear();
+    lock(&INPUTS).clear();
 }
 
 /// One HTTP message per frame is decoded (the first); phones and CUCM do
 /// not pipeline these requests.
 fn dissect(packet: &mut Packet<'_>) -> usize {
-    if let Some(uri) = packet.string_fields(&HTTP_URI).into_iter().next() {
-        request::decode(packet, &uri);
-    } else if let Some(for_uri) = packet.string_fields(&HTTP_FOR_URI).into_iter().next() {
-        response::decode(packet, &for_uri);
+    let (inputs, origins) = gather(packet);
+    if decode(packet, &inputs, origins) {
+        if !packet.visited() {
+            lock(&INPUTS).remember(packet.frame_number(), inputs);
+        }
+    } else if packet.visited() {
+        if let Some(remembered) = lock(&INPUTS).recall(packet.frame_number()) {
+            decode(packet, &remembered, Origins::default());
+        }
     }
     0
+}
+
+/// Reads what HTTP put in the tree; the body only for paths of ours.
+fn gather<'d>(packet: &mut Packet<'d>) -> (HttpInputs, Origins<'d>) {
+    let mut inputs = HttpInputs::default();
+    let mut origins = Origins::default();
+    let uri = packet.string_fields(&HTTP_URI).into_iter().next();
+    let for_uri = packet.string_fields(&HTTP_FOR_URI).into_iter().next();
+    let ours = uri.as_ref().or(for_uri.as_ref());
+    if !ours.is_some_and(|u| query::parse_target(&u.value).servlet.is_some()) {
+        return (inputs, origins);
+    }
+    if let Some(uri) = uri {
+        origins.uri = Some((uri.source, uri.range.start));
+        inputs.uri = Some(uri.value);
+    } else if let Some(for_uri) = for_uri {
+        origins.uri = Some((for_uri.source, for_uri.range.start));
+        inputs.for_uri = Some(for_uri.value);
+    }
+    inputs.request_in = packet
+        .fields(&HTTP_REQUEST_IN)
+        .into_iter()
+        .find_map(|f| f.uint);
+    inputs.response_in = packet
+        .fields(&HTTP_RESPONSE_IN)
+        .into_iter()
+        .find_map(|f| f.uint);
+    if let Some(body) = packet.fields(&HTTP_BODY).into_iter().next() {
+        inputs.body = packet.source_bytes(body.source, body.range.clone());
+        origins.body = Some((body.source, body.range.start));
+    }
+    (inputs, origins)
+}
+
+/// Decodes a request or a response; false when the frame is not ours.
+fn decode<'d>(packet: &mut Packet<'d>, inputs: &HttpInputs, origins: Origins<'d>) -> bool {
+    if let Some(uri) = &inputs.uri {
+        request::decode(packet, uri, inputs, origins)
+    } else if let Some(for_uri) = &inputs.for_uri {
+        response::decode(packet, for_uri, inputs, origins)
+    } else {
+        false
+    }
 }
 
 /// Names shown in the Info column and expert texts are cut to this many

@@ -3,22 +3,27 @@
 use super::emservice::{parse_emservice, EmServiceDoc};
 use super::fields::*;
 use super::query::{self, parse_form, parse_target, QueryParam, Servlet};
-use super::requests::RequestInfo;
-use super::{frame_time, requests, shown, HTTP_BODY, HTTP_RESPONSE_IN};
-use crate::epan::{Field, FoundString, Packet, Tree};
+use super::{frame_time, requests, shown, HttpInputs, Origins, RequestInfo};
+use crate::epan::{Field, Packet, Tree};
 
 /// What the PIN is shown as unless the user asks to see it.
 const MASK: &str = "********";
 
-pub fn decode<'d>(packet: &mut Packet<'d>, uri: &FoundString<'d>) {
-    let target = parse_target(&uri.value);
+/// Decodes a request to `uri`; false when the path is not ours.
+pub fn decode<'d>(
+    packet: &mut Packet<'d>,
+    uri: &str,
+    inputs: &HttpInputs,
+    origins: Origins<'d>,
+) -> bool {
+    let target = parse_target(uri);
     let Some(servlet) = &target.servlet else {
-        return;
+        return false;
     };
     // The URI's spans count from its first byte, where HTTP's item starts.
-    packet.use_source_at(uri.source, uri.range.start);
+    packet.place(origins.uri);
     packet.set_protocol_column();
-    let (_, tree) = packet.add_protocol(0..uri.value.len(), &ETT_EMCC);
+    let (_, tree) = packet.add_protocol(0..uri.len(), &ETT_EMCC);
     packet.add_string(
         tree,
         &SERVLET,
@@ -40,7 +45,7 @@ pub fn decode<'d>(packet: &mut Packet<'d>, uri: &FoundString<'d>) {
     }
 
     if matches!(servlet, Servlet::EmService) {
-        if let Some(doc) = decode_emservice_body(packet, tree) {
+        if let Some(doc) = decode_emservice_body(packet, tree, inputs, origins) {
             action = doc.action.to_string();
             user = user.or_else(|| doc.users.first().map(|u| u.value.clone()));
             device = device.or_else(|| doc.devices.first().map(|d| d.value.clone()));
@@ -49,7 +54,7 @@ pub fn decode<'d>(packet: &mut Packet<'d>, uri: &FoundString<'d>) {
     let action_item = packet.add_string(tree, &ACTION, target.path_span.range(), &action);
     packet.set_generated(action_item);
 
-    link_response(packet, tree);
+    link_response(packet, tree, inputs.response_in);
     if !packet.visited() {
         let info = RequestInfo {
             time: frame_time(packet),
@@ -69,6 +74,7 @@ pub fn decode<'d>(packet: &mut Packet<'d>, uri: &FoundString<'d>) {
     }
     summary.push(']');
     packet.append_info(&summary);
+    true
 }
 
 pub fn servlet_name(servlet: &Servlet) -> &str {
@@ -134,11 +140,14 @@ fn add_params<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, params: &[QueryParam]
 }
 
 /// An EMService request body: a form whose `xml` field holds the document.
-fn decode_emservice_body<'d>(packet: &mut Packet<'d>, tree: Tree<'d>) -> Option<EmServiceDoc> {
-    let body = packet.fields(&HTTP_BODY).into_iter().next()?;
-    let bytes = packet.source_bytes(body.source, body.range.clone())?;
-    let form = parse_form(&bytes);
-    packet.use_source_at(body.source, body.range.start);
+fn decode_emservice_body<'d>(
+    packet: &mut Packet<'d>,
+    tree: Tree<'d>,
+    inputs: &HttpInputs,
+    origins: Origins<'d>,
+) -> Option<EmServiceDoc> {
+    let form = parse_form(inputs.body.as_deref()?);
+    packet.place(origins.body);
     for problem in &form.problems {
         packet.expert_at(
             tree,
@@ -157,11 +166,7 @@ fn decode_emservice_body<'d>(packet: &mut Packet<'d>, tree: Tree<'d>) -> Option<
 
 /// On a request, the frame of its response (known once HTTP has seen it:
 /// on a second pass or when the frame is selected in the GUI).
-fn link_response<'d>(packet: &mut Packet<'d>, tree: Tree<'d>) {
-    let response = packet
-        .fields(&HTTP_RESPONSE_IN)
-        .into_iter()
-        .find_map(|f| f.uint);
+fn link_response<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, response: Option<u32>) {
     match response {
         Some(frame) => {
             let item = packet.add_uint(tree, &RESPONSE_IN, 0..0, frame);

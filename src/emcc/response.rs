@@ -8,52 +8,52 @@ use super::emservice::{parse_emservice, EmServiceDoc};
 use super::fields::*;
 use super::phone_xml::{parse_phone_xml, ErrorSource, PhoneObject};
 use super::query::{parse_target, Servlet};
-use super::{frame_time, requests, shown, HTTP_BODY, HTTP_REQUEST_IN};
-use crate::epan::{FoundString, Packet, Tree};
+use super::{frame_time, requests, shown, HttpInputs, Origins, RequestInfo};
+use crate::epan::{Packet, Tree};
 
-pub fn decode<'d>(packet: &mut Packet<'d>, for_uri: &FoundString<'d>) {
-    let target = parse_target(&for_uri.value);
+/// Decodes a response to a request of `for_uri`; false when not ours.
+pub fn decode<'d>(
+    packet: &mut Packet<'d>,
+    for_uri: &str,
+    inputs: &HttpInputs,
+    origins: Origins<'d>,
+) -> bool {
+    let target = parse_target(for_uri);
     let Some(servlet) = &target.servlet else {
-        return;
+        return false;
     };
-    let body = packet.fields(&HTTP_BODY).into_iter().next();
-    let bytes = body
-        .as_ref()
-        .and_then(|b| packet.source_bytes(b.source, b.range.clone()))
-        .unwrap_or_default();
-    match &body {
-        Some(b) => packet.use_source_at(b.source, b.range.start),
-        None => packet.use_source_at(for_uri.source, for_uri.range.start),
+    let bytes = inputs.body.as_deref().unwrap_or_default();
+    match (origins.body, &inputs.body) {
+        (Some(body), Some(_)) => packet.place(Some(body)),
+        _ => packet.place(origins.uri),
     }
     packet.set_protocol_column();
     let (_, tree) = packet.add_protocol(0..bytes.len(), &ETT_EMCC);
     let servlet_item =
         packet.add_string(tree, &SERVLET, 0..0, super::request::servlet_name(servlet));
     packet.set_generated(servlet_item);
-    let request = link_request(packet, tree);
+    let request = link_request(packet, tree, inputs.request_in);
 
     let summary = match servlet {
         Servlet::EmService => {
-            let doc = parse_emservice(&bytes);
+            let doc = parse_emservice(bytes);
             add_emservice(packet, tree, &doc, None)
         }
         Servlet::EmApp | Servlet::Jsp(_) => {
-            let object = parse_phone_xml(&bytes);
+            let object = parse_phone_xml(bytes);
             add_phone_object(packet, tree, &object, request.as_ref())
         }
     };
     packet.append_info(&format!("[EMCC {summary}]"));
+    true
 }
 
 /// The request this answers: its frame (from HTTP) and what we remembered.
 fn link_request<'d>(
     packet: &mut Packet<'d>,
     tree: Tree<'d>,
-) -> Option<super::requests::RequestInfo> {
-    let frame = packet
-        .fields(&HTTP_REQUEST_IN)
-        .into_iter()
-        .find_map(|f| f.uint);
+    frame: Option<u32>,
+) -> Option<RequestInfo> {
     let Some(frame) = frame else {
         packet.expert_at(
             tree,
@@ -65,7 +65,7 @@ fn link_request<'d>(
     };
     let item = packet.add_uint(tree, &REQUEST_IN, 0..0, frame);
     packet.set_generated(item);
-    let info = requests().get(frame).cloned()?;
+    let info = requests().recall(frame)?;
     let elapsed = (frame_time(packet) - info.time).max(0.0);
     let secs = elapsed.trunc() as i64;
     let nsecs = ((elapsed - elapsed.trunc()) * 1e9).round() as i32;
@@ -78,7 +78,7 @@ fn add_phone_object<'d>(
     packet: &mut Packet<'d>,
     tree: Tree<'d>,
     object: &PhoneObject,
-    request: Option<&super::requests::RequestInfo>,
+    request: Option<&RequestInfo>,
 ) -> String {
     if let Some(root) = &object.root {
         packet.add_string(tree, &RESPONSE_OBJECT, root.span.range(), &root.value);

@@ -221,6 +221,21 @@ impl<'d> Packet<'d> {
         self.use_source_at(source, 0);
     }
 
+    /// Places the following items where `origin` says: in another data
+    /// source from a base offset, or, for `None` (inputs remembered from an
+    /// earlier pass, whose data source is gone), on our own data without
+    /// byte ranges.
+    pub fn place(&mut self, origin: Option<(Source<'d>, usize)>) {
+        match origin {
+            Some((source, base)) => self.use_source_at(source, base),
+            None => {
+                self.items_tvb = self.tvb;
+                self.items_len = 0;
+                self.items_base = 0;
+            }
+        }
+    }
+
     /// Like `use_source`, with item ranges counted from `base` in it: a
     /// decoder of a document found at `base` keeps its own offsets.
     pub fn use_source_at(&mut self, source: Source<'d>, base: usize) {
