@@ -277,3 +277,33 @@ fn two_passes_match_one_pass() {
         );
     }
 }
+
+/// One refusal per error family: EMService codes passed on by EMApp and
+/// EMApp's own, each with its meaning in the Info column.
+#[test]
+fn each_refusal_family_is_named() {
+    let out = fields(
+        "emcc-login-refusals.pcapng",
+        "emcc.error",
+        &["emcc.error.code", "emcc.svc.error.code", "_ws.col.Info"],
+        &[],
+    );
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 4, "{out}");
+    assert!(
+        rows[0].starts_with("\t31\t") && rows[0].contains("EMCC not enabled for user"),
+        "{out}"
+    );
+    assert!(
+        rows[1].starts_with("\t35\t") && rows[1].contains("visiting cluster unknown to home"),
+        "{out}"
+    );
+    assert!(
+        rows[2].starts_with("208\t\t") && rows[2].contains("EMService connection error"),
+        "{out}"
+    );
+    assert!(
+        rows[3].starts_with("202\t\t") && rows[3].contains("blank user id or PIN"),
+        "{out}"
+    );
+}

@@ -17,6 +17,7 @@ mod downloads;
 mod emapp;
 mod emapp_flow;
 mod emcc_malformed;
+mod emcc_refusals;
 mod http;
 mod lab;
 mod message;

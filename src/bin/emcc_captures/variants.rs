@@ -85,6 +85,11 @@ pub const ALL: &[Spec] = &[
         build: crate::emcc_malformed::malformed,
     },
     Spec {
+        name: "emcc-login-refusals",
+        about: "The lab phone's login submit refused once per error family: EMService 31 and 35, EMApp 208 and 202",
+        build: crate::emcc_refusals::refusals,
+    },
+    Spec {
         name: "ciscoalarm-seed002",
         about: "Both seed 002 alarms over SIP/UDP (the 1.7 kB one as IPv4 fragments), then DeviceTLInfo with a changed ITL, then unchanged",
         build: crate::alarm_variants::seed002,
