@@ -8,6 +8,7 @@
 
 mod ciscoalarm;
 mod ciscoremotecc;
+mod ciscotl;
 mod emcc;
 mod epan;
 mod frame_memory;
@@ -17,6 +18,7 @@ mod span;
 fn register_protocols() {
     ciscoalarm::register();
     ciscoremotecc::register();
+    ciscotl::register();
     emcc::register();
 }
 
@@ -24,6 +26,7 @@ fn register_protocols() {
 fn register_handoffs() {
     ciscoalarm::handoff();
     ciscoremotecc::handoff();
+    ciscotl::handoff();
     emcc::handoff();
 }
 
@@ -32,4 +35,5 @@ fn register_handoffs() {
 fn reset_capture_state() {
     ciscoalarm::reset_capture_state();
     emcc::reset_capture_state();
+    ciscotl::reset_capture_state();
 }
