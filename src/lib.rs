@@ -2,7 +2,7 @@
 //! engineers tracing an Extension Mobility Cross Cluster (EMCC) login.
 //!
 //! Layout: `epan` is the only module touching Wireshark (and the only one
-//! allowed `unsafe`); each protocol module holds a pure parser and the glue
+//! where the unsafe_code lint is allowed); each protocol module holds a pure parser and the glue
 //! that turns its result into fields.
 #![deny(unsafe_code)]
 

@@ -2,30 +2,7 @@
 //! a logout, the EMService exchange between clusters, malformed input.
 mod common;
 
-use common::{assert_matches_expected, sandbox};
-
-fn fields(capture: &str, filter: &str, fields: &[&str], extra: &[&str]) -> String {
-    let s = sandbox();
-    let path = s.capture(capture);
-    let mut args = vec!["-n", "-r", &path];
-    args.extend_from_slice(extra);
-    args.extend([
-        "-Y",
-        filter,
-        "-T",
-        "fields",
-        "-E",
-        "occurrence=a",
-        "-E",
-        "aggregator=|",
-    ]);
-    for f in fields {
-        args.extend(["-e", f]);
-    }
-    let run = s.tshark(&args);
-    run.assert_clean(&format!("fields over {capture}"));
-    run.stdout
-}
+use common::{assert_matches_expected, fields_output as fields, sandbox};
 
 const FLOW: &[&str] = &[
     "frame.number",

@@ -271,3 +271,28 @@ pub fn assert_matches_expected(name: &str, actual: &str) {
         );
     }
 }
+
+/// `tshark -r CAPTURE [EXTRA] -Y FILTER -T fields -e ...` with every
+/// occurrence of a field joined by `|`; fails the test if tshark does.
+pub fn fields_output(capture: &str, filter: &str, fields: &[&str], extra: &[&str]) -> String {
+    let s = sandbox();
+    let path = s.capture(capture);
+    let mut args = vec!["-n", "-r", &path];
+    args.extend_from_slice(extra);
+    args.extend([
+        "-Y",
+        filter,
+        "-T",
+        "fields",
+        "-E",
+        "occurrence=a",
+        "-E",
+        "aggregator=|",
+    ]);
+    for f in fields {
+        args.extend(["-e", f]);
+    }
+    let run = s.tshark(&args);
+    run.assert_clean(&format!("fields over {capture}"));
+    run.stdout
+}
