@@ -218,6 +218,7 @@ fn generate_bindings(ws: &Wireshark) {
         "register_init_routine",
         "dissector_add_string",
         "dissector_add_uint",
+        "dissector_delete_uint",
         "find_dissector",
         "prefs_register_protocol",
         "tvb_captured_length",

@@ -9,6 +9,7 @@
 mod ciscoalarm;
 mod ciscoremotecc;
 mod ciscotl;
+mod ciscotvs;
 mod emcc;
 mod epan;
 mod frame_memory;
@@ -19,6 +20,7 @@ fn register_protocols() {
     ciscoalarm::register();
     ciscoremotecc::register();
     ciscotl::register();
+    ciscotvs::register();
     emcc::register();
 }
 
@@ -27,6 +29,7 @@ fn register_handoffs() {
     ciscoalarm::handoff();
     ciscoremotecc::handoff();
     ciscotl::handoff();
+    ciscotvs::handoff();
     emcc::handoff();
 }
 
@@ -36,4 +39,10 @@ fn reset_capture_state() {
     ciscoalarm::reset_capture_state();
     emcc::reset_capture_state();
     ciscotl::reset_capture_state();
+    ciscotvs::reset_capture_state();
+}
+
+/// Called after the user changes a preference of ours (and at start-up).
+fn preferences_applied() {
+    ciscotvs::preferences_applied();
 }

@@ -5,7 +5,7 @@ use common::{assert_matches_expected, sandbox};
 
 /// Protocols of ours; every field whose abbreviation starts with one of these
 /// and a dot (or equals it) is ours.
-const OUR_PROTOCOLS: &[&str] = &["ciscoalarm", "ciscoremotecc", "ciscotl", "emcc"];
+const OUR_PROTOCOLS: &[&str] = &["ciscoalarm", "ciscoremotecc", "ciscotl", "ciscotvs", "emcc"];
 
 fn is_ours(abbrev: &str) -> bool {
     OUR_PROTOCOLS

@@ -73,6 +73,12 @@ void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count
 void emcc_register_bool_pref(module_t *module, const char *name, const char *title,
                              const char *description, void *storage);
 
+void emcc_register_uint_pref(module_t *module, const char *name, const char *title,
+                             const char *description, unsigned *storage);
+
+/* The frame's network source and destination addresses as text. */
+void emcc_frame_addresses(const packet_info *pinfo, char *src, char *dst, int size);
+
 /* Registration: the structures Wireshark keeps are allocated here, for the
  * life of the process, with HFILL/EXPFILL of the version built against. */
 void emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,

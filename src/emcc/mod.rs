@@ -75,7 +75,7 @@ pub struct Origins<'d> {
 
 pub fn register() {
     PROTOCOL.register();
-    PROTOCOL.register_prefs(&[&REVEAL_PIN]);
+    PROTOCOL.register_prefs(&[&REVEAL_PIN], &[]);
     DISSECTOR.register();
 }
 

@@ -200,6 +200,50 @@ fn inject_faults(packet: &mut Packet<'_>, dissector: &Dissector) {
     }
 }
 
+/// Another protocol's dissector (e.g. TLS), found by name at handoff, that
+/// we attach to a port of a dissector table.
+pub struct ForeignDissector {
+    pub name: &'static CStr,
+    handle: AtomicPtr<sys::dissector_handle>,
+    /// The port it is attached to by us (0: none).
+    attached: std::sync::atomic::AtomicU32,
+}
+
+impl ForeignDissector {
+    pub const fn new(name: &'static CStr) -> ForeignDissector {
+        ForeignDissector {
+            name,
+            handle: AtomicPtr::new(std::ptr::null_mut()),
+            attached: std::sync::atomic::AtomicU32::new(0),
+        }
+    }
+
+    /// Attaches the dissector to `port` of `table` (e.g. `tcp.port`),
+    /// moving it from the port it was attached to before; 0 detaches.
+    pub fn attach_to_port(&self, table: &CStr, port: u32) {
+        let mut handle = self.handle.load(Ordering::Relaxed);
+        if handle.is_null() {
+            // SAFETY: a static C string; called after registration.
+            handle = unsafe { sys::find_dissector(self.name.as_ptr()) };
+            self.handle.store(handle, Ordering::Relaxed);
+        }
+        if handle.is_null() {
+            return;
+        }
+        let before = self.attached.swap(port, Ordering::Relaxed);
+        // SAFETY: handle and table name are valid; Wireshark copies nothing
+        // it needs us to keep.
+        unsafe {
+            if before != 0 && before != port {
+                sys::dissector_delete_uint(table.as_ptr(), before, handle);
+            }
+            if port != 0 && before != port {
+                sys::dissector_add_uint(table.as_ptr(), port, handle);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,10 +22,11 @@ mod registry;
 mod sys;
 mod version;
 
-pub use dissector::Dissector;
+pub use dissector::{Dissector, ForeignDissector};
 // Item and Tree are named by decoders that pass tree handles around.
 #[allow(unused_imports)]
 pub use packet::{FoundField, FoundString, Item, Packet, Source, Tree};
 pub use registry::{
     BoolPref, Expert, ExpertGroup, Field, FieldKind, ForeignField, Protocol, Severity, Subtree,
+    UintPref,
 };

@@ -277,6 +277,15 @@ impl<'d> Packet<'d> {
         (secs, nsecs)
     }
 
+    /// The frame's network source and destination addresses, as text.
+    pub fn addresses(&self) -> (String, String) {
+        let mut src = [0 as std::os::raw::c_char; 64];
+        let mut dst = [0 as std::os::raw::c_char; 64];
+        // SAFETY: both buffers hold 64 bytes; the shim NUL-terminates.
+        unsafe { sys::emcc_frame_addresses(self.pinfo, src.as_mut_ptr(), dst.as_mut_ptr(), 64) };
+        (c_message(&src), c_message(&dst))
+    }
+
     /// True when Wireshark wants a tree for this pass.
     pub fn wants_tree(&self) -> bool {
         !self.tree.is_null()

@@ -214,6 +214,35 @@ impl BoolPref {
     }
 }
 
+/// An unsigned number preference of a protocol (a port, a timeout).
+pub struct UintPref {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    value: std::sync::atomic::AtomicU32,
+}
+
+impl UintPref {
+    pub const fn new(
+        name: &'static str,
+        title: &'static str,
+        description: &'static str,
+        default: u32,
+    ) -> UintPref {
+        UintPref {
+            name,
+            title,
+            description,
+            value: std::sync::atomic::AtomicU32::new(default),
+        }
+    }
+
+    /// The current setting (Wireshark writes it when the user changes it).
+    pub fn get(&self) -> u32 {
+        self.value.load(Ordering::Relaxed)
+    }
+}
+
 /// One protocol with everything it registers.
 pub struct Protocol {
     /// Long name, e.g. "Cisco Phone Alarm".
@@ -291,11 +320,25 @@ impl Protocol {
 }
 
 impl Protocol {
-    /// Registers the protocol's preferences. Call after `register`.
-    pub fn register_prefs(&'static self, prefs: &[&'static BoolPref]) {
+    /// Registers the protocol's preferences. Call after `register`. When
+    /// the user changes one, `crate::preferences_applied` runs.
+    pub fn register_prefs(
+        &'static self,
+        prefs: &[&'static BoolPref],
+        numbers: &[&'static UintPref],
+    ) {
         // SAFETY: registration thread; storage and strings live forever.
         unsafe {
-            let module = sys::prefs_register_protocol(self.id(), None);
+            let module = sys::prefs_register_protocol(self.id(), Some(preferences_applied));
+            for pref in numbers {
+                sys::emcc_register_uint_pref(
+                    module,
+                    leak_cstr(pref.name),
+                    leak_cstr(pref.title),
+                    leak_cstr(pref.description),
+                    pref.value.as_ptr(),
+                );
+            }
             for pref in prefs {
                 sys::emcc_register_bool_pref(
                     module,
@@ -307,6 +350,12 @@ impl Protocol {
             }
         }
     }
+}
+
+/// Wireshark's callback after preferences change (and once after they are
+/// read at start-up).
+extern "C" fn preferences_applied() {
+    let _ = super::guard::run(crate::preferences_applied);
 }
 
 /// # Safety

@@ -9,6 +9,7 @@
 #include <epan/exceptions.h>
 #include <epan/column-utils.h>
 #include <epan/frame_data.h>
+#include <epan/to_str.h>
 
 #include "emcc_shim.h"
 
@@ -256,6 +257,18 @@ void emcc_register_bool_pref(module_t *module, const char *name, const char *tit
 #else
     prefs_register_bool_preference(module, name, title, description, (gboolean *)storage);
 #endif
+}
+
+void emcc_register_uint_pref(module_t *module, const char *name, const char *title,
+                             const char *description, unsigned *storage)
+{
+    prefs_register_uint_preference(module, name, title, description, 10, storage);
+}
+
+void emcc_frame_addresses(const packet_info *pinfo, char *src, char *dst, int size)
+{
+    address_to_str_buf(&pinfo->net_src, src, size);
+    address_to_str_buf(&pinfo->net_dst, dst, size);
 }
 
 void emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,

@@ -1,0 +1,196 @@
+//! `ciscotvs`: the phone's connections to the Trust Verification Service
+//! (TCP 2445, TLS), which vouches for certificates the phone does not trust
+//! yet (during EMCC: the home cluster's ITL signer).
+//!
+//! The port is handed to Wireshark's TLS dissector (a preference holds it),
+//! and a post-dissector marks every frame of each connection with its
+//! session and what the frame is, from TCP and TLS record headers alone
+//! (no keys needed). Decrypted TVS messages are not decoded yet.
+
+mod fields;
+mod sessions;
+
+use std::sync::{Mutex, MutexGuard};
+
+use once_cell::sync::Lazy;
+
+use crate::epan::{Dissector, ForeignDissector, ForeignField, Packet};
+use crate::frame_memory::FrameMemory;
+use fields::*;
+use sessions::{Finding, FrameFacts, Marker, Sessions};
+
+static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
+static TCP_SRCPORT: ForeignField = ForeignField::new(c"tcp.srcport", c"tcp");
+static TCP_DSTPORT: ForeignField = ForeignField::new(c"tcp.dstport", c"tcp");
+static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
+static TLS_TYPE: ForeignField = ForeignField::new(c"tls.record.content_type", c"tls");
+static TLS_LENGTH: ForeignField = ForeignField::new(c"tls.record.length", c"tls");
+
+static TLS: ForeignDissector = ForeignDissector::new(c"tls");
+
+static DISSECTOR: Dissector = Dissector::new_postdissector(c"ciscotvs", &PROTOCOL, dissect, &EVENT);
+
+const FIN: u32 = 0x01;
+const SYN: u32 = 0x02;
+const RST: u32 = 0x04;
+const ACK: u32 = 0x10;
+
+static SESSIONS: Lazy<Mutex<Sessions>> = Lazy::new(|| Mutex::new(Sessions::default()));
+static MARKERS: Lazy<Mutex<FrameMemory<Marker>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
+
+fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
+    // A panic while holding the lock leaves plain data behind: keep using it.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub fn register() {
+    PROTOCOL.register();
+    PROTOCOL.register_prefs(&[], &[&TCP_PORT, &RESPONSE_TIMEOUT]);
+    DISSECTOR.register();
+}
+
+pub fn handoff() {
+    DISSECTOR.register_as_postdissector(&[
+        &TCP_STREAM,
+        &TCP_SRCPORT,
+        &TCP_DSTPORT,
+        &TCP_FLAGS,
+        &TLS_TYPE,
+        &TLS_LENGTH,
+    ]);
+    preferences_applied();
+}
+
+/// The port may have changed: TLS follows it.
+pub fn preferences_applied() {
+    TLS.attach_to_port(c"tcp.port", TCP_PORT.get());
+}
+
+pub fn reset_capture_state() {
+    lock(&SESSIONS).clear();
+    lock(&MARKERS).clear();
+}
+
+fn dissect(packet: &mut Packet<'_>) -> usize {
+    let port = TCP_PORT.get();
+    if port == 0 {
+        return 0;
+    }
+    let frame = packet.frame_number();
+    let marker = if packet.visited() {
+        lock(&MARKERS).recall(frame)
+    } else {
+        gather(packet, port).map(|facts| {
+            let timeout = f64::from(RESPONSE_TIMEOUT.get());
+            let marker = lock(&SESSIONS).observe(frame, &facts, timeout);
+            lock(&MARKERS).remember(frame, marker.clone());
+            marker
+        })
+    };
+    if let Some(marker) = marker {
+        decode(packet, &marker);
+    }
+    0
+}
+
+/// TCP and TLS facts of a frame to or from the TVS port.
+fn gather(packet: &mut Packet<'_>, port: u32) -> Option<FrameFacts> {
+    let uint =
+        |packet: &mut Packet<'_>, field| packet.fields(field).into_iter().find_map(|f| f.uint);
+    let src_port = uint(packet, &TCP_SRCPORT)?;
+    let dst_port = uint(packet, &TCP_DSTPORT)?;
+    if src_port != port && dst_port != port {
+        return None;
+    }
+    let stream = uint(packet, &TCP_STREAM)?;
+    let flags = uint(packet, &TCP_FLAGS).unwrap_or(0);
+    let types: Vec<u32> = packet
+        .fields(&TLS_TYPE)
+        .into_iter()
+        .filter_map(|f| f.uint)
+        .collect();
+    let lengths: Vec<u32> = packet
+        .fields(&TLS_LENGTH)
+        .into_iter()
+        .filter_map(|f| f.uint)
+        .collect();
+    let records = types
+        .iter()
+        .zip(lengths.iter())
+        .map(|(&t, &l)| (u8::try_from(t).unwrap_or(0), l))
+        .collect();
+    let (src, dst) = packet.addresses();
+    let (secs, nsecs) = packet.time();
+    Some(FrameFacts {
+        stream,
+        src,
+        dst,
+        to_server: dst_port == port,
+        syn: flags & SYN != 0,
+        ack: flags & ACK != 0,
+        fin: flags & FIN != 0,
+        rst: flags & RST != 0,
+        records,
+        time: secs as f64 + f64::from(nsecs) / 1e9,
+    })
+}
+
+fn decode<'d>(packet: &mut Packet<'d>, marker: &Marker) {
+    packet.place(None);
+    let (item, tree) = packet.add_protocol(0..0, &ETT_TVS);
+    let generated = |packet: &mut Packet<'d>, item| packet.set_generated(item);
+    let i = packet.add_uint(tree, &SESSION, 0..0, marker.session);
+    generated(packet, i);
+    if let Some(event) = marker.event {
+        let i = packet.add_string(tree, &EVENT, 0..0, event.as_str());
+        generated(packet, i);
+    }
+    let i = packet.add_string(tree, &CLIENT, 0..0, &marker.client);
+    generated(packet, i);
+    let i = packet.add_string(tree, &SERVER, 0..0, &marker.server);
+    generated(packet, i);
+    if let Some(len) = marker.request_len {
+        let i = packet.add_uint(tree, &REQUEST_LEN, 0..0, len);
+        generated(packet, i);
+    }
+    if let Some(len) = marker.response_len {
+        let i = packet.add_uint(tree, &RESPONSE_LEN, 0..0, len);
+        generated(packet, i);
+    }
+    for (value, field) in [(marker.rtt, &RTT), (marker.duration, &DURATION)] {
+        if let Some(secs) = value {
+            let whole = secs.max(0.0);
+            let i = packet.add_time(
+                tree,
+                field,
+                0..0,
+                whole.trunc() as i64,
+                (whole.fract() * 1e9) as i32,
+            );
+            generated(packet, i);
+        }
+    }
+    match &marker.finding {
+        Some(Finding::ResetBeforeResponse { request_frame }) => {
+            let text = format!(
+                "TVS session {} ended before answering the request in frame {request_frame}: the phone cannot validate the certificate",
+                marker.session
+            );
+            packet.expert(item, &RESET, &text);
+        }
+        Some(Finding::NoResponse {
+            request_frame,
+            waited,
+        }) => {
+            let text = format!(
+                "TVS session {} closed {waited:.1} s after the request in frame {request_frame} without an answer",
+                marker.session
+            );
+            packet.expert(item, &NO_RESPONSE, &text);
+        }
+        None => {}
+    }
+    if let Some(event) = marker.event {
+        packet.append_info(&format!("[TVS {} {}]", marker.session, event.as_str()));
+    }
+}
