@@ -111,3 +111,53 @@ fn two_passes_match_one_pass() {
         assert_eq!(one, two, "{capture}");
     }
 }
+
+/// Broken trust lists and a cut signed configuration: flagged where they
+/// break, with what could be decoded before.
+#[test]
+fn malformed_files_are_flagged_and_partly_decoded() {
+    let out = fields(
+        "ciscotl-malformed.pcapng",
+        "ciscotl.sha1",
+        &[
+            "frame.number",
+            "ciscotl.record.function",
+            "_ws.expert.message",
+        ],
+        &[],
+    );
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 5, "{out}");
+    assert!(
+        rows[0].contains("\t0|2|21\t") && rows[0].contains("goes past the end"),
+        "cut: {}",
+        rows[0]
+    );
+    assert!(
+        rows[1].contains("Record length 0"),
+        "zero-length record: {}",
+        rows[1]
+    );
+    assert!(
+        rows[2].contains("Unknown tag 238"),
+        "unknown tag: {}",
+        rows[2]
+    );
+    assert!(
+        rows[3].contains("does not start with a version TLV"),
+        "web page: {}",
+        rows[3]
+    );
+    assert!(
+        rows[4].contains("XML is truncated"),
+        "cut config: {}",
+        rows[4]
+    );
+    let flagged = fields(
+        "ciscotl-malformed.pcapng",
+        "ciscotl.malformed",
+        &["frame.number"],
+        &[],
+    );
+    assert!(flagged.lines().count() >= 4, "{flagged}");
+}

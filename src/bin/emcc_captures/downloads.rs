@@ -38,7 +38,7 @@ fn get(c: &Cluster, file: &str) -> TextMessage {
 }
 
 /// CUCM's TFTP HTTP answer, headers as the article's phone log prints them.
-fn file(body: Vec<u8>) -> TextMessage {
+pub(crate) fn file(body: Vec<u8>) -> TextMessage {
     http::response(200, "OK")
         .length_header("Content-length")
         .header("Cache-Control", "no-store")
@@ -53,7 +53,7 @@ fn no_file(code: u16, reason: &str) -> TextMessage {
 }
 
 impl Lab {
-    fn download(
+    pub(crate) fn download(
         &mut self,
         node: Node,
         t_request: Micros,

@@ -35,6 +35,7 @@ mod tcp;
 mod tftp;
 mod tls;
 mod topology;
+mod trust_malformed;
 mod trustlist;
 mod tvs;
 mod udp_alarms;

@@ -90,6 +90,11 @@ pub const ALL: &[Spec] = &[
         build: crate::emcc_refusals::refusals,
     },
     Spec {
+        name: "ciscotl-malformed",
+        about: "Trust lists and a signed config served with HTTP 200 but broken: cut short, a zero-length record, an unknown tag, a web page, XML cut mid-way",
+        build: crate::trust_malformed::malformed,
+    },
+    Spec {
         name: "ciscoalarm-seed002",
         about: "Both seed 002 alarms over SIP/UDP (the 1.7 kB one as IPv4 fragments), then DeviceTLInfo with a changed ITL, then unchanged",
         build: crate::alarm_variants::seed002,
