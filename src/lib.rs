@@ -14,6 +14,7 @@ mod emcc;
 mod epan;
 mod frame_memory;
 mod span;
+mod xml_bytes;
 
 /// Called once by Wireshark (through `epan::plugin`) to register protocols.
 fn register_protocols() {

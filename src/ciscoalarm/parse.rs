@@ -28,6 +28,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::xml_bytes::{is_xml_space, to_abs};
 use quick_xml::errors::{Error as XmlError, SyntaxError};
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -255,20 +256,8 @@ pub fn parse_alarm_document(input: &[u8]) -> AlarmDocument {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const ROOT_NAME: &str = "x-cisco-alarm";
 
-fn is_xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
 fn is_xml_space_char(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
-}
-
-/// Byte position reported by the XML reader, made absolute and kept inside the input.
-fn to_abs(base: usize, pos: u64, input_len: usize) -> usize {
-    usize::try_from(pos)
-        .ok()
-        .and_then(|p| p.checked_add(base))
-        .map_or(input_len, |p| p.min(input_len))
 }
 
 /// How text bytes become characters.

@@ -43,6 +43,10 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 pub use crate::span::Span;
+use crate::xml_bytes::{
+    self, is_valid_name, is_xml_space, local_part, quote, resolve_reference, shorten, to_abs,
+    trim_span, Attr,
+};
 
 /// At most this many operations (children of the root) are listed per document. Real bodies
 /// carry one or two (`bulkregisterreq`, `optionsind`, `response`, `bulkupdate` ...); 64 leaves
@@ -235,75 +239,8 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// linear. The longest valid one is `&#x10FFFF;` or `&#1114111;`.
 const MAX_REF_LEN: usize = 16;
 
-/// Longest piece of input quoted in a problem message, in characters.
-const MAX_QUOTE_LEN: usize = 40;
-
 /// Longest XML reader message passed on in a problem, in characters (some quote input).
 const MAX_MESSAGE_LEN: usize = 120;
-
-fn is_xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-/// Byte position reported by the XML reader, made absolute and kept inside the input.
-fn to_abs(base: usize, pos: u64, input_len: usize) -> usize {
-    usize::try_from(pos)
-        .ok()
-        .and_then(|p| p.checked_add(base))
-        .map_or(input_len, |p| p.min(input_len))
-}
-
-/// `span` without leading and trailing XML whitespace bytes (empty at its start if blank).
-fn trim_span(input: &[u8], span: Span) -> Span {
-    let bytes = &input[span.range()];
-    match bytes.iter().position(|&b| !is_xml_space(b)) {
-        None => Span::new(span.start, 0),
-        Some(first) => {
-            let last = bytes
-                .iter()
-                .rposition(|&b| !is_xml_space(b))
-                .unwrap_or(first);
-            Span::between(span.start + first, span.start + last + 1)
-        }
-    }
-}
-
-/// Whether `name` is acceptable as an element or attribute name. Stricter than needed for
-/// non-ASCII (any non-ASCII byte is accepted), strict for ASCII punctuation, so that things
-/// like `<a/ >` or `<a"b">`, which the XML reader lets through, are caught.
-fn is_valid_name(name: &[u8]) -> bool {
-    let Some(&first) = name.first() else {
-        return false;
-    };
-    if first.is_ascii_digit() || matches!(first, b'-' | b'.') {
-        return false;
-    }
-    name.iter().all(|&b| {
-        !b.is_ascii() || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b':')
-    })
-}
-
-/// The part of a qualified name after its prefix (`rcc:optionsind` -> `optionsind`).
-fn local_part(name: &[u8]) -> &[u8] {
-    match name.iter().position(|&b| b == b':') {
-        Some(colon) => &name[colon + 1..],
-        None => name,
-    }
-}
-
-/// At most [`MAX_QUOTE_LEN`] characters of `bytes`, for problem messages.
-fn quote(bytes: &[u8]) -> String {
-    let head = &bytes[..bytes.len().min(4 * MAX_QUOTE_LEN + 4)];
-    shorten(&String::from_utf8_lossy(head), MAX_QUOTE_LEN)
-}
-
-/// At most `max` characters of `text`, ending in `…` when cut.
-fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-    }
-}
 
 /// Problem list with the [`MAX_PROBLEMS`] cap.
 struct Problems {
@@ -406,29 +343,6 @@ fn decode_utf8(bytes: &[u8], abs: usize, out: &mut Bounded) -> Option<(usize, us
     }
 }
 
-/// XML's predefined entities and character references (`&#54;`, `&#x36;`); `body` is what
-/// lies between `&` and `;`.
-fn resolve_reference(body: &[u8]) -> Option<char> {
-    let (digits, radix) = match body {
-        b"amp" => return Some('&'),
-        b"lt" => return Some('<'),
-        b"gt" => return Some('>'),
-        b"quot" => return Some('"'),
-        b"apos" => return Some('\''),
-        [b'#', b'x', digits @ ..] => (digits, 16),
-        [b'#', digits @ ..] => (digits, 10),
-        _ => return None,
-    };
-    if digits.is_empty() || digits.len() > 8 {
-        return None;
-    }
-    let mut value: u32 = 0;
-    for &d in digits {
-        value = value * radix + char::from(d).to_digit(radix)?;
-    }
-    char::from_u32(value).filter(|&c| c != '\0')
-}
-
 /// The attributes of one tag that matter here: value spans inside the quotes.
 #[derive(Debug, Default, Clone, Copy)]
 struct TagAttrs {
@@ -437,77 +351,26 @@ struct TagAttrs {
 }
 
 /// Checks the attribute syntax of a tag, `input[from..to]` being the part after the element
-/// name without the closing `>` or `/>`, and picks out `usage` and `max`. `names` is scratch
-/// space (kept between calls to avoid allocating per tag). `Err((position, reason))` on bad
-/// syntax.
+/// name without the closing `>` or `/>`, and picks out `usage` and `max`. `scratch` is kept
+/// between calls to avoid allocating per tag. `Err((position, reason))` on bad syntax.
 fn scan_attributes(
     input: &[u8],
     from: usize,
     to: usize,
-    names: &mut Vec<Span>,
+    scratch: &mut (Vec<Attr>, Vec<Span>),
 ) -> Result<TagAttrs, (usize, &'static str)> {
-    names.clear();
-    let mut attrs = TagAttrs::default();
-    let mut i = from;
-    loop {
-        let gap = i;
-        while i < to && is_xml_space(input[i]) {
-            i += 1;
-        }
-        if i >= to {
-            break;
-        }
-        if i == gap {
-            return Err((i, "no space before an attribute"));
-        }
-        let name_start = i;
-        while i < to && !is_xml_space(input[i]) && input[i] != b'=' {
-            i += 1;
-        }
-        let name = Span::between(name_start, i);
-        if !is_valid_name(&input[name.range()]) {
-            return Err((name_start, "bad attribute name"));
-        }
-        while i < to && is_xml_space(input[i]) {
-            i += 1;
-        }
-        if i >= to || input[i] != b'=' {
-            return Err((i, "attribute without a value"));
-        }
-        i += 1;
-        while i < to && is_xml_space(input[i]) {
-            i += 1;
-        }
-        if i >= to || !matches!(input[i], b'"' | b'\'') {
-            return Err((i, "attribute value without quotes"));
-        }
-        let quote_char = input[i];
-        let value_start = i + 1;
-        let Some(len) = input[value_start..to].iter().position(|&b| b == quote_char) else {
-            return Err((i, "attribute value without a closing quote"));
-        };
-        let value = Span::new(value_start, len);
-        if let Some(lt) = input[value.range()].iter().position(|&b| b == b'<') {
-            return Err((value_start + lt, "'<' in an attribute value"));
-        }
-        let name_bytes = &input[name.range()];
-        if name_bytes.eq_ignore_ascii_case(b"usage") {
-            attrs.usage.get_or_insert(value);
-        } else if name_bytes.eq_ignore_ascii_case(b"max") {
-            attrs.max.get_or_insert(value);
-        }
-        names.push(name);
-        i = value.end() + 1;
-    }
-    if names.len() > 1 {
-        names.sort_unstable_by(|a, b| input[a.range()].cmp(&input[b.range()]));
-        for pair in names.windows(2) {
-            if input[pair[0].range()] == input[pair[1].range()] {
-                return Err((pair[0].start.max(pair[1].start), "duplicate attribute"));
-            }
+    let (attrs, names) = scratch;
+    xml_bytes::scan_attributes(input, from, to, attrs, names)?;
+    let mut picked = TagAttrs::default();
+    for attr in attrs.iter() {
+        let name = &input[attr.name.range()];
+        if name.eq_ignore_ascii_case(b"usage") {
+            picked.usage.get_or_insert(attr.value);
+        } else if name.eq_ignore_ascii_case(b"max") {
+            picked.max.get_or_insert(attr.value);
         }
     }
-    Ok(attrs)
+    Ok(picked)
 }
 
 /// What an open element is, for the parser. An element can have several roles: a top-level
@@ -566,7 +429,7 @@ struct Parser<'a> {
     code_seen: bool,
     code: Option<CodeText>,
     /// Scratch space for [`scan_attributes`].
-    attr_names: Vec<Span>,
+    attr_scratch: (Vec<Attr>, Vec<Span>),
 }
 
 impl<'a> Parser<'a> {
@@ -583,7 +446,7 @@ impl<'a> Parser<'a> {
             too_many_options_reported: false,
             code_seen: false,
             code: None,
-            attr_names: Vec::new(),
+            attr_scratch: (Vec::new(), Vec::new()),
         }
     }
 
@@ -861,7 +724,7 @@ impl<'a> Parser<'a> {
             };
             return Err(self.malformed(why, tag, start));
         }
-        let attrs = match scan_attributes(input, name.end(), attrs_end, &mut self.attr_names) {
+        let attrs = match scan_attributes(input, name.end(), attrs_end, &mut self.attr_scratch) {
             Ok(attrs) => attrs,
             Err((at, why)) => {
                 return Err(self.malformed(why.to_string(), Span::new(at.min(end), 1), start));

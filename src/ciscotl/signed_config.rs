@@ -34,6 +34,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::xml_bytes::is_xml_space;
 use quick_xml::errors::{Error as XmlError, SyntaxError};
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -195,10 +196,6 @@ fn looks_like_xml(b: &[u8]) -> bool {
     b.iter()
         .find(|c| !is_xml_space(**c))
         .is_some_and(|&c| c == b'<')
-}
-
-fn is_xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// The `CN=` part of a signer name (`CN=x;OU=y;...` or `CN=x, OU=y`), else all of it.

@@ -540,6 +540,11 @@ pub(crate) mod walk {
     use quick_xml::Reader;
 
     use crate::span::{trim_bounds, Span, Spanned};
+    // Shared byte-level XML syntax; re-exported for the EMService parser.
+    pub(crate) use crate::xml_bytes::{
+        is_valid_name, is_xml_space, local_part, quote, resolve_reference, scan_attributes,
+        shorten, to_abs, trim_span, Attr, MAX_QUOTE_LEN,
+    };
 
     /// Problems found by the event loop and the text decoder; each parser maps them to its
     /// own problem kinds (same names).
@@ -554,13 +559,6 @@ pub(crate) mod walk {
         TooDeep,
         ValueTooLong,
         TooManyProblems,
-    }
-
-    /// One attribute of a start tag: its name and its value inside the quotes (raw).
-    #[derive(Debug, Clone, Copy)]
-    pub(crate) struct Attr {
-        pub(crate) name: Span,
-        pub(crate) value: Span,
     }
 
     /// A start tag (or empty-element tag) handed to the sink.
@@ -865,166 +863,8 @@ pub(crate) mod walk {
     /// longest valid ones are `&#x10FFFF;` and `&#1114111;`.
     const MAX_REF_LEN: usize = 16;
 
-    /// Longest piece of input quoted in a problem message, in characters.
-    const MAX_QUOTE_LEN: usize = 40;
-
     /// Longest XML reader message passed on in a problem, in characters.
     const MAX_MESSAGE_LEN: usize = 120;
-
-    pub(crate) fn is_xml_space(b: u8) -> bool {
-        matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-    }
-
-    /// `span` without leading and trailing XML whitespace bytes (empty at its start if
-    /// blank).
-    pub(crate) fn trim_span(input: &[u8], span: Span) -> Span {
-        let bytes = &input[span.range()];
-        match bytes.iter().position(|&b| !is_xml_space(b)) {
-            None => Span::new(span.start, 0),
-            Some(first) => {
-                let last = bytes
-                    .iter()
-                    .rposition(|&b| !is_xml_space(b))
-                    .unwrap_or(first);
-                Span::between(span.start + first, span.start + last + 1)
-            }
-        }
-    }
-
-    /// The part of a qualified name after its prefix (`s:user` -> `user`).
-    pub(crate) fn local_part(name: &[u8]) -> &[u8] {
-        match name.iter().position(|&b| b == b':') {
-            Some(colon) => &name[colon + 1..],
-            None => name,
-        }
-    }
-
-    /// XML's predefined entities and character references (`&#65;`, `&#x41;`).
-    fn resolve_reference(body: &[u8]) -> Option<char> {
-        let (digits, radix) = match body {
-            b"amp" => return Some('&'),
-            b"lt" => return Some('<'),
-            b"gt" => return Some('>'),
-            b"quot" => return Some('"'),
-            b"apos" => return Some('\''),
-            [b'#', b'x', digits @ ..] => (digits, 16),
-            [b'#', digits @ ..] => (digits, 10),
-            _ => return None,
-        };
-        if digits.is_empty() || digits.len() > 8 {
-            return None;
-        }
-        let mut value: u32 = 0;
-        for &d in digits {
-            value = value * radix + char::from(d).to_digit(radix)?;
-        }
-        char::from_u32(value).filter(|&c| c != '\0')
-    }
-
-    /// At most [`MAX_QUOTE_LEN`] characters of `bytes`, for problem messages.
-    pub(crate) fn quote(bytes: &[u8]) -> String {
-        let head = &bytes[..bytes.len().min(4 * MAX_QUOTE_LEN + 4)];
-        shorten(&String::from_utf8_lossy(head), MAX_QUOTE_LEN)
-    }
-
-    fn shorten(text: &str, max: usize) -> String {
-        match text.char_indices().nth(max) {
-            None => text.to_string(),
-            Some((cut, _)) => format!("{}…", &text[..cut]),
-        }
-    }
-
-    /// Byte position reported by the XML reader, made absolute and kept inside the input.
-    fn to_abs(base: usize, pos: u64, input_len: usize) -> usize {
-        usize::try_from(pos)
-            .ok()
-            .and_then(|p| p.checked_add(base))
-            .map_or(input_len, |p| p.min(input_len))
-    }
-
-    /// Whether `name` is acceptable as an element or attribute name. Any non-ASCII byte is
-    /// accepted; ASCII punctuation is strict, so that things like `<a/ >` or `<a"b">`,
-    /// which the XML reader lets through, are caught.
-    fn is_valid_name(name: &[u8]) -> bool {
-        let Some(&first) = name.first() else {
-            return false;
-        };
-        if first.is_ascii_digit() || matches!(first, b'-' | b'.') {
-            return false;
-        }
-        name.iter().all(|&b| {
-            !b.is_ascii() || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b':')
-        })
-    }
-
-    /// Checks the attribute syntax of a tag, `input[from..to]` being the part after the
-    /// element name without the closing `>`, `/>` or `?>`, and collects the attributes
-    /// into `attrs`. `Err((position, reason))` on bad syntax.
-    fn scan_attributes(
-        input: &[u8],
-        from: usize,
-        to: usize,
-        attrs: &mut Vec<Attr>,
-        names: &mut Vec<Span>,
-    ) -> Result<(), (usize, &'static str)> {
-        attrs.clear();
-        let mut i = from;
-        loop {
-            let gap = i;
-            while i < to && is_xml_space(input[i]) {
-                i += 1;
-            }
-            if i >= to {
-                break;
-            }
-            if i == gap {
-                return Err((i, "no space before an attribute"));
-            }
-            let name_start = i;
-            while i < to && !is_xml_space(input[i]) && input[i] != b'=' {
-                i += 1;
-            }
-            let name = Span::between(name_start, i);
-            if !is_valid_name(&input[name.range()]) {
-                return Err((name_start, "bad attribute name"));
-            }
-            while i < to && is_xml_space(input[i]) {
-                i += 1;
-            }
-            if i >= to || input[i] != b'=' {
-                return Err((i, "attribute without a value"));
-            }
-            i += 1;
-            while i < to && is_xml_space(input[i]) {
-                i += 1;
-            }
-            if i >= to || !matches!(input[i], b'"' | b'\'') {
-                return Err((i, "attribute value without quotes"));
-            }
-            let quote_char = input[i];
-            let value_start = i + 1;
-            let Some(len) = input[value_start..to].iter().position(|&b| b == quote_char) else {
-                return Err((i, "attribute value without a closing quote"));
-            };
-            let value = Span::new(value_start, len);
-            if let Some(lt) = input[value.range()].iter().position(|&b| b == b'<') {
-                return Err((value_start + lt, "'<' in an attribute value"));
-            }
-            attrs.push(Attr { name, value });
-            i = value.end() + 1;
-        }
-        if attrs.len() > 1 {
-            names.clear();
-            names.extend(attrs.iter().map(|a| a.name));
-            names.sort_unstable_by(|a, b| input[a.range()].cmp(&input[b.range()]));
-            for pair in names.windows(2) {
-                if input[pair[0].range()] == input[pair[1].range()] {
-                    return Err((pair[0].start.max(pair[1].start), "duplicate attribute"));
-                }
-            }
-        }
-        Ok(())
-    }
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum RootState {
