@@ -11,6 +11,7 @@ mod ciscoremotecc;
 mod ciscotl;
 mod ciscotvs;
 mod emcc;
+mod emccflow;
 mod epan;
 mod frame_memory;
 mod span;
@@ -23,6 +24,7 @@ fn register_protocols() {
     ciscotl::register();
     ciscotvs::register();
     emcc::register();
+    emccflow::register();
 }
 
 /// Called once after every protocol of every plugin is registered.
@@ -32,6 +34,8 @@ fn register_handoffs() {
     ciscotl::handoff();
     ciscotvs::handoff();
     emcc::handoff();
+    // Last: it reads the fields the post-dissectors above add.
+    emccflow::handoff();
 }
 
 /// Called before each capture file is read: state kept across frames starts
@@ -41,9 +45,11 @@ fn reset_capture_state() {
     emcc::reset_capture_state();
     ciscotl::reset_capture_state();
     ciscotvs::reset_capture_state();
+    emccflow::reset_capture_state();
 }
 
 /// Called after the user changes a preference of ours (and at start-up).
 fn preferences_applied() {
     ciscotvs::preferences_applied();
+    emccflow::preferences_applied();
 }

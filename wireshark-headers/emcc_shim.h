@@ -76,6 +76,44 @@ void emcc_register_bool_pref(module_t *module, const char *name, const char *tit
 void emcc_register_uint_pref(module_t *module, const char *name, const char *title,
                              const char *description, unsigned *storage);
 
+void emcc_register_string_pref(module_t *module, const char *name, const char *title,
+                               const char *description, const char **storage);
+
+/* Taps. Our taps queue no data of their own: a listener is told the frame
+ * number and reads the plugin's record for that frame. */
+int emcc_register_tap(const char *name);
+void emcc_tap_queue(int tap_id, packet_info *pinfo);
+
+typedef struct emcc_tap_listener {
+    void *user;
+    void (*reset)(void *user);
+    int (*packet)(void *user, uint32_t frame);   /* nonzero: redraw */
+    void (*draw)(void *user);
+} emcc_tap_listener;
+
+/* Returns 1, or 0 with Wireshark's message in `error`. `listener` must live
+ * until it is removed (ours live for the process). */
+int emcc_register_tap_listener(const char *tap, emcc_tap_listener *listener, char *error, int size);
+
+/* A `-z cli_string` statistic for tshark (and the GUI's statistics list):
+ * `init` runs when the user asks for it, with the whole -z argument. */
+void emcc_register_cli_statistic(const char *cli_string, const char *title,
+                                 void (*init)(const char *argument, void *user), void *user);
+
+/* Statistics trees (Statistics menu, `-z abbr,tree`). */
+#define EMCC_STATS_TREE_SLOTS 4
+typedef struct _stats_tree stats_tree;
+typedef struct emcc_stats_tree_callbacks {
+    void *user;
+    void (*init)(void *user, stats_tree *st);
+    int (*packet)(void *user, stats_tree *st, uint32_t frame);  /* nonzero: redraw */
+} emcc_stats_tree_callbacks;
+/* Returns 0 when all slots are taken. */
+int emcc_register_stats_tree(const char *tap, const char *abbr, const char *name,
+                             const emcc_stats_tree_callbacks *callbacks);
+int emcc_stats_tree_create_node(stats_tree *st, const char *name, int parent, int with_children);
+int emcc_stats_tree_tick(stats_tree *st, const char *name, int parent, int with_children);
+
 /* The frame's network source and destination addresses as text. */
 void emcc_frame_addresses(const packet_info *pinfo, char *src, char *dst, int size);
 

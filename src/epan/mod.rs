@@ -6,6 +6,7 @@
 //! - `registry`: static tables of protocols, fields, subtrees, expert infos;
 //! - `dissector`: dissector registration and the trampoline all calls enter by;
 //! - `packet`: the safe per-call API (bytes, columns, tree, expert infos);
+//! - `tap`: taps, `-z` text statistics and statistics trees;
 //! - `guard`: panics become values, never unwinding into C.
 //!
 //! Everything outside this module is safe Rust.
@@ -20,6 +21,7 @@ mod packet;
 mod plugin;
 mod registry;
 mod sys;
+mod tap;
 mod version;
 
 pub use dissector::{Dissector, ForeignDissector};
@@ -27,6 +29,7 @@ pub use dissector::{Dissector, ForeignDissector};
 #[allow(unused_imports)]
 pub use packet::{FoundField, FoundString, Item, Packet, Source, Tree};
 pub use registry::{
-    BoolPref, Expert, ExpertGroup, Field, FieldKind, ForeignField, Protocol, Severity, Subtree,
-    UintPref,
+    BoolPref, Expert, ExpertGroup, Field, FieldKind, ForeignField, Protocol, Severity, StringPref,
+    Subtree, UintPref,
 };
+pub use tap::{NodeId, StatsNodes, StatsTree, Tap, TextStatistic};

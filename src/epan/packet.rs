@@ -258,6 +258,10 @@ impl<'d> Packet<'d> {
         self.reported_len
     }
 
+    pub(crate) fn pinfo_ptr(&self) -> *mut sys::packet_info {
+        self.pinfo
+    }
+
     pub fn frame_number(&self) -> u32 {
         // SAFETY: pinfo is valid for the call.
         unsafe { sys::emcc_frame_number(self.pinfo) }

@@ -243,6 +243,44 @@ impl UintPref {
     }
 }
 
+/// A text preference of a protocol (an address list, a name).
+pub struct StringPref {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// Wireshark swaps in its own copy at registration and on every change.
+    value: std::sync::atomic::AtomicPtr<std::os::raw::c_char>,
+}
+
+impl StringPref {
+    pub const fn new(
+        name: &'static str,
+        title: &'static str,
+        description: &'static str,
+        default: &'static CStr,
+    ) -> StringPref {
+        StringPref {
+            name,
+            title,
+            description,
+            value: std::sync::atomic::AtomicPtr::new(default.as_ptr() as *mut _),
+        }
+    }
+
+    /// The current setting.
+    pub fn get(&self) -> String {
+        let ptr = self.value.load(Ordering::Relaxed);
+        if ptr.is_null() {
+            return String::new();
+        }
+        // SAFETY: the pointer is our static default or Wireshark's NUL-terminated
+        // copy, replaced only on the thread that also dissects.
+        unsafe { CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
 /// One protocol with everything it registers.
 pub struct Protocol {
     /// Long name, e.g. "Cisco Phone Alarm".
@@ -327,6 +365,16 @@ impl Protocol {
         prefs: &[&'static BoolPref],
         numbers: &[&'static UintPref],
     ) {
+        self.register_all_prefs(prefs, numbers, &[]);
+    }
+
+    /// `register_prefs` with text preferences too.
+    pub fn register_all_prefs(
+        &'static self,
+        prefs: &[&'static BoolPref],
+        numbers: &[&'static UintPref],
+        texts: &[&'static StringPref],
+    ) {
         // SAFETY: registration thread; storage and strings live forever.
         unsafe {
             let module = sys::prefs_register_protocol(self.id(), Some(preferences_applied));
@@ -337,6 +385,15 @@ impl Protocol {
                     leak_cstr(pref.title),
                     leak_cstr(pref.description),
                     pref.value.as_ptr(),
+                );
+            }
+            for pref in texts {
+                sys::emcc_register_string_pref(
+                    module,
+                    leak_cstr(pref.name),
+                    leak_cstr(pref.title),
+                    leak_cstr(pref.description),
+                    pref.value.as_ptr() as *mut *const std::os::raw::c_char,
                 );
             }
             for pref in prefs {

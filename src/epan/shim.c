@@ -10,6 +10,9 @@
 #include <epan/column-utils.h>
 #include <epan/frame_data.h>
 #include <epan/to_str.h>
+#include <epan/tap.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/stats_tree.h>
 
 #include "emcc_shim.h"
 
@@ -291,4 +294,130 @@ void emcc_register_expert(expert_module_t *module, expert_field *ids, const char
     ei_register_info init = { ids, { name, group, severity, summary, EXPFILL } };
     *ei = init;
     expert_register_field_array(module, ei, 1);
+}
+
+void emcc_register_string_pref(module_t *module, const char *name, const char *title,
+                               const char *description, const char **storage)
+{
+    /* Wireshark replaces *storage with its own copy, now and on every change. */
+    prefs_register_string_preference(module, name, title, description, storage);
+}
+
+/* ---- Taps ------------------------------------------------------------- */
+
+int emcc_register_tap(const char *name)
+{
+    return register_tap(name);
+}
+
+void emcc_tap_queue(int tap_id, packet_info *pinfo)
+{
+    /* Listeners of our taps read the frame's record from the plugin by frame
+     * number; the data pointer only has to be non-NULL and live. */
+    static const int marker = 1;
+    tap_queue_packet(tap_id, pinfo, &marker);
+}
+
+static void listener_reset(void *tapdata)
+{
+    emcc_tap_listener *l = (emcc_tap_listener *)tapdata;
+    if (l->reset != NULL)
+        l->reset(l->user);
+}
+
+static tap_packet_status listener_packet(void *tapdata, packet_info *pinfo,
+                                         epan_dissect_t *edt _U_, const void *data _U_,
+                                         tap_flags_t flags _U_)
+{
+    emcc_tap_listener *l = (emcc_tap_listener *)tapdata;
+    if (l->packet == NULL)
+        return TAP_PACKET_DONT_REDRAW;
+    return l->packet(l->user, pinfo->num) ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
+}
+
+static void listener_draw(void *tapdata)
+{
+    emcc_tap_listener *l = (emcc_tap_listener *)tapdata;
+    if (l->draw != NULL)
+        l->draw(l->user);
+}
+
+int emcc_register_tap_listener(const char *tap, emcc_tap_listener *listener, char *error, int size)
+{
+    GString *message = register_tap_listener(tap, listener, NULL, 0, listener_reset,
+                                             listener_packet, listener_draw, NULL);
+    if (message == NULL)
+        return 1;
+    if (error != NULL && size > 0) {
+        strncpy(error, message->str, (size_t)size - 1);
+        error[size - 1] = '\0';
+    }
+    g_string_free(message, TRUE);
+    return 0;
+}
+
+void emcc_register_cli_statistic(const char *cli_string, const char *title,
+                                 void (*init)(const char *argument, void *user), void *user)
+{
+    /* Wireshark keeps the pointer: allocate it for the life of the process. */
+    stat_tap_ui *ui = g_new0(stat_tap_ui, 1);
+    ui->group = REGISTER_STAT_GROUP_TELEPHONY;
+    ui->title = title;
+    ui->cli_string = cli_string;
+    ui->tap_init_cb = init;
+    ui->nparams = 0;
+    ui->params = NULL;
+    register_stat_tap_ui(ui, user);
+}
+
+/* ---- Statistics trees ------------------------------------------------- *
+ * stats_tree callbacks carry no user data, so each registered tree gets its
+ * own pair of adapters, bound to a slot. */
+
+static emcc_stats_tree_callbacks stats_slots[EMCC_STATS_TREE_SLOTS];
+
+#define STATS_ADAPTERS(N)                                                        \
+    static void stats_init_##N(stats_tree *st)                                   \
+    {                                                                            \
+        stats_slots[N].init(stats_slots[N].user, st);                           \
+    }                                                                            \
+    static tap_packet_status stats_packet_##N(stats_tree *st, packet_info *pinfo, \
+                                              epan_dissect_t *edt _U_,           \
+                                              const void *data _U_,              \
+                                              tap_flags_t flags _U_)             \
+    {                                                                            \
+        return stats_slots[N].packet(stats_slots[N].user, st, pinfo->num)        \
+                   ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;                 \
+    }
+
+STATS_ADAPTERS(0)
+STATS_ADAPTERS(1)
+STATS_ADAPTERS(2)
+STATS_ADAPTERS(3)
+
+int emcc_register_stats_tree(const char *tap, const char *abbr, const char *name,
+                             const emcc_stats_tree_callbacks *callbacks)
+{
+    static int used = 0;
+    stat_tree_init_cb inits[EMCC_STATS_TREE_SLOTS] = {
+        stats_init_0, stats_init_1, stats_init_2, stats_init_3 };
+    stat_tree_packet_cb packets[EMCC_STATS_TREE_SLOTS] = {
+        stats_packet_0, stats_packet_1, stats_packet_2, stats_packet_3 };
+
+    if (used >= EMCC_STATS_TREE_SLOTS)
+        return 0;
+    stats_slots[used] = *callbacks;
+    stats_tree_register_plugin(tap, abbr, name, 0, packets[used], inits[used], NULL);
+    used++;
+    return 1;
+}
+
+int emcc_stats_tree_create_node(stats_tree *st, const char *name, int parent, int with_children)
+{
+    return stats_tree_create_node(st, name, parent, STAT_DT_INT, with_children);
+}
+
+int emcc_stats_tree_tick(stats_tree *st, const char *name, int parent, int with_children)
+{
+    return stats_tree_manip_node_int(MN_INCREASE, st, name, parent, with_children, 1);
 }

@@ -1,0 +1,370 @@
+//! `emccflow`: labels every frame of a phone's EMCC login (or logout) with
+//! its phase, says what the frame means, diagnoses where a login stopped,
+//! and reports a per-phone timeline (`tshark -z emccflow`, a statistics
+//! tree, and a tap).
+//!
+//! A post-dissector, registered after all our others: it reads SIP and TCP
+//! fields and the fields of `emcc`, `ciscotl`, `ciscotvs` and `ciscoalarm`
+//! on each frame's first pass, feeds them to the flow (`machine`), and keeps
+//! the decision per frame so every later pass, tap listener and GUI click
+//! shows the same labels.
+
+mod facts;
+mod fields;
+mod label;
+mod machine;
+mod phase;
+mod report;
+mod statistics;
+mod steps;
+
+use std::sync::{Mutex, MutexGuard};
+
+use once_cell::sync::Lazy;
+
+use crate::epan::{Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
+use crate::frame_memory::FrameMemory;
+use facts::{FrameFacts, Message, Tcp};
+use fields::*;
+use label::{FindingKind, Label};
+use machine::{Config, Flow};
+use report::Report;
+
+static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
+static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
+static SIP_METHOD: ForeignField = ForeignField::new(c"sip.Method", c"sip");
+static SIP_STATUS: ForeignField = ForeignField::new(c"sip.Status-Code", c"sip");
+static SIP_STATUS_LINE: ForeignField = ForeignField::new(c"sip.Status-Line", c"sip");
+static SIP_CSEQ_METHOD: ForeignField = ForeignField::new(c"sip.CSeq.method", c"sip");
+static SIP_EVENT: ForeignField = ForeignField::new(c"sip.Event", c"sip");
+static SIP_EXPIRES: ForeignField = ForeignField::new(c"sip.Expires", c"sip");
+static SIP_CONTACT: ForeignField = ForeignField::new(c"sip.Contact", c"sip");
+static EMCC_SERVLET: ForeignField = ForeignField::new(c"emcc.servlet", c"emcc");
+static EMCC_ACTION: ForeignField = ForeignField::new(c"emcc.action", c"emcc");
+static EMCC_DEVICE: ForeignField = ForeignField::new(c"emcc.device", c"emcc");
+static EMCC_USER: ForeignField = ForeignField::new(c"emcc.userid", c"emcc");
+static EMCC_ERROR_CODE: ForeignField = ForeignField::new(c"emcc.error.code", c"emcc");
+static EMCC_ERROR_TEXT: ForeignField = ForeignField::new(c"emcc.error.text", c"emcc");
+static EMCC_OBJECT: ForeignField = ForeignField::new(c"emcc.response.object", c"emcc");
+static EMCC_SVC_REQUEST: ForeignField = ForeignField::new(c"emcc.svc.request", c"emcc");
+static EMCC_SVC_DEVICE: ForeignField = ForeignField::new(c"emcc.svc.device", c"emcc");
+static EMCC_SVC_USER: ForeignField = ForeignField::new(c"emcc.svc.user", c"emcc");
+static EMCC_SVC_RESULT: ForeignField = ForeignField::new(c"emcc.svc.result", c"emcc");
+static EMCC_SVC_ERROR: ForeignField = ForeignField::new(c"emcc.svc.error.code", c"emcc");
+static TL_FILE: ForeignField = ForeignField::new(c"ciscotl.file", c"ciscotl");
+static TL_KIND: ForeignField = ForeignField::new(c"ciscotl.file_kind", c"ciscotl");
+static TL_DEVICE: ForeignField = ForeignField::new(c"ciscotl.device", c"ciscotl");
+static TL_TRANSPORT: ForeignField = ForeignField::new(c"ciscotl.transport", c"ciscotl");
+static TL_RESULT: ForeignField = ForeignField::new(c"ciscotl.result", c"ciscotl");
+static TVS_EVENT: ForeignField = ForeignField::new(c"ciscotvs.event", c"ciscotvs");
+static TVS_CLIENT: ForeignField = ForeignField::new(c"ciscotvs.client", c"ciscotvs");
+static TVS_SERVER: ForeignField = ForeignField::new(c"ciscotvs.server", c"ciscotvs");
+static ALARM_NAME: ForeignField = ForeignField::new(c"ciscoalarm.name", c"ciscoalarm");
+static ALARM_DEVICE: ForeignField = ForeignField::new(c"ciscoalarm.device_name", c"ciscoalarm");
+
+static WANTED: [&ForeignField; 31] = [
+    &TCP_STREAM,
+    &TCP_FLAGS,
+    &SIP_METHOD,
+    &SIP_STATUS,
+    &SIP_STATUS_LINE,
+    &SIP_CSEQ_METHOD,
+    &SIP_EVENT,
+    &SIP_EXPIRES,
+    &SIP_CONTACT,
+    &EMCC_SERVLET,
+    &EMCC_ACTION,
+    &EMCC_DEVICE,
+    &EMCC_USER,
+    &EMCC_ERROR_CODE,
+    &EMCC_ERROR_TEXT,
+    &EMCC_OBJECT,
+    &EMCC_SVC_REQUEST,
+    &EMCC_SVC_DEVICE,
+    &EMCC_SVC_USER,
+    &EMCC_SVC_RESULT,
+    &EMCC_SVC_ERROR,
+    &TL_FILE,
+    &TL_KIND,
+    &TL_DEVICE,
+    &TL_TRANSPORT,
+    &TL_RESULT,
+    &TVS_EVENT,
+    &TVS_CLIENT,
+    &TVS_SERVER,
+    &ALARM_NAME,
+    &ALARM_DEVICE,
+];
+
+static DISSECTOR: Dissector = Dissector::new_postdissector(c"emccflow", &PROTOCOL, dissect, &STEP);
+
+pub static TAP: Tap = Tap::new(c"emccflow");
+
+static REPORT_STATISTIC: TextStatistic = TextStatistic {
+    cli: c"emccflow",
+    title: c"EMCC Login Flow",
+    tap: &TAP,
+    reset: report_reset,
+    packet: report_packet,
+    draw: report_draw,
+};
+
+static STATS_TREE: StatsTree = StatsTree {
+    tap: &TAP,
+    abbr: c"emccflow",
+    name: c"EMCC Login Flow",
+    init: statistics::init,
+    packet: statistics::packet,
+};
+
+const FIN: u32 = 0x01;
+const SYN: u32 = 0x02;
+const RST: u32 = 0x04;
+
+static FLOW: Lazy<Mutex<Flow>> = Lazy::new(|| Mutex::new(Flow::new(config())));
+static LABELS: Lazy<Mutex<FrameMemory<Label>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
+static REPORT: Lazy<Mutex<Report>> = Lazy::new(|| Mutex::new(Report::default()));
+
+fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
+    // A panic while holding the lock leaves plain data behind: keep using it.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The label decided for `frame` on its first pass.
+pub fn label_of(frame: u32) -> Option<Label> {
+    lock(&LABELS).recall(frame)
+}
+
+fn config() -> Config {
+    Config {
+        visiting: Config::addresses(&VISITING_CLUSTERS.get()),
+        home: Config::addresses(&HOME_CLUSTERS.get()),
+        stuck_after: f64::from(STUCK_AFTER.get()),
+    }
+}
+
+pub fn register() {
+    PROTOCOL.register();
+    PROTOCOL.register_all_prefs(&[], &[&STUCK_AFTER], &[&VISITING_CLUSTERS, &HOME_CLUSTERS]);
+    DISSECTOR.register();
+    TAP.register();
+}
+
+/// Must run after every other post-dissector of ours: it reads their fields.
+pub fn handoff() {
+    DISSECTOR.register_as_postdissector(&WANTED);
+    REPORT_STATISTIC.register();
+    STATS_TREE.register();
+}
+
+pub fn preferences_applied() {
+    lock(&FLOW).set_config(config());
+}
+
+pub fn reset_capture_state() {
+    *lock(&FLOW) = Flow::new(config());
+    lock(&LABELS).clear();
+}
+
+fn dissect(packet: &mut Packet<'_>) -> usize {
+    let frame = packet.frame_number();
+    let label = if packet.visited() {
+        label_of(frame)
+    } else {
+        let facts = gather(packet);
+        let decision = lock(&FLOW).observe(&facts);
+        let mut labels = lock(&LABELS);
+        for (earlier, label) in decision.earlier {
+            labels.remember(earlier, label);
+        }
+        if let Some(label) = &decision.label {
+            labels.remember(frame, label.clone());
+        }
+        decision.label
+    };
+    if let Some(label) = label {
+        show(packet, &label);
+        TAP.queue(packet);
+    }
+    0
+}
+
+fn first_string(packet: &mut Packet<'_>, field: &ForeignField) -> Option<String> {
+    packet
+        .string_fields(field)
+        .into_iter()
+        .next()
+        .map(|f| f.value.to_string())
+}
+
+fn first_uint(packet: &mut Packet<'_>, field: &ForeignField) -> Option<u32> {
+    packet.fields(field).into_iter().find_map(|f| f.uint)
+}
+
+fn gather(packet: &mut Packet<'_>) -> FrameFacts {
+    let (src, dst) = packet.addresses();
+    let (secs, nsecs) = packet.time();
+    let tcp = first_uint(packet, &TCP_STREAM).map(|stream| {
+        let flags = first_uint(packet, &TCP_FLAGS).unwrap_or(0);
+        Tcp {
+            stream,
+            syn: flags & SYN != 0,
+            fin: flags & FIN != 0,
+            rst: flags & RST != 0,
+        }
+    });
+    let mut facts = FrameFacts {
+        frame: packet.frame_number(),
+        time: secs as f64 + f64::from(nsecs) / 1e9,
+        src,
+        dst,
+        tcp,
+        message: None,
+    };
+    facts.message = gather_message(packet, &facts);
+    facts
+}
+
+/// The one message of the frame that matters to the flow, most specific first.
+fn gather_message(packet: &mut Packet<'_>, facts: &FrameFacts) -> Option<Message> {
+    if let Some(event) = first_string(packet, &TVS_EVENT) {
+        return Some(Message::Tvs {
+            event,
+            client: first_string(packet, &TVS_CLIENT).unwrap_or_else(|| facts.src.clone()),
+            server: first_string(packet, &TVS_SERVER).unwrap_or_else(|| facts.dst.clone()),
+        });
+    }
+    if let Some(kind) = first_string(packet, &TL_KIND) {
+        return Some(Message::Download {
+            file: first_string(packet, &TL_FILE).unwrap_or_default(),
+            kind,
+            device: first_string(packet, &TL_DEVICE),
+            transport: first_string(packet, &TL_TRANSPORT).unwrap_or_default(),
+            result: first_string(packet, &TL_RESULT),
+        });
+    }
+    if let Some(servlet) = first_string(packet, &EMCC_SERVLET) {
+        return Some(emcc_message(packet, &servlet));
+    }
+    if let Some(method) = first_string(packet, &SIP_METHOD) {
+        let contact = first_string(packet, &SIP_CONTACT);
+        let expires = first_uint(packet, &SIP_EXPIRES)
+            .or_else(|| contact.as_deref().and_then(facts::contact_expires));
+        return Some(Message::SipRequest {
+            method,
+            event: first_string(packet, &SIP_EVENT),
+            expires,
+            device: contact.as_deref().and_then(facts::contact_device),
+            alarm: first_string(packet, &ALARM_NAME),
+            alarm_device: first_string(packet, &ALARM_DEVICE),
+        });
+    }
+    if let Some(status) = first_uint(packet, &SIP_STATUS) {
+        return Some(Message::SipResponse {
+            status,
+            phrase: first_string(packet, &SIP_STATUS_LINE)
+                .map(|line| facts::status_phrase(&line))
+                .unwrap_or_default(),
+            method: first_string(packet, &SIP_CSEQ_METHOD).unwrap_or_default(),
+        });
+    }
+    None
+}
+
+fn emcc_message(packet: &mut Packet<'_>, servlet: &str) -> Message {
+    if servlet.starts_with("EMService") {
+        return match first_string(packet, &EMCC_SVC_REQUEST) {
+            Some(request) => Message::EmserviceRequest {
+                request,
+                device: first_string(packet, &EMCC_SVC_DEVICE),
+                user: first_string(packet, &EMCC_SVC_USER),
+            },
+            None => Message::EmserviceResponse {
+                result: first_string(packet, &EMCC_SVC_RESULT),
+                error_code: first_uint(packet, &EMCC_SVC_ERROR),
+            },
+        };
+    }
+    match first_string(packet, &EMCC_ACTION) {
+        Some(action) => Message::EmappRequest {
+            action,
+            device: first_string(packet, &EMCC_DEVICE),
+            user: first_string(packet, &EMCC_USER),
+        },
+        None => Message::EmappResponse {
+            error_code: first_uint(packet, &EMCC_ERROR_CODE),
+            error_text: first_string(packet, &EMCC_ERROR_TEXT),
+            object: first_string(packet, &EMCC_OBJECT),
+        },
+    }
+}
+
+fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
+    packet.place(None);
+    let (item, tree) = packet.add_protocol(0..0, &ETT_FLOW);
+    let mut items = Vec::new();
+    items.push(packet.add_uint(tree, &PHASE, 0..0, label.phase.number()));
+    for (field, value) in [
+        (&DEVICE, &label.device),
+        (&PHONE, &label.phone),
+        (&USER, &label.user),
+    ] {
+        if let Some(value) = value {
+            items.push(packet.add_string(tree, field, 0..0, value));
+        }
+    }
+    if let Some(side) = label.side {
+        items.push(packet.add_string(tree, &CLUSTER, 0..0, side.as_str()));
+    }
+    items.push(packet.add_string(tree, &STEP, 0..0, &label.step));
+    items.push(packet.add_uint(tree, &ATTEMPT, 0..0, label.attempt));
+    if let Some(elapsed) = label.elapsed() {
+        items.push(packet.add_time(
+            tree,
+            &ELAPSED,
+            0..0,
+            elapsed.trunc() as i64,
+            (elapsed.fract() * 1e9) as i32,
+        ));
+    }
+    for (field, value) in [(&VISITING, &label.visiting), (&HOME, &label.home)] {
+        if let Some(value) = value {
+            items.push(packet.add_string(tree, field, 0..0, value));
+        }
+    }
+    for i in items {
+        packet.set_generated(i);
+    }
+    for finding in &label.findings {
+        let expert = match finding.kind {
+            FindingKind::LoginRefused => &LOGIN_REFUSED,
+            FindingKind::FilesUnavailable => &FILES_UNAVAILABLE,
+            FindingKind::TvsFailed => &TVS_FAILED,
+            FindingKind::RegisterRejected => &REGISTER_REJECTED,
+            FindingKind::Stuck => &STUCK,
+            FindingKind::FellBack => &FELL_BACK,
+            FindingKind::Completed => &COMPLETED,
+            FindingKind::MidFlow => &MID_FLOW,
+        };
+        packet.expert(item, expert, &finding.text);
+    }
+    packet.append_info(&format!(
+        "[EMCC {} {}]",
+        label.phase.number(),
+        label.phase.short()
+    ));
+}
+
+fn report_reset() {
+    lock(&REPORT).clear();
+}
+
+fn report_packet(frame: u32) {
+    if let Some(label) = label_of(frame) {
+        lock(&REPORT).add(frame, &label);
+    }
+}
+
+fn report_draw() -> String {
+    lock(&REPORT).render()
+}

@@ -1,0 +1,204 @@
+//! The `-z emccflow` text report: per phone and attempt, one row per phase
+//! and a verdict. Scripts parse it, so its layout is fixed and documented in
+//! the README (section "EMCC flow report").
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::label::{Kind, Label, Outcome};
+use super::phase::Phase;
+
+/// Attempts reported at most (phones of a whole cluster stay readable).
+pub const MAX_ATTEMPTS: usize = 100_000;
+
+#[derive(Clone, Debug)]
+struct Row {
+    first: u32,
+    last: u32,
+    start: f64,
+    end: f64,
+}
+
+#[derive(Clone, Debug)]
+struct Attempt {
+    key: String,
+    number: u32,
+    kind: Kind,
+    device: Option<String>,
+    user: Option<String>,
+    phone: Option<String>,
+    visiting: Option<String>,
+    home: Option<String>,
+    start: Option<f64>,
+    first_frame: u32,
+    phases: BTreeMap<Phase, Row>,
+    outcome: Option<Outcome>,
+    /// The attempt's furthest phase (logins only move forward).
+    reached: Phase,
+}
+
+#[derive(Default)]
+pub struct Report {
+    attempts: BTreeMap<(String, u32), Attempt>,
+}
+
+impl Report {
+    pub fn clear(&mut self) {
+        self.attempts.clear();
+    }
+
+    pub fn add(&mut self, frame: u32, label: &Label) {
+        let id = (label.key.clone(), label.attempt);
+        if !self.attempts.contains_key(&id) && self.attempts.len() >= MAX_ATTEMPTS {
+            return;
+        }
+        let attempt = self.attempts.entry(id).or_insert_with(|| Attempt {
+            key: label.key.clone(),
+            number: label.attempt,
+            kind: label.kind,
+            device: None,
+            user: None,
+            phone: None,
+            visiting: None,
+            home: None,
+            start: None,
+            first_frame: frame,
+            phases: BTreeMap::new(),
+            outcome: None,
+            reached: label.phase,
+        });
+        attempt.kind = label.kind;
+        for (mine, theirs) in [
+            (&mut attempt.device, &label.device),
+            (&mut attempt.user, &label.user),
+            (&mut attempt.phone, &label.phone),
+            (&mut attempt.visiting, &label.visiting),
+            (&mut attempt.home, &label.home),
+        ] {
+            if theirs.is_some() {
+                mine.clone_from(theirs);
+            }
+        }
+        if attempt.start.is_none() {
+            attempt.start = label.attempt_start;
+        }
+        attempt.first_frame = attempt.first_frame.min(frame);
+        attempt.reached = attempt.reached.max(label.phase);
+        let row = attempt.phases.entry(label.phase).or_insert(Row {
+            first: frame,
+            last: frame,
+            start: label.time,
+            end: label.time,
+        });
+        if frame < row.first {
+            row.first = frame;
+            row.start = label.time;
+        }
+        if frame >= row.last {
+            row.last = frame;
+            row.end = label.time;
+        }
+        if let Some(outcome) = &label.outcome {
+            if attempt.outcome.is_none() || matches!(outcome, Outcome::Completed { .. }) {
+                attempt.outcome = Some(outcome.clone());
+            }
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut shown: Vec<&Attempt> = self
+            .attempts
+            .values()
+            .filter(|a| a.start.is_some())
+            .collect();
+        shown.sort_by_key(|a| (a.first_frame, a.key.clone(), a.number));
+        let phones: std::collections::BTreeSet<&str> =
+            shown.iter().map(|a| a.key.as_str()).collect();
+        let count = |f: &dyn Fn(&Attempt) -> bool| shown.iter().filter(|a| f(a)).count();
+        let completed = count(&|a| matches!(a.outcome, Some(Outcome::Completed { .. })));
+        let failed = count(&|a| matches!(a.outcome, Some(Outcome::Failed { .. })));
+        let mut out = String::new();
+        let rule = "=".repeat(88);
+        let _ = writeln!(out, "{rule}");
+        let _ = writeln!(out, "EMCC Login Flow");
+        let _ = writeln!(
+            out,
+            "Phones: {}  Attempts: {}  Completed: {completed}  Failed: {failed}  Incomplete: {}",
+            phones.len(),
+            shown.len(),
+            shown.len() - completed - failed
+        );
+        for attempt in shown {
+            let _ = writeln!(out, "{}", "-".repeat(88));
+            render_attempt(&mut out, attempt);
+        }
+        let _ = writeln!(out, "{rule}");
+        out
+    }
+}
+
+fn or_unknown(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("-")
+}
+
+fn render_attempt(out: &mut String, a: &Attempt) {
+    let start = a.start.unwrap_or(0.0);
+    let _ = writeln!(
+        out,
+        "Device: {}  User: {}  Phone: {}",
+        or_unknown(&a.device),
+        or_unknown(&a.user),
+        or_unknown(&a.phone)
+    );
+    let _ = writeln!(
+        out,
+        "Attempt: {} ({})  Visiting: {}  Home: {}",
+        a.number,
+        a.kind.as_str(),
+        or_unknown(&a.visiting),
+        or_unknown(&a.home)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<36} {:>7} {:>7} {:>9} {:>9} {:>9}  Outcome",
+        "Phase", "First", "Last", "Start", "End", "Duration"
+    );
+    let stopped = match &a.outcome {
+        Some(Outcome::Failed { phase, .. }) => Some(*phase),
+        _ => None,
+    };
+    for (phase, row) in &a.phases {
+        let outcome = if Some(*phase) == stopped {
+            "failed"
+        } else if a.outcome.is_none() && *phase == a.reached {
+            "open"
+        } else {
+            "ok"
+        };
+        let _ = writeln!(
+            out,
+            "  {:<36} {:>7} {:>7} {:>9.3} {:>9.3} {:>9.3}  {outcome}",
+            format!("{} {}", phase.number(), phase.name()),
+            row.first,
+            row.last,
+            row.start - start,
+            row.end - start,
+            row.end - row.start
+        );
+    }
+    let verdict = match &a.outcome {
+        Some(Outcome::Completed { seconds }) => match a.kind {
+            Kind::Login => format!("completed in {seconds:.1} s"),
+            Kind::Logout => format!("logout completed in {seconds:.1} s"),
+        },
+        Some(Outcome::Failed { phase, reason }) => {
+            format!("stopped in phase {}: {reason}", phase.number())
+        }
+        None => format!(
+            "incomplete: the capture ends in phase {} ({})",
+            a.reached.number(),
+            a.reached.name()
+        ),
+    };
+    let _ = writeln!(out, "Verdict: {verdict}");
+}
