@@ -27,6 +27,7 @@ const FIELDS: &[&str] = &[
     "emcc.response.object",
     "emcc.error.code",
     "emcc.svc.error.code",
+    "emccflow.phase",
     "_ws.expert.message",
 ];
 

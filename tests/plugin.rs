@@ -5,7 +5,14 @@ use common::{assert_matches_expected, sandbox};
 
 /// Protocols of ours; every field whose abbreviation starts with one of these
 /// and a dot (or equals it) is ours.
-const OUR_PROTOCOLS: &[&str] = &["ciscoalarm", "ciscoremotecc", "ciscotl", "ciscotvs", "emcc"];
+const OUR_PROTOCOLS: &[&str] = &[
+    "ciscoalarm",
+    "ciscoremotecc",
+    "ciscotl",
+    "ciscotvs",
+    "emcc",
+    "emccflow",
+];
 
 fn is_ours(abbrev: &str) -> bool {
     OUR_PROTOCOLS

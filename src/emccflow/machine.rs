@@ -1033,6 +1033,12 @@ impl Flow {
                     return Some(label);
                 }
                 if !stream.ignored && stream.pending.len() < MAX_PENDING_PER_STREAM {
+                    // Before the first message, a bare ACK completes the handshake.
+                    let role = if role == TcpRole::Ack {
+                        TcpRole::Handshake
+                    } else {
+                        role
+                    };
                     stream.pending.push((f.frame, f.time, role));
                 }
                 None
