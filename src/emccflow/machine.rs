@@ -1096,3 +1096,7 @@ fn connection_kind(f: &FrameFacts) -> &'static str {
         None => "connection",
     }
 }
+
+#[cfg(test)]
+#[path = "machine_tests.rs"]
+mod tests;

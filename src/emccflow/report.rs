@@ -202,3 +202,62 @@ fn render_attempt(out: &mut String, a: &Attempt) {
     };
     let _ = writeln!(out, "Verdict: {verdict}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(phase: Phase, attempt: u32, time: f64, outcome: Option<Outcome>) -> Label {
+        Label {
+            key: "10.0.0.5".into(),
+            phase,
+            device: Some("SEP1".into()),
+            phone: Some("10.0.0.5".into()),
+            user: None,
+            side: None,
+            step: String::new(),
+            attempt,
+            kind: Kind::Login,
+            attempt_start: (phase != Phase::VisitingRegistration).then_some(10.0),
+            time,
+            visiting: Some("10.1.1.1".into()),
+            home: None,
+            findings: Vec::new(),
+            outcome,
+        }
+    }
+
+    #[test]
+    fn rows_times_and_verdicts() {
+        let mut report = Report::default();
+        report.add(1, &label(Phase::VisitingRegistration, 1, 8.0, None));
+        report.add(2, &label(Phase::Login, 1, 10.0, None));
+        let failed = Outcome::Failed {
+            phase: Phase::HomeTrust,
+            reason: "TVS never answered".into(),
+        };
+        report.add(5, &label(Phase::HomeTrust, 1, 12.5, Some(failed)));
+        report.add(9, &label(Phase::Login, 2, 40.0, None));
+        let text = report.render();
+        assert!(text.contains("Phones: 1  Attempts: 2  Completed: 0  Failed: 1  Incomplete: 1"));
+        assert!(text.contains("Verdict: stopped in phase 5: TVS never answered"));
+        assert!(text.contains("Verdict: incomplete: the capture ends in phase 2 (EMCC login)"));
+        let row = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("1 Visiting"))
+            .unwrap();
+        assert!(row.contains("-2.000"), "{row}");
+        let failed_row = text
+            .lines()
+            .find(|l| l.contains("5 Home-cluster trust"))
+            .unwrap();
+        assert!(failed_row.ends_with("failed"), "{failed_row}");
+    }
+
+    #[test]
+    fn registration_only_phones_are_left_out() {
+        let mut report = Report::default();
+        report.add(1, &label(Phase::VisitingRegistration, 1, 8.0, None));
+        assert!(report.render().contains("Phones: 0  Attempts: 0"));
+    }
+}

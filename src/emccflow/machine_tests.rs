@@ -1,0 +1,246 @@
+//! The flow fed with event sequences: several phones interleaved, retries,
+//! stuck phones, failures. (The article's capture is covered end to end by
+//! tests/emccflow.rs.)
+
+use super::*;
+
+struct Script {
+    flow: Flow,
+    frame: u32,
+}
+
+impl Script {
+    fn new(stuck_after: f64) -> Script {
+        Script {
+            flow: Flow::new(Config {
+                stuck_after,
+                ..Config::default()
+            }),
+            frame: 0,
+        }
+    }
+
+    fn send(&mut self, time: f64, src: &str, dst: &str, message: Message) -> Option<Label> {
+        self.frame += 1;
+        let facts = FrameFacts {
+            frame: self.frame,
+            time,
+            src: src.to_string(),
+            dst: dst.to_string(),
+            tcp: None,
+            message: Some(message),
+        };
+        self.flow.observe(&facts).label
+    }
+}
+
+fn register(expires: u32) -> Message {
+    Message::SipRequest {
+        method: "REGISTER".into(),
+        event: None,
+        expires: Some(expires),
+        device: None,
+        alarm: None,
+        alarm_device: None,
+    }
+}
+
+fn notify_restart() -> Message {
+    Message::SipRequest {
+        method: "NOTIFY".into(),
+        event: Some("service-control".into()),
+        expires: None,
+        device: None,
+        alarm: None,
+        alarm_device: None,
+    }
+}
+
+fn response(status: u32, method: &str) -> Message {
+    Message::SipResponse {
+        status,
+        phrase: "OK".into(),
+        method: method.into(),
+    }
+}
+
+fn emapp(action: &str, device: &str) -> Message {
+    Message::EmappRequest {
+        action: action.into(),
+        device: Some(device.into()),
+        user: Some("user".into()),
+    }
+}
+
+fn emapp_error(code: u32) -> Message {
+    Message::EmappResponse {
+        error_code: Some(code),
+        error_text: None,
+        object: None,
+    }
+}
+
+fn download(kind: &str, result: Option<&str>) -> Message {
+    Message::Download {
+        file: format!("{kind}SEP000000000001.tlv"),
+        kind: kind.into(),
+        device: None,
+        transport: "HTTP".into(),
+        result: result.map(str::to_string),
+    }
+}
+
+fn phase(label: &Option<Label>) -> Option<u32> {
+    label.as_ref().map(|l| l.phase.number())
+}
+
+/// One phone's successful login, as (time, src, dst, message, expected phase).
+fn login(
+    phone: &str,
+    vc: &str,
+    hc: &str,
+    device: &str,
+) -> Vec<(f64, String, String, Message, u32)> {
+    let up =
+        |m: Message, server: &str, p: u32, t: f64| (t, phone.to_string(), server.to_string(), m, p);
+    let down =
+        |m: Message, server: &str, p: u32, t: f64| (t, server.to_string(), phone.to_string(), m, p);
+    vec![
+        up(register(3600), vc, 1, 0.0),
+        down(response(200, "REGISTER"), vc, 1, 0.1),
+        up(emapp("service-entry", device), vc, 2, 1.0),
+        up(emapp("login-submit", device), vc, 2, 5.0),
+        down(notify_restart(), vc, 3, 8.0),
+        down(response(200, "NOTIFY"), vc, 3, 8.1), // phone answers: keyed the other way
+        up(register(0), vc, 3, 8.5),
+        down(response(200, "REGISTER"), vc, 3, 8.6),
+        up(download("ITL", None), vc, 4, 9.0),
+        down(download("ITL", Some("ok")), vc, 4, 9.1),
+        up(download("ITL", None), hc, 5, 10.0),
+        down(download("ITL", Some("ok")), hc, 5, 10.1),
+        up(download("signed-config", None), hc, 6, 11.0),
+        up(register(3600), hc, 7, 12.0),
+        down(response(200, "REGISTER"), hc, 7, 12.2),
+    ]
+}
+
+#[test]
+fn interleaved_phones_each_follow_their_own_login() {
+    let a = login("10.0.0.5", "10.1.1.1", "10.2.2.2", "SEP000000000005");
+    let b: Vec<_> = login("10.0.0.6", "10.1.1.1", "10.3.3.3", "SEP000000000006")
+        .into_iter()
+        .map(|(t, s, d, m, p)| (t + 0.05, s, d, m, p))
+        .collect();
+    let mut events: Vec<_> = a.into_iter().chain(b).collect();
+    events.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut script = Script::new(0.0);
+    let mut completed = Vec::new();
+    for (time, src, dst, message, expected) in events {
+        // The NOTIFY's 200 goes phone -> cluster.
+        let (src, dst) = match &message {
+            Message::SipResponse { method, .. } if method == "NOTIFY" => (dst, src),
+            _ => (src, dst),
+        };
+        let label = script.send(time, &src, &dst, message);
+        assert_eq!(phase(&label), Some(expected), "{src} -> {dst} at {time}");
+        let label = label.unwrap();
+        if matches!(label.outcome, Some(Outcome::Completed { .. })) {
+            completed.push((label.key.clone(), label.home.clone()));
+        }
+    }
+    completed.sort();
+    assert_eq!(
+        completed,
+        [
+            ("10.0.0.5".to_string(), Some("10.2.2.2".to_string())),
+            ("10.0.0.6".to_string(), Some("10.3.3.3".to_string())),
+        ]
+    );
+}
+
+#[test]
+fn refused_login_then_retry_is_attempt_two() {
+    let mut s = Script::new(0.0);
+    let (phone, vc) = ("10.0.0.5", "10.1.1.1");
+    s.send(0.0, phone, vc, register(3600));
+    s.send(1.0, phone, vc, emapp("login-submit", "SEP1"));
+    let refused = s.send(1.1, vc, phone, emapp_error(201)).unwrap();
+    assert_eq!(refused.attempt, 1);
+    assert!(matches!(
+        refused.outcome,
+        Some(Outcome::Failed {
+            phase: Phase::Login,
+            ..
+        })
+    ));
+    assert_eq!(refused.findings[0].kind, FindingKind::LoginRefused);
+    let retry = s
+        .send(30.0, phone, vc, emapp("login-submit", "SEP1"))
+        .unwrap();
+    assert_eq!(retry.attempt, 2);
+    assert_eq!(retry.elapsed(), Some(0.0));
+}
+
+#[test]
+fn stuck_phase_is_reported_once() {
+    let mut s = Script::new(30.0);
+    let (phone, vc, hc) = ("10.0.0.5", "10.1.1.1", "10.2.2.2");
+    s.send(0.0, phone, vc, emapp("login-submit", "SEP1"));
+    s.send(1.0, vc, phone, notify_restart());
+    s.send(2.0, phone, hc, download("ITL", None));
+    let late = s.send(40.0, phone, hc, download("ITL", None)).unwrap();
+    assert_eq!(late.findings.len(), 1, "{late:?}");
+    assert_eq!(late.findings[0].kind, FindingKind::Stuck);
+    let later = s.send(80.0, phone, hc, download("ITL", None)).unwrap();
+    assert!(later.findings.is_empty());
+}
+
+#[test]
+fn fallback_to_the_visiting_cluster_ends_the_attempt() {
+    let mut s = Script::new(0.0);
+    let (phone, vc, hc) = ("10.0.0.5", "10.1.1.1", "10.2.2.2");
+    s.send(0.0, phone, vc, emapp("login-submit", "SEP1"));
+    s.send(1.0, vc, phone, notify_restart());
+    s.send(2.0, phone, vc, download("ITL", None));
+    s.send(3.0, phone, hc, download("ITL", None));
+    let back = s.send(20.0, phone, vc, register(3600)).unwrap();
+    assert_eq!(back.phase, Phase::HomeTrust);
+    assert_eq!(back.findings[0].kind, FindingKind::FellBack);
+    assert!(matches!(back.outcome, Some(Outcome::Failed { .. })));
+    s.send(20.1, vc, phone, response(200, "REGISTER"));
+    // Registered on the visiting cluster again, out of the login.
+    let refresh = s.send(200.0, phone, vc, register(3600)).unwrap();
+    assert_eq!(refresh.phase, Phase::VisitingRegistration);
+    assert_eq!(refresh.attempt, 2);
+    assert_eq!(refresh.elapsed(), None);
+}
+
+#[test]
+fn traffic_of_unknown_phones_is_left_alone() {
+    let mut s = Script::new(0.0);
+    assert!(s
+        .send(0.0, "10.0.0.9", "10.1.1.1", download("ITL", None))
+        .is_none());
+    assert!(s
+        .send(0.1, "10.1.1.1", "10.0.0.9", response(200, "REGISTER"))
+        .is_none());
+    assert!(s
+        .send(
+            0.2,
+            "10.0.0.9",
+            "10.1.1.1",
+            Message::Tvs {
+                event: "connect".into(),
+                client: "10.0.0.9".into(),
+                server: "10.1.1.1".into(),
+            }
+        )
+        .is_none());
+}
+
+#[test]
+fn address_lists_accept_commas_and_spaces() {
+    let set = Config::addresses("10.0.0.1, 10.0.0.2  ,10.0.0.3\t10.0.0.4");
+    assert_eq!(set.len(), 4);
+    assert!(Config::addresses("  ").is_empty());
+}
