@@ -40,6 +40,9 @@ proto_item *emcc_add_boolean(proto_tree *tree, int hf, tvbuff_t *tvb, int start,
 proto_item *emcc_add_bytes(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, const uint8_t *bytes, int nbytes, emcc_error *err);
 proto_item *emcc_add_time(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, int64_t secs, int32_t nsecs, emcc_error *err);
 proto_item *emcc_add_none(proto_tree *tree, int hf, tvbuff_t *tvb, int start, int length, const char *text, emcc_error *err);
+/* Whether an item of `hf` added to `tree` would be kept: the tree is shown,
+ * or a filter, column or post-dissector asks for the field. */
+int emcc_field_is_referenced(proto_tree *tree, int hf);
 proto_tree *emcc_item_add_subtree(proto_item *item, int ett, emcc_error *err);
 void emcc_item_set_generated(proto_item *item);
 void emcc_item_set_hidden(proto_item *item);
@@ -61,8 +64,8 @@ typedef struct emcc_field_hit {
 /* Fields are looked up in the fields Wireshark tracks for the tree (fast,
  * but only for fields primed for this pass: tshark 4.0 primes a
  * post-dissector's wanted fields on the first pass only); when that finds
- * nothing and the frame carries `layer` (a protocol filter name), the tree
- * is searched. */
+ * nothing on a later pass and the frame carries `layer` (a protocol filter
+ * name), the tree is searched. */
 int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *layer,
                      emcc_field_hit *out, int max);
 void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count);

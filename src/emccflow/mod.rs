@@ -302,23 +302,31 @@ fn emcc_message(packet: &mut Packet<'_>, servlet: &str) -> Message {
 fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
     packet.place(None);
     let (item, tree) = packet.add_protocol(0..0, &ETT_FLOW);
+    // Only what someone will see is built: the flow labels nearly every
+    // frame of a phone capture, and tshark without -V shows none of it.
+    let wanted = |packet: &Packet<'d>, field| packet.is_referenced(tree, field);
     let mut items = Vec::new();
-    items.push(packet.add_uint(tree, &PHASE, 0..0, label.phase.number()));
+    if wanted(packet, &PHASE) {
+        items.push(packet.add_uint(tree, &PHASE, 0..0, label.phase.number()));
+    }
+    let side = label.side.map(|s| s.as_str().to_string());
     for (field, value) in [
         (&DEVICE, &label.device),
         (&PHONE, &label.phone),
         (&USER, &label.user),
+        (&CLUSTER, &side),
     ] {
-        if let Some(value) = value {
+        if let Some(value) = value.as_ref().filter(|_| wanted(packet, field)) {
             items.push(packet.add_string(tree, field, 0..0, value));
         }
     }
-    if let Some(side) = label.side {
-        items.push(packet.add_string(tree, &CLUSTER, 0..0, side.as_str()));
+    if wanted(packet, &STEP) {
+        items.push(packet.add_string(tree, &STEP, 0..0, &label.step));
     }
-    items.push(packet.add_string(tree, &STEP, 0..0, &label.step));
-    items.push(packet.add_uint(tree, &ATTEMPT, 0..0, label.attempt));
-    if let Some(elapsed) = label.elapsed() {
+    if wanted(packet, &ATTEMPT) {
+        items.push(packet.add_uint(tree, &ATTEMPT, 0..0, label.attempt));
+    }
+    if let Some(elapsed) = label.elapsed().filter(|_| wanted(packet, &ELAPSED)) {
         items.push(packet.add_time(
             tree,
             &ELAPSED,
@@ -328,7 +336,7 @@ fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
         ));
     }
     for (field, value) in [(&VISITING, &label.visiting), (&HOME, &label.home)] {
-        if let Some(value) = value {
+        if let Some(value) = value.as_ref().filter(|_| wanted(packet, field)) {
             items.push(packet.add_string(tree, field, 0..0, value));
         }
     }

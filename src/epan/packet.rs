@@ -357,6 +357,14 @@ impl<'d> Packet<'d> {
         }
     }
 
+    /// Whether an item of `field` in `tree` would be kept (the tree is shown,
+    /// or something asks for the field): lets a dissector skip building
+    /// values nobody will see, as Wireshark's own dissectors do.
+    pub fn is_referenced(&self, tree: Tree<'d>, field: &Field) -> bool {
+        // SAFETY: tree is null or valid for the call.
+        !tree.raw.is_null() && unsafe { sys::emcc_field_is_referenced(tree.raw, field.id()) != 0 }
+    }
+
     pub fn add_string(
         &mut self,
         tree: Tree<'d>,
@@ -643,6 +651,9 @@ fn to_c_int(value: usize) -> c_int {
 
 /// Text for Wireshark: NUL bytes would cut it short, so they become U+FFFD.
 fn c_text(text: &str) -> CString {
+    if !text.contains('\0') {
+        return CString::new(text).unwrap_or_default();
+    }
     CString::new(text.replace('\0', "\u{fffd}")).unwrap_or_default()
 }
 

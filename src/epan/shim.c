@@ -236,6 +236,11 @@ int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *l
     found = proto_get_finfo_ptr_array(tree, hf);
     if (found != NULL && found->len > 0)
         return copy_hits(found, out, max);
+    /* On a frame's first pass the wanted fields are primed: absent from the
+     * array means absent from the frame, and searching the tree (costly, for
+     * every absent field of every frame) would find nothing more. */
+    if (!pinfo->fd->visited)
+        return 0;
     if (layer == NULL || !proto_is_frame_protocol(pinfo->layers, layer))
         return 0;
     found = proto_find_finfo(tree, hf);
@@ -420,4 +425,9 @@ int emcc_stats_tree_create_node(stats_tree *st, const char *name, int parent, in
 int emcc_stats_tree_tick(stats_tree *st, const char *name, int parent, int with_children)
 {
     return stats_tree_manip_node_int(MN_INCREASE, st, name, parent, with_children, 1);
+}
+
+int emcc_field_is_referenced(proto_tree *tree, int hf)
+{
+    return tree != NULL && proto_field_is_referenced(tree, hf);
 }
