@@ -17,8 +17,8 @@ use crate::emcc::codes;
 /// Phones tracked at most; later ones are not labelled (memory stays bounded
 /// on captures of whole clusters).
 pub const MAX_PHONES: usize = 200_000;
-/// TCP connections remembered at most.
-pub const MAX_STREAMS: usize = 500_000;
+/// Open TCP connections remembered at most (closed ones are forgotten).
+pub const MAX_STREAMS: usize = 100_000;
 /// SIP transactions remembered at most (request awaiting its responses).
 pub const MAX_TRANSACTIONS: usize = 200_000;
 /// Frames before a connection's first message that are labelled once the
@@ -122,6 +122,8 @@ struct Stream {
     pending: Vec<(u32, f64, TcpRole)>,
     /// Connection's first frame was not a SYN and no message labelled it yet.
     ignored: bool,
+    /// FINs seen (both sides closing: the next frame is the last ACK).
+    fins: u8,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,6 +177,7 @@ impl Flow {
                 Some(label) => decision.earlier = self.stream_labelled(tcp, label, facts),
                 None => label = self.stream_frame(tcp, facts),
             }
+            self.forget_closed(tcp);
         }
         decision.label = label;
         decision
@@ -989,6 +992,19 @@ impl Flow {
     }
 
     // ---- TCP-only frames -----------------------------------------------------
+
+    /// A connection is forgotten once it is over (a reset, or the ACK after
+    /// both FINs), so memory follows open connections, not all of them.
+    fn forget_closed(&mut self, tcp: &Tcp) {
+        let Some(stream) = self.streams.get_mut(&tcp.stream) else {
+            return;
+        };
+        if tcp.fin {
+            stream.fins = stream.fins.saturating_add(1);
+        } else if tcp.rst || stream.fins >= 2 {
+            self.streams.remove(&tcp.stream);
+        }
+    }
 
     fn stream_labelled(&mut self, tcp: &Tcp, label: &Label, f: &FrameFacts) -> Vec<(u32, Label)> {
         if !self.streams.contains_key(&tcp.stream) && self.streams.len() >= MAX_STREAMS {

@@ -244,3 +244,47 @@ fn address_lists_accept_commas_and_spaces() {
     assert_eq!(set.len(), 4);
     assert!(Config::addresses("  ").is_empty());
 }
+
+#[test]
+fn closed_connections_are_forgotten() {
+    let mut flow = Flow::new(Config::default());
+    let frame =
+        |n: u32, src: &str, dst: &str, syn: bool, fin: bool, message: Option<Message>| FrameFacts {
+            frame: n,
+            time: f64::from(n),
+            src: src.into(),
+            dst: dst.into(),
+            tcp: Some(Tcp {
+                stream: 7,
+                syn,
+                fin,
+                rst: false,
+            }),
+            message,
+        };
+    let (phone, vc) = ("10.0.0.5", "10.1.1.1");
+    let first = flow.observe(&frame(1, phone, vc, true, false, None));
+    assert!(first.label.is_none());
+    let request = flow.observe(&frame(
+        2,
+        phone,
+        vc,
+        false,
+        false,
+        Some(emapp("service-entry", "SEP1")),
+    ));
+    assert_eq!(request.earlier.len(), 1, "the SYN is labelled now");
+    assert!(flow
+        .observe(&frame(3, vc, phone, false, true, None))
+        .label
+        .is_some());
+    assert!(flow
+        .observe(&frame(4, phone, vc, false, true, None))
+        .label
+        .is_some());
+    assert!(flow
+        .observe(&frame(5, vc, phone, false, false, None))
+        .label
+        .is_some());
+    assert!(flow.streams.is_empty());
+}
