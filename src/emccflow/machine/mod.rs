@@ -1,0 +1,387 @@
+//! The flow itself: per phone, which phase of which attempt each frame
+//! belongs to, decided frame by frame on the first pass.
+//!
+//! Roles are inferred from the traffic: the server that answers EMApp is the
+//! visiting cluster; servers the phone turns to after its restart that are
+//! not the visiting cluster are the home cluster (preferences can name both
+//! when a capture starts mid-flow). Nothing about addresses is built in.
+
+use std::collections::{HashMap, HashSet};
+
+mod attempts;
+mod servlets;
+mod sip;
+mod streams;
+
+use super::facts::{FrameFacts, Message, Tcp};
+use super::label::{Finding, FindingKind, Kind, Label, Outcome};
+use super::phase::{Phase, Side};
+use super::steps;
+use crate::emcc::codes;
+
+/// Phones tracked at most; later ones are not labelled (memory stays bounded
+/// on captures of whole clusters).
+pub const MAX_PHONES: usize = 200_000;
+/// Open TCP connections remembered at most (closed ones are forgotten).
+pub const MAX_STREAMS: usize = 100_000;
+/// SIP transactions remembered at most (request awaiting its responses).
+pub const MAX_TRANSACTIONS: usize = 200_000;
+/// Frames before a connection's first message that are labelled once the
+/// message shows what the connection is (the handshake).
+const MAX_PENDING_PER_STREAM: usize = 4;
+/// After a login or logout completes, the phone's SIP messages with the
+/// cluster it registered with still belong to it for this long (the
+/// DeviceTLInfo and remotecc REFERs that follow the registration).
+pub const SETTLE_SECONDS: f64 = 10.0;
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub visiting: HashSet<String>,
+    pub home: HashSet<String>,
+    /// Seconds in one phase before the phone counts as stuck (0: never).
+    pub stuck_after: f64,
+}
+
+impl Config {
+    /// Address lists as typed in a preference: commas or whitespace between.
+    pub fn addresses(text: &str) -> HashSet<String> {
+        text.split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// What the flow decided at one frame: its label, and labels for earlier
+/// frames of the same connection that can now be told (the handshake).
+#[derive(Debug, Default)]
+pub struct Decision {
+    pub label: Option<Label>,
+    pub earlier: Vec<(u32, Label)>,
+}
+
+#[derive(Clone, Debug)]
+struct Attempt {
+    number: u32,
+    kind: Kind,
+    start: f64,
+    phase: Phase,
+    phase_since: f64,
+    stuck_reported: bool,
+    /// Decided and reported: later frames keep labels but change nothing.
+    failed: bool,
+}
+
+/// An attempt that just ended: its last messages still belong to it.
+#[derive(Clone, Debug)]
+struct Tail {
+    number: u32,
+    kind: Kind,
+    phase: Phase,
+    start: f64,
+    server: String,
+    until: f64,
+}
+
+#[derive(Clone, Debug, Default)]
+struct PhoneState {
+    addr: Option<String>,
+    device: Option<String>,
+    user: Option<String>,
+    visiting: Option<String>,
+    home: Vec<String>,
+    attempts: u32,
+    current: Option<Attempt>,
+    tail: Option<Tail>,
+    logged_in: bool,
+}
+
+/// What a remembered SIP request was, for labelling its responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    Register,
+    Unregister,
+    HomeRegister,
+    FallbackRegister,
+    LogoutRegister,
+    RestartNotify,
+    Report,
+}
+
+#[derive(Clone, Debug)]
+struct Transaction {
+    key: String,
+    phase: Phase,
+    side: Option<Side>,
+    attempt: u32,
+    kind: Kind,
+    start: Option<f64>,
+    purpose: Purpose,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Stream {
+    /// The label of the connection's latest message, reused for its TCP-only frames.
+    last: Option<Label>,
+    what: &'static str,
+    pending: Vec<(u32, f64, TcpRole)>,
+    /// Connection's first frame was not a SYN and no message labelled it yet.
+    ignored: bool,
+    /// FINs seen (both sides closing: the next frame is the last ACK).
+    fins: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TcpRole {
+    Handshake,
+    Ack,
+    Close,
+    Reset,
+}
+
+#[derive(Default)]
+pub struct Flow {
+    config: Config,
+    phones: HashMap<String, PhoneState>,
+    by_device: HashMap<String, String>,
+    /// Servers seen answering EMApp (visiting clusters of some phone).
+    emapp_servers: HashSet<String>,
+    streams: HashMap<u32, Stream>,
+    transactions: HashMap<(String, String, String), Transaction>,
+    /// Phones whose mid-flow start is yet to be reported on their next label.
+    mid_flow_pending: HashSet<String>,
+}
+
+/// Who is who in a frame: the phone's key and address, and the server.
+struct Parties {
+    key: String,
+    phone_addr: Option<String>,
+    server: String,
+}
+
+impl Flow {
+    pub fn new(config: Config) -> Flow {
+        Flow {
+            config,
+            ..Flow::default()
+        }
+    }
+
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+
+    pub fn observe(&mut self, facts: &FrameFacts) -> Decision {
+        let mut label = facts.message.as_ref().and_then(|m| self.classify(facts, m));
+        if let Some(label) = label.as_mut() {
+            self.check_stuck(label);
+        }
+        let mut decision = Decision::default();
+        if let Some(tcp) = &facts.tcp {
+            match &label {
+                Some(label) => decision.earlier = self.stream_labelled(tcp, label, facts),
+                None => label = self.stream_frame(tcp, facts),
+            }
+            self.forget_closed(tcp);
+        }
+        decision.label = label;
+        decision
+    }
+
+    // ---- who is who ------------------------------------------------------
+
+    fn phone_entry(&mut self, key: &str, addr: Option<&str>) -> Option<&mut PhoneState> {
+        if !self.phones.contains_key(key) {
+            if self.phones.len() >= MAX_PHONES {
+                return None;
+            }
+            self.phones.insert(
+                key.to_string(),
+                PhoneState {
+                    addr: addr.map(str::to_string),
+                    ..PhoneState::default()
+                },
+            );
+        }
+        self.phones.get_mut(key)
+    }
+
+    fn note_device(&mut self, key: &str, device: Option<&String>) {
+        let Some(device) = device else { return };
+        if let Some(phone) = self.phones.get_mut(key) {
+            phone.device = Some(device.clone());
+        }
+        if self.by_device.len() < MAX_PHONES || self.by_device.contains_key(device) {
+            self.by_device.insert(device.clone(), key.to_string());
+        }
+    }
+
+    fn is_visiting(&self, phone: &PhoneState, addr: &str) -> bool {
+        if self.config.home.contains(addr) {
+            return false;
+        }
+        match &phone.visiting {
+            Some(v) => v == addr || self.config.visiting.contains(addr),
+            None => self.config.visiting.contains(addr) || self.emapp_servers.contains(addr),
+        }
+    }
+
+    fn is_home(&self, phone: &PhoneState, addr: &str) -> bool {
+        self.config.home.contains(addr) || phone.home.iter().any(|h| h == addr)
+    }
+
+    fn parties_for_phone(&self, phone_addr: &str, server: &str) -> Parties {
+        Parties {
+            key: phone_addr.to_string(),
+            phone_addr: Some(phone_addr.to_string()),
+            server: server.to_string(),
+        }
+    }
+
+    // ---- messages ----------------------------------------------------------
+
+    fn classify(&mut self, f: &FrameFacts, message: &Message) -> Option<Label> {
+        match message {
+            Message::SipRequest {
+                method,
+                event,
+                expires,
+                device,
+                alarm,
+                alarm_device,
+            } => match method.as_str() {
+                "REGISTER" => {
+                    let p = self.parties_for_phone(&f.src, &f.dst);
+                    self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                    self.note_device(&p.key, device.as_ref());
+                    self.on_register(f, &p, *expires)
+                }
+                "NOTIFY" if event.as_deref().is_some_and(is_service_control) => {
+                    let p = self.parties_for_phone(&f.dst, &f.src);
+                    self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                    self.on_restart_notify(f, &p)
+                }
+                "REFER" => {
+                    let from_phone = self.phones.contains_key(&f.src)
+                        || (!self.phones.contains_key(&f.dst) && alarm.is_some());
+                    let p = if from_phone {
+                        self.parties_for_phone(&f.src, &f.dst)
+                    } else {
+                        self.parties_for_phone(&f.dst, &f.src)
+                    };
+                    if !self.phones.contains_key(&p.key) {
+                        return None;
+                    }
+                    if from_phone {
+                        self.note_device(&p.key, alarm_device.as_ref());
+                    }
+                    self.on_refer(f, &p, from_phone, alarm.as_deref())
+                }
+                _ => None,
+            },
+            Message::SipResponse {
+                status,
+                phrase,
+                method,
+            } => self.on_sip_response(f, *status, phrase, method),
+            Message::EmappRequest {
+                action,
+                device,
+                user,
+            } => {
+                let p = self.parties_for_phone(&f.src, &f.dst);
+                self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                self.note_device(&p.key, device.as_ref());
+                self.on_emapp_request(f, &p, action, user.as_ref())
+            }
+            Message::EmappResponse {
+                error_code,
+                error_text,
+                object,
+            } => {
+                let p = self.parties_for_phone(&f.dst, &f.src);
+                self.phones.contains_key(&p.key).then_some(())?;
+                self.on_emapp_response(f, &p, *error_code, error_text.as_deref(), object)
+            }
+            Message::EmserviceRequest {
+                request,
+                device,
+                user,
+            } => self.on_emservice(f, &f.dst, device.as_deref(), None, |_| {
+                steps::emservice_request(request, user.as_deref())
+            }),
+            Message::EmserviceResponse { result, error_code } => {
+                let error = *error_code;
+                let result = result.clone();
+                self.on_emservice(f, &f.src, None, error, move |_| {
+                    steps::emservice_response(result.as_deref(), error)
+                })
+            }
+            Message::Download {
+                file,
+                kind,
+                device,
+                transport,
+                result,
+            } => {
+                let p = if result.is_some() {
+                    self.parties_for_phone(&f.dst, &f.src)
+                } else {
+                    self.parties_for_phone(&f.src, &f.dst)
+                };
+                self.join_mid_flow(f, &p, kind)?;
+                self.note_device(&p.key, device.as_ref());
+                self.on_download(f, &p, file, kind, transport, result.as_deref())
+            }
+            Message::Tvs {
+                event,
+                client,
+                server,
+            } => {
+                let p = self.parties_for_phone(client, server);
+                self.phones.contains_key(&p.key).then_some(())?;
+                self.on_tvs(f, &p, event)
+            }
+        }
+    }
+}
+
+fn side_of(visiting: bool) -> Side {
+    if visiting {
+        Side::Visiting
+    } else {
+        Side::Home
+    }
+}
+
+fn is_service_control(event: &str) -> bool {
+    event
+        .split(';')
+        .next()
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("service-control"))
+}
+
+fn role_name(role: TcpRole) -> &'static str {
+    match role {
+        TcpRole::Handshake => "handshake",
+        TcpRole::Ack => "segment",
+        TcpRole::Close => "close",
+        TcpRole::Reset => "reset",
+    }
+}
+
+fn connection_kind(f: &FrameFacts) -> &'static str {
+    match &f.message {
+        Some(Message::SipRequest { .. } | Message::SipResponse { .. }) => "SIP connection",
+        Some(Message::EmappRequest { .. } | Message::EmappResponse { .. }) => "EMApp connection",
+        Some(Message::EmserviceRequest { .. } | Message::EmserviceResponse { .. }) => {
+            "EMService connection"
+        }
+        Some(Message::Download { .. }) => "file download connection",
+        Some(Message::Tvs { .. }) => "TVS connection",
+        None => "connection",
+    }
+}
+
+#[cfg(test)]
+mod tests;

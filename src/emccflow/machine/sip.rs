@@ -1,0 +1,252 @@
+//! SIP: registrations, the restart NOTIFY, REFERs and the responses to them.
+
+use super::*;
+
+impl Flow {
+    pub(super) fn on_register(
+        &mut self,
+        f: &FrameFacts,
+        p: &Parties,
+        expires: Option<u32>,
+    ) -> Option<Label> {
+        let phone = self.phones.get(&p.key)?.clone();
+        let to_visiting = self.is_visiting(&phone, &p.server);
+        let unregister = expires == Some(0);
+        let (phase, side, purpose, step, finding) = match (&phone.current, unregister) {
+            // During the login and restart, a REGISTER to the visiting cluster
+            // whose Expires was cut off (short snaplen) is the unregister.
+            (Some(a), false)
+                if a.kind == Kind::Login
+                    && a.phase <= Phase::Restart
+                    && to_visiting
+                    && expires.is_none() =>
+            {
+                (
+                    Phase::Restart,
+                    Side::Visiting,
+                    Purpose::Unregister,
+                    steps::UNREGISTER.to_string(),
+                    None,
+                )
+            }
+            (Some(a), false) if a.kind == Kind::Login && a.phase >= Phase::Restart => {
+                if to_visiting {
+                    let stop = a.phase;
+                    let text = format!(
+                        "the phone gave up in phase {} ({}) and registers with the visiting cluster again",
+                        stop.number(),
+                        stop.name()
+                    );
+                    (
+                        stop,
+                        Side::Visiting,
+                        Purpose::FallbackRegister,
+                        steps::FALLBACK_REGISTER.to_string(),
+                        Some((FindingKind::FellBack, text)),
+                    )
+                } else {
+                    self.add_home(&p.key, &p.server);
+                    (
+                        Phase::HomeRegistration,
+                        Side::Home,
+                        Purpose::HomeRegister,
+                        steps::HOME_REGISTER.to_string(),
+                        None,
+                    )
+                }
+            }
+            (Some(a), false) if a.kind == Kind::Logout => (
+                Phase::Logout,
+                side_of(to_visiting),
+                Purpose::LogoutRegister,
+                steps::LOGOUT_REGISTER.to_string(),
+                None,
+            ),
+            (Some(a), true) if a.kind == Kind::Login => (
+                Phase::Restart,
+                Side::Visiting,
+                Purpose::Unregister,
+                steps::UNREGISTER.to_string(),
+                None,
+            ),
+            (Some(_), true) => (
+                Phase::Logout,
+                Side::Home,
+                Purpose::Unregister,
+                steps::LOGOUT_UNREGISTER.to_string(),
+                None,
+            ),
+            (None, true) if phone.logged_in && self.is_home(&phone, &p.server) => {
+                self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
+                (
+                    Phase::Logout,
+                    Side::Home,
+                    Purpose::Unregister,
+                    steps::LOGOUT_UNREGISTER.to_string(),
+                    None,
+                )
+            }
+            (None, true) => return None,
+            (_, false) => {
+                if phone.logged_in && self.is_home(&phone, &p.server) {
+                    return None;
+                }
+                if self.config.home.contains(&p.server) {
+                    return None;
+                }
+                if let Some(phone) = self.phones.get_mut(&p.key) {
+                    phone.visiting = Some(p.server.clone());
+                    phone.logged_in = false;
+                }
+                (
+                    Phase::VisitingRegistration,
+                    Side::Visiting,
+                    Purpose::Register,
+                    steps::visiting_register(expires),
+                    None,
+                )
+            }
+        };
+        self.enter_phase(&p.key, phase, f.time);
+        let mut label = self.label(&p.key, f, phase, Some(side), step);
+        if let Some((kind, text)) = finding {
+            label.outcome =
+                self.failure_outcome(&p.key, phase, "fell back to the visiting cluster");
+            label.findings.push(Finding { kind, text });
+            self.fail_current(&p.key, phase);
+        }
+        self.remember_transaction(f, &label, "REGISTER", purpose);
+        Some(label)
+    }
+
+    pub(super) fn on_restart_notify(&mut self, f: &FrameFacts, p: &Parties) -> Option<Label> {
+        let phone = self.phones.get(&p.key)?.clone();
+        let mut findings = Vec::new();
+        let (phase, side, step) = match &phone.current {
+            Some(a) if a.kind == Kind::Login && !a.failed => {
+                (Phase::Restart, Side::Visiting, steps::RESTART_NOTIFY)
+            }
+            Some(a) if a.kind == Kind::Logout => (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY),
+            _ if phone.logged_in || self.config.home.contains(&p.server) => {
+                self.add_home(&p.key, &p.server);
+                self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
+                (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY)
+            }
+            _ if phone.visiting.is_none() || !self.is_visiting(&phone, &p.server) => {
+                // No login seen: the capture starts after the EMApp login.
+                if let Some(phone) = self.phones.get_mut(&p.key) {
+                    phone.visiting = Some(p.server.clone());
+                }
+                self.start_attempt(&p.key, Kind::Login, f.time, Phase::Restart);
+                findings.push(Finding {
+                    kind: FindingKind::MidFlow,
+                    text: "no EMApp login of this phone in the capture before its restart: labelling from here (set emccflow.visiting_clusters/home_clusters if this is a logout)".to_string(),
+                });
+                (Phase::Restart, Side::Visiting, steps::RESTART_NOTIFY)
+            }
+            _ => return None,
+        };
+        self.enter_phase(&p.key, phase, f.time);
+        let mut label = self.label(&p.key, f, phase, Some(side), step.to_string());
+        label.findings = findings;
+        self.remember_transaction(f, &label, "NOTIFY", Purpose::RestartNotify);
+        Some(label)
+    }
+
+    pub(super) fn on_refer(
+        &mut self,
+        f: &FrameFacts,
+        p: &Parties,
+        from_phone: bool,
+        alarm: Option<&str>,
+    ) -> Option<Label> {
+        let phone = self.phones.get(&p.key)?.clone();
+        let to_visiting = self.is_visiting(&phone, &p.server);
+        let (phase, side) = match (&phone.current, &phone.tail) {
+            (Some(a), _) if a.kind == Kind::Logout => (Phase::Logout, side_of(to_visiting)),
+            (Some(a), _) if a.phase <= Phase::Restart && to_visiting => {
+                (Phase::Restart, Side::Visiting)
+            }
+            (Some(a), _) if a.phase >= Phase::VisitingTrust && !to_visiting => {
+                self.add_home(&p.key, &p.server);
+                (Phase::HomeRegistration, Side::Home)
+            }
+            (Some(a), _) if to_visiting => (a.phase, Side::Visiting),
+            (None, Some(t)) if t.server == p.server && f.time <= t.until => {
+                (t.phase, side_of(to_visiting))
+            }
+            _ => return None,
+        };
+        let step = steps::report(from_phone, alarm, side);
+        let label = self.label(&p.key, f, phase, Some(side), step);
+        self.remember_transaction(f, &label, "REFER", Purpose::Report);
+        Some(label)
+    }
+
+    pub(super) fn on_sip_response(
+        &mut self,
+        f: &FrameFacts,
+        status: u32,
+        phrase: &str,
+        method: &str,
+    ) -> Option<Label> {
+        let tx = self
+            .transactions
+            .get(&(f.dst.clone(), f.src.clone(), method.to_string()))?
+            .clone();
+        let final_response = status >= 200;
+        let mut label = Label {
+            key: tx.key.clone(),
+            phase: tx.phase,
+            side: tx.side,
+            attempt: tx.attempt,
+            kind: tx.kind,
+            attempt_start: tx.start,
+            time: f.time,
+            step: steps::sip_response(method, status, phrase, tx.side, f.src == tx.key),
+            ..self.label(&tx.key, f, tx.phase, tx.side, String::new())
+        };
+        if !final_response {
+            return Some(label);
+        }
+        let ok = (200..300).contains(&status);
+        match tx.purpose {
+            Purpose::HomeRegister if ok => {
+                let seconds = tx.start.map_or(0.0, |s| f.time - s);
+                label.step = steps::HOME_REGISTERED.to_string();
+                label.findings.push(Finding {
+                    kind: FindingKind::Completed,
+                    text: format!("EMCC login completed in {seconds:.1} s"),
+                });
+                label.outcome = Some(Outcome::Completed { seconds });
+                self.finish(&tx.key, f, true);
+            }
+            Purpose::HomeRegister => {
+                let text = format!("the home cluster rejected the registration: {status} {phrase}");
+                label.findings.push(Finding {
+                    kind: FindingKind::RegisterRejected,
+                    text: text.clone(),
+                });
+                label.outcome = self.failure_outcome(
+                    &tx.key,
+                    tx.phase,
+                    &format!("home registration rejected ({status} {phrase})"),
+                );
+                self.fail_current(&tx.key, tx.phase);
+            }
+            Purpose::LogoutRegister if ok => {
+                let seconds = tx.start.map_or(0.0, |s| f.time - s);
+                label.step = steps::LOGOUT_REGISTERED.to_string();
+                label.findings.push(Finding {
+                    kind: FindingKind::Completed,
+                    text: format!("EMCC logout completed in {seconds:.1} s"),
+                });
+                label.outcome = Some(Outcome::Completed { seconds });
+                self.finish(&tx.key, f, false);
+            }
+            Purpose::FallbackRegister if ok => self.finish(&tx.key, f, false),
+            _ => {}
+        }
+        Some(label)
+    }
+}
