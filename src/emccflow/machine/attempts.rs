@@ -30,7 +30,7 @@ impl Flow {
         }
     }
 
-    pub(super) fn fail_current(&mut self, key: &str, _phase: Phase) {
+    pub(super) fn fail_current(&mut self, key: &str) {
         if let Some(Some(a)) = self.phones.get_mut(key).map(|p| p.current.as_mut()) {
             a.failed = true;
         }

@@ -18,7 +18,6 @@ impl Flow {
             phone.user = Some(user.clone());
         }
         let current = phone.current.clone();
-        let logged_in = phone.logged_in;
         let kind = if action == "logout" {
             Kind::Logout
         } else {
@@ -34,7 +33,6 @@ impl Flow {
             };
             self.start_attempt(&p.key, kind, f.time, phase);
         }
-        let _ = logged_in;
         let phase = if kind == Kind::Logout {
             Phase::Logout
         } else {
@@ -74,7 +72,7 @@ impl Flow {
                 kind: FindingKind::LoginRefused,
                 text: format!("the login was refused: {why}"),
             });
-            self.fail_current(&p.key, phase);
+            self.fail_current(&p.key);
         }
         Some(label)
     }
@@ -127,7 +125,7 @@ impl Flow {
                 kind: FindingKind::LoginRefused,
                 text: format!("the home cluster refused the login: {why}"),
             });
-            self.fail_current(&key, Phase::Login);
+            self.fail_current(&key);
         }
         Some(label)
     }
@@ -219,7 +217,7 @@ impl Flow {
                 kind: FindingKind::FilesUnavailable,
                 text,
             });
-            self.fail_current(&p.key, phase);
+            self.fail_current(&p.key);
         }
         Some(label)
     }
@@ -251,7 +249,7 @@ impl Flow {
                 kind: FindingKind::TvsFailed,
                 text,
             });
-            self.fail_current(&p.key, phase);
+            self.fail_current(&p.key);
         }
         Some(label)
     }

@@ -113,7 +113,7 @@ impl Flow {
             label.outcome =
                 self.failure_outcome(&p.key, phase, "fell back to the visiting cluster");
             label.findings.push(Finding { kind, text });
-            self.fail_current(&p.key, phase);
+            self.fail_current(&p.key);
         }
         self.remember_transaction(f, &label, "REGISTER", purpose);
         Some(label)
@@ -232,7 +232,7 @@ impl Flow {
                     tx.phase,
                     &format!("home registration rejected ({status} {phrase})"),
                 );
-                self.fail_current(&tx.key, tx.phase);
+                self.fail_current(&tx.key);
             }
             Purpose::LogoutRegister if ok => {
                 let seconds = tx.start.map_or(0.0, |s| f.time - s);
