@@ -212,20 +212,13 @@ impl Flow {
         let ok = (200..300).contains(&status);
         match tx.purpose {
             Purpose::HomeRegister if ok => {
-                let seconds = tx.start.map_or(0.0, |s| f.time - s);
-                label.step = steps::HOME_REGISTERED.to_string();
-                label.findings.push(Finding {
-                    kind: FindingKind::Completed,
-                    text: format!("EMCC login completed in {seconds:.1} s"),
-                });
-                label.outcome = Some(Outcome::Completed { seconds });
-                self.finish(&tx.key, f, true);
+                self.complete(&mut label, &tx, f, Kind::Login, steps::HOME_REGISTERED)
             }
             Purpose::HomeRegister => {
                 let text = format!("the home cluster rejected the registration: {status} {phrase}");
                 label.findings.push(Finding {
                     kind: FindingKind::RegisterRejected,
-                    text: text.clone(),
+                    text,
                 });
                 label.outcome = self.failure_outcome(
                     &tx.key,
@@ -235,18 +228,31 @@ impl Flow {
                 self.fail_current(&tx.key);
             }
             Purpose::LogoutRegister if ok => {
-                let seconds = tx.start.map_or(0.0, |s| f.time - s);
-                label.step = steps::LOGOUT_REGISTERED.to_string();
-                label.findings.push(Finding {
-                    kind: FindingKind::Completed,
-                    text: format!("EMCC logout completed in {seconds:.1} s"),
-                });
-                label.outcome = Some(Outcome::Completed { seconds });
-                self.finish(&tx.key, f, false);
+                self.complete(&mut label, &tx, f, Kind::Logout, steps::LOGOUT_REGISTERED)
             }
             Purpose::FallbackRegister if ok => self.finish(&tx.key, f, false),
             _ => {}
         }
         Some(label)
+    }
+
+    /// The registration that ends a login (with the home cluster) or a
+    /// logout (back with the visiting cluster) was accepted.
+    fn complete(
+        &mut self,
+        label: &mut Label,
+        tx: &Transaction,
+        f: &FrameFacts,
+        kind: Kind,
+        step: &str,
+    ) {
+        let seconds = tx.start.map_or(0.0, |s| f.time - s);
+        label.step = step.to_string();
+        label.findings.push(Finding {
+            kind: FindingKind::Completed,
+            text: format!("EMCC {} completed in {seconds:.1} s", kind.as_str()),
+        });
+        label.outcome = Some(Outcome::Completed { seconds });
+        self.finish(&tx.key, f, kind == Kind::Login);
     }
 }
