@@ -230,7 +230,7 @@ fn mangled_captures_never_crash_tshark() {
                 "-r",
                 &path,
                 "-Y",
-                "ciscoalarm || ciscoremotecc || emcc || ciscotl",
+                "ciscoalarm || ciscoremotecc || emcc || ciscotl || ciscotvs",
             ]);
             two.assert_clean(&format!("{tag} {name} two passes"));
             runs += 2;
