@@ -130,3 +130,285 @@ fn two_passes_match_one_pass() {
         assert_eq!(one, two, "{capture}");
     }
 }
+
+// ---- decrypted TVS messages --------------------------------------------------------
+
+const DECRYPTED: &str = "ciscotvs-decrypted.pcapng";
+
+const MESSAGE_FIELDS: &[&str] = &[
+    "frame.number",
+    "ciscotvs.session",
+    "ciscotvs.command",
+    "ciscotvs.session_id",
+    "ciscotvs.length",
+    "ciscotvs.tlv.tag",
+    "ciscotvs.device_name",
+    "ciscotvs.subject",
+    "ciscotvs.status",
+    "ciscotvs.roles",
+    "ciscotvs.ttl",
+    "ciscotvs.tlv.value",
+    "ciscotvs.data",
+    "_ws.expert.message",
+];
+
+const MESSAGES: &str = "ciscotvs.command || ciscotvs.data || ciscotvs.split";
+
+/// The line of `out` for `frame`, split into columns.
+fn row(out: &str, frame: u32) -> Vec<String> {
+    out.lines()
+        .find(|l| l.split('\t').next() == Some(&frame.to_string()))
+        .unwrap_or_else(|| panic!("no frame {frame} in:\n{out}"))
+        .split('\t')
+        .map(str::to_string)
+        .collect()
+}
+
+/// A copy of a capture, changed by `change`, next to the others in the sandbox.
+fn variant(name: &str, change: impl FnOnce(&str, &str)) -> String {
+    let source = common::sandbox().capture(DECRYPTED);
+    let target = std::path::Path::new(&source)
+        .with_file_name(name)
+        .to_string_lossy()
+        .into_owned();
+    change(&source, &target);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    name.to_string()
+}
+
+#[test]
+fn decrypted_messages_show_their_fields() {
+    let out = fields(DECRYPTED, MESSAGES, MESSAGE_FIELDS, &[]);
+    // Session 1: verify the home cluster's ITL signer, answered valid.
+    let request = row(&out, 12);
+    assert_eq!(request[2..4], ["1", "0x8dd23759"], "{request:?}");
+    assert_eq!(request[6], "SEPC80084AA8743");
+    let valid = row(&out, 14);
+    assert_eq!(valid[2..4], ["2", "0x8dd23759"], "same session ID");
+    assert_eq!(valid[8..11], ["0", "0", "3600"], "valid, SAST, an hour");
+    // Session 2: invalid, with the warning in words.
+    let invalid = row(&out, 32);
+    assert_eq!(invalid[8], "1");
+    assert!(
+        invalid[13].contains("TVS answered invalid") && invalid[13].contains("login fails"),
+        "{invalid:?}"
+    );
+    // Session 3: query by subject; the answer, split over two records, is whole in 52.
+    let query = row(&out, 48);
+    assert_eq!(query[2], "3");
+    assert!(query[7].starts_with("CN=cucm-hc.lab.local;"), "{query:?}");
+    assert!(
+        !out.lines().any(|l| l.starts_with("50\t")),
+        "50 is a part: {out}"
+    );
+    let answer = row(&out, 52);
+    assert_eq!(answer[2], "4");
+    assert_eq!(
+        answer[5], "7|2|3|8|9",
+        "status, certificate, subject, roles, TTL"
+    );
+    assert_eq!(answer[8..11], ["0", "2", "86400"], "valid, CCM+TFTP, a day");
+    // Session 4: two messages in one record, each flagged; a TLV past the end; no magic.
+    let two = row(&out, 68);
+    assert_eq!(two[2], "1|9");
+    assert!(two[13].contains("Unknown TLV tag 42") && two[13].contains("Unknown TVS command 9"));
+    assert_eq!(two[11], "de ad be ef");
+    let bad = row(&out, 70);
+    assert!(
+        bad[13].contains("TLV 9 (TTL) claims 8 bytes, only 4 left"),
+        "{bad:?}"
+    );
+    assert!(
+        bad[13].contains("starts with 0x75, not the magic 0x57"),
+        "{bad:?}"
+    );
+    assert_eq!(bad[12].len(), 14 * 3 - 1, "14 bytes of data: {bad:?}");
+    assert_matches_expected("ciscotvs/decrypted.txt", &out);
+}
+
+#[test]
+fn experts_have_their_severities() {
+    let experts = |filter: &str| fields(DECRYPTED, filter, &["frame.number"], &[]);
+    assert_eq!(experts("ciscotvs.status_invalid"), "32\n");
+    assert_eq!(experts("ciscotvs.malformed"), "70\n");
+    assert_eq!(experts("ciscotvs.unknown"), "68\n");
+    assert_eq!(
+        experts("ciscotvs.split || ciscotvs.limit || ciscotvs.plugin_bug"),
+        ""
+    );
+    let warnings = fields(
+        DECRYPTED,
+        "ciscotvs.status_invalid",
+        &["_ws.expert.severity"],
+        &[],
+    );
+    assert!(warnings.contains("6291456"), "warning severity: {warnings}");
+}
+
+#[test]
+fn certificates_go_to_the_x509_decoder() {
+    let out = fields(
+        DECRYPTED,
+        "ciscotvs.certificate",
+        &["frame.number", "x509sat.uTF8String", "x509af.serialNumber"],
+        &[],
+    );
+    // Frames 6, 24, ... carry the server's own certificate (TLS decodes it): only
+    // ours are selected here, and each names its subject.
+    let frames: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(frames, ["12", "30", "52", "68"], "{out}");
+    assert!(
+        row(&out, 12)[1].contains("ITLRECOVERY_cucm-hc.lab.local"),
+        "{out}"
+    );
+    assert!(row(&out, 52)[1].contains("Collaboration ClusterTwo|cucm-hc.lab.local"));
+}
+
+/// The same capture without its key log shows only the session markers: the
+/// message fields come from decryption, nothing else.
+#[test]
+fn decryption_is_what_produces_the_messages() {
+    let no_keys = variant("ciscotvs-no-secrets.pcapng", |from, to| {
+        let status = std::process::Command::new("editcap")
+            .args(["--discard-all-secrets", from, to])
+            .status()
+            .expect("run editcap");
+        assert!(status.success());
+    });
+    assert_eq!(fields(&no_keys, MESSAGES, &["frame.number"], &[]), "");
+    assert_eq!(
+        fields(
+            &no_keys,
+            "ciscotvs.device_name || ciscotvs.tlv",
+            &["frame.number"],
+            &[]
+        ),
+        ""
+    );
+    let with_keys = fields(DECRYPTED, "ciscotvs.event", MARKERS, &[]);
+    let without = fields(&no_keys, "ciscotvs.event", MARKERS, &[]);
+    assert_eq!(with_keys, without, "the markers need no keys");
+    assert!(without.contains("\trequest\t") && without.contains("\tresponse\t"));
+}
+
+/// With TLS's reassembly of application data off, the split answer cannot be
+/// gathered: its first part is decoded and flagged, the second is not a message.
+#[test]
+fn a_split_message_is_flagged_when_tls_cannot_gather_it() {
+    let off = ["-o", "tls.desegment_ssl_application_data:FALSE"];
+    let out = fields(DECRYPTED, MESSAGES, MESSAGE_FIELDS, &off);
+    let first = row(&out, 50);
+    assert_eq!(first[2], "4");
+    assert!(
+        first[13].contains("announces 1132 bytes of TLVs, the data holds 590"),
+        "{first:?}"
+    );
+    let second = row(&out, 52);
+    assert!(second[13].contains("Not a TVS message"), "{second:?}");
+    assert_eq!(
+        fields(DECRYPTED, "ciscotvs.split", &["frame.number"], &off),
+        "50\n"
+    );
+}
+
+/// Our place in TLS's `tls.port` table follows the port preference. With the port
+/// moved, Wireshark's TLS heuristic still finds and decrypts the sessions on 2445,
+/// but TLS no longer hands their data to us.
+#[test]
+fn decrypted_messages_follow_the_port_preference() {
+    let moved = ["-o", "ciscotvs.tcp_port:2446"];
+    let finished = fields(
+        DECRYPTED,
+        "tls.handshake.type == 20",
+        &["frame.number"],
+        &moved,
+    );
+    assert_eq!(
+        finished.lines().count(),
+        8,
+        "every Finished decrypted: {finished}"
+    );
+    assert_eq!(fields(DECRYPTED, MESSAGES, &["frame.number"], &moved), "");
+    let off = fields(
+        DECRYPTED,
+        "ciscotvs",
+        &["frame.number"],
+        &["-o", "ciscotvs.tcp_port:0"],
+    );
+    assert_eq!(off, "");
+}
+
+#[test]
+fn decrypted_two_passes_match_one_pass() {
+    let one = fields(DECRYPTED, MESSAGES, MESSAGE_FIELDS, &[]);
+    let two = fields(DECRYPTED, MESSAGES, MESSAGE_FIELDS, &["-2"]);
+    assert_eq!(one, two);
+}
+
+/// Bit flips in the encrypted application data, with TLS told to keep records whose
+/// MAC fails: the garbage reaches our parser (and the X.509 decoder) through the
+/// real tshark. No crash, no plugin bug, problems reported as expert infos.
+#[test]
+fn garbled_decrypted_data_is_reported_not_fatal() {
+    let mut flagged = 0;
+    for seed in 1..=12u64 {
+        let name = format!("ciscotvs-garbled-{seed}.pcapng");
+        let name = variant(&name, |from, to| {
+            let mut bytes = std::fs::read(from).unwrap();
+            garble_application_data(&mut bytes, seed);
+            std::fs::write(to, bytes).unwrap();
+        });
+        let s = common::sandbox();
+        let path = s.capture(&name);
+        let run = s.tshark(&[
+            "-n",
+            "-V",
+            "-r",
+            &path,
+            "-o",
+            "tls.ignore_ssl_mac_failed:TRUE",
+        ]);
+        run.assert_clean(&name);
+        assert!(!run.stdout.contains("Plugin bug"), "{name}");
+        flagged += fields(
+            &name,
+            "ciscotvs.malformed || ciscotvs.unknown || ciscotvs.data",
+            &["frame.number"],
+            &["-o", "tls.ignore_ssl_mac_failed:TRUE"],
+        )
+        .lines()
+        .count();
+    }
+    assert!(
+        flagged > 12,
+        "garbage reached the parser: {flagged} frames flagged"
+    );
+}
+
+/// Flips a few seeded bits in the explicit IV and first blocks of every TLS
+/// application data record (17 03 03 length) found in the file, keeping the last
+/// two blocks (padding) intact so TLS still hands the record on.
+fn garble_application_data(bytes: &mut [u8], seed: u64) {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut at = 0;
+    while at + 5 < bytes.len() {
+        if bytes[at..at + 3] == [0x17, 0x03, 0x03] {
+            let len = usize::from(u16::from_be_bytes([bytes[at + 3], bytes[at + 4]]));
+            let body = at + 5;
+            if len >= 64 && len % 16 == 0 && body + len <= bytes.len() {
+                for _ in 0..3 {
+                    let k = (next() % (len as u64 - 32)) as usize;
+                    bytes[body + k] ^= 1 << (next() % 8);
+                }
+            }
+        }
+        at += 1;
+    }
+}

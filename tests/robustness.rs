@@ -230,7 +230,7 @@ fn mangled_captures_never_crash_tshark() {
                 "-r",
                 &path,
                 "-Y",
-                "ciscoalarm || ciscoremotecc || emcc || ciscotl || emccflow",
+                "ciscoalarm || ciscoremotecc || emcc || ciscotl || ciscotvs || emccflow",
             ]);
             two.assert_clean(&format!("{tag} {name} two passes"));
             runs += 2;

@@ -117,6 +117,20 @@ int emcc_register_stats_tree(const char *tap, const char *abbr, const char *name
 int emcc_stats_tree_create_node(stats_tree *st, const char *name, int parent, int with_children);
 int emcc_stats_tree_tick(stats_tree *st, const char *name, int parent, int with_children);
 
+/* Reassembly by the calling protocol (TLS for decrypted application data): whether it
+ * can reassemble, and asking it to call again from `offset` once `more` further bytes
+ * are there (0: at least one more record or segment, length unknown). */
+int emcc_can_desegment(const packet_info *pinfo);
+void emcc_request_more(packet_info *pinfo, int offset, uint32_t more);
+
+/* Another protocol's dissector registered under `key` in the string dissector table
+ * `table` (e.g. "ber.syntax", "Certificate"); NULL when this Wireshark has none. */
+dissector_handle_t emcc_find_string_handle(const char *table, const char *key);
+/* Calls `handle` on bytes [offset, offset + length) of `tvb`, under `tree`. Returns what
+ * it took, or -1 when an exception was caught (reported in err). */
+int emcc_call_on_subset(dissector_handle_t handle, tvbuff_t *tvb, int offset, int length,
+                        packet_info *pinfo, proto_tree *tree, emcc_error *err);
+
 /* The frame's network source and destination addresses as text. */
 void emcc_frame_addresses(const packet_info *pinfo, char *src, char *dst, int size);
 

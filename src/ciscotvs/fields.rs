@@ -1,5 +1,6 @@
 //! What `ciscotvs` registers. Field abbreviations are a public interface:
 //! never rename them.
+use super::messages::{COMMANDS, ROLES, STATUSES, TAGS};
 use crate::epan::{Expert, ExpertGroup, Field, FieldKind, Protocol, Severity, Subtree, UintPref};
 
 pub static SESSION: Field = Field::new(
@@ -51,7 +52,114 @@ pub static DURATION: Field = Field::new(
     "Seconds from the first frame of the connection to its close or reset.",
 );
 
+// Decrypted messages (see messages.rs for the layout).
+pub static MAGIC: Field = Field::new(
+    "ciscotvs.magic",
+    "Magic",
+    FieldKind::Bytes,
+    "First byte of a TVS message: 57 (hex).",
+);
+pub static VERSION: Field = Field::new(
+    "ciscotvs.version",
+    "Version",
+    FieldKind::Uint(None),
+    "Message format version, as sent.",
+);
+pub static COMMAND: Field = Field::new(
+    "ciscotvs.command",
+    "Command",
+    FieldKind::Uint(Some(COMMANDS)),
+    "What the message asks or answers: verify a certificate, or query one by subject.",
+);
+pub static RESERVED: Field = Field::new(
+    "ciscotvs.reserved",
+    "Reserved",
+    FieldKind::Uint(None),
+    "The reserved header byte, as sent.",
+);
+pub static SESSION_ID: Field = Field::new(
+    "ciscotvs.session_id",
+    "Session ID",
+    FieldKind::UintHex,
+    "Ties a response to its request: both carry the same session ID.",
+);
+pub static LENGTH: Field = Field::new(
+    "ciscotvs.length",
+    "Length",
+    FieldKind::Uint(None),
+    "Bytes of TLVs after the 10-byte header.",
+);
+pub static TLV: Field = Field::new(
+    "ciscotvs.tlv",
+    "TLV",
+    FieldKind::Label,
+    "One tag-length-value element of the message.",
+);
+pub static TLV_TAG: Field = Field::new(
+    "ciscotvs.tlv.tag",
+    "Tag",
+    FieldKind::Uint(Some(TAGS)),
+    "What the TLV holds.",
+);
+pub static TLV_LENGTH: Field = Field::new(
+    "ciscotvs.tlv.length",
+    "Length",
+    FieldKind::Uint(None),
+    "Bytes of the TLV's value.",
+);
+pub static TLV_VALUE: Field = Field::new(
+    "ciscotvs.tlv.value",
+    "Value",
+    FieldKind::Bytes,
+    "A value not decoded: an unknown tag, an impossible size, or cut short.",
+);
+pub static DEVICE_NAME: Field = Field::new(
+    "ciscotvs.device_name",
+    "Device Name",
+    FieldKind::String,
+    "The phone asking (e.g. SEPC80084AA8743).",
+);
+pub static CERTIFICATE: Field = Field::new(
+    "ciscotvs.certificate",
+    "Certificate",
+    FieldKind::Bytes,
+    "A DER X.509 certificate: the one to verify, or the one TVS returns; decoded below by Wireshark's X.509 decoder.",
+);
+pub static SUBJECT: Field = Field::new(
+    "ciscotvs.subject",
+    "Subject Name",
+    FieldKind::String,
+    "A certificate subject in Cisco's form (CN=..;OU=..;O=..;L=..;ST=..;C=..).",
+);
+pub static STATUS: Field = Field::new(
+    "ciscotvs.status",
+    "Status",
+    FieldKind::Uint(Some(STATUSES)),
+    "TVS's verdict on the certificate: valid (0) or invalid (1).",
+);
+pub static ROLE: Field = Field::new(
+    "ciscotvs.roles",
+    "Role",
+    FieldKind::Uint(Some(ROLES)),
+    "A role TVS gives the certificate, named like a CTL/ITL record function (one item per role).",
+);
+pub static TTL: Field = Field::new(
+    "ciscotvs.ttl",
+    "TTL",
+    FieldKind::Uint(None),
+    "Seconds the phone may keep relying on TVS's answer.",
+);
+pub static DATA: Field = Field::new(
+    "ciscotvs.data",
+    "Data",
+    FieldKind::Bytes,
+    "Decrypted bytes on the TVS port that do not start a TVS message.",
+);
+
 pub static ETT_TVS: Subtree = Subtree::new();
+pub static ETT_MESSAGE: Subtree = Subtree::new();
+pub static ETT_TLV: Subtree = Subtree::new();
+pub static ETT_CERTIFICATE: Subtree = Subtree::new();
 
 pub static RESET: Expert = Expert::new(
     "ciscotvs.reset",
@@ -65,9 +173,39 @@ pub static NO_RESPONSE: Expert = Expert::new(
     ExpertGroup::Sequence,
     Severity::Warn,
 );
+pub static STATUS_INVALID: Expert = Expert::new(
+    "ciscotvs.status_invalid",
+    "TVS says the certificate is not valid",
+    ExpertGroup::ResponseCode,
+    Severity::Warn,
+);
+pub static MALFORMED: Expert = Expert::new(
+    "ciscotvs.malformed",
+    "Malformed TVS message",
+    ExpertGroup::Malformed,
+    Severity::Warn,
+);
+pub static UNKNOWN: Expert = Expert::new(
+    "ciscotvs.unknown",
+    "TVS code without a known meaning",
+    ExpertGroup::Undecoded,
+    Severity::Note,
+);
+pub static SPLIT: Expert = Expert::new(
+    "ciscotvs.split",
+    "TVS message split over TLS records and not reassembled",
+    ExpertGroup::Protocol,
+    Severity::Warn,
+);
+pub static LIMIT: Expert = Expert::new(
+    "ciscotvs.limit",
+    "TVS decoding limit reached",
+    ExpertGroup::Undecoded,
+    Severity::Warn,
+);
 pub static PLUGIN_BUG: Expert = Expert::new(
     "ciscotvs.plugin_bug",
-    "Plugin bug while marking a TVS session",
+    "Plugin bug while decoding TVS",
     ExpertGroup::Malformed,
     Severity::Error,
 );
@@ -98,8 +236,33 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &RESPONSE_LEN,
         &RTT,
         &DURATION,
+        &MAGIC,
+        &VERSION,
+        &COMMAND,
+        &RESERVED,
+        &SESSION_ID,
+        &LENGTH,
+        &TLV,
+        &TLV_TAG,
+        &TLV_LENGTH,
+        &TLV_VALUE,
+        &DEVICE_NAME,
+        &CERTIFICATE,
+        &SUBJECT,
+        &STATUS,
+        &ROLE,
+        &TTL,
+        &DATA,
     ],
-    &[&ETT_TVS],
-    &[&RESET, &NO_RESPONSE],
+    &[&ETT_TVS, &ETT_MESSAGE, &ETT_TLV, &ETT_CERTIFICATE],
+    &[
+        &RESET,
+        &NO_RESPONSE,
+        &STATUS_INVALID,
+        &MALFORMED,
+        &UNKNOWN,
+        &SPLIT,
+        &LIMIT,
+    ],
     &PLUGIN_BUG,
 );

@@ -5,9 +5,13 @@
 //! The port is handed to Wireshark's TLS dissector (a preference holds it),
 //! and a post-dissector marks every frame of each connection with its
 //! session and what the frame is, from TCP and TLS record headers alone
-//! (no keys needed). Decrypted TVS messages are not decoded yet.
+//! (no keys needed). When a key log decrypts the session, TLS hands the
+//! application data to our `ciscotvs` dissector (registered for the same port
+//! in `tls.port`), which decodes the TVS messages themselves.
 
+mod decrypted;
 mod fields;
+mod messages;
 mod sessions;
 
 use std::sync::{Mutex, MutexGuard};
@@ -28,7 +32,11 @@ static TLS_LENGTH: ForeignField = ForeignField::new(c"tls.record.length", c"tls"
 
 static TLS: ForeignDissector = ForeignDissector::new(c"tls");
 
-static DISSECTOR: Dissector = Dissector::new_postdissector(c"ciscotvs", &PROTOCOL, dissect, &EVENT);
+static DISSECTOR: Dissector =
+    Dissector::new_postdissector(c"ciscotvs_session", &PROTOCOL, dissect, &EVENT);
+/// Decrypted application data of the TVS port, from TLS.
+static MESSAGES: Dissector =
+    Dissector::new(c"ciscotvs", &PROTOCOL, decrypted::dissect, &DEVICE_NAME);
 
 const FIN: u32 = 0x01;
 const SYN: u32 = 0x02;
@@ -47,6 +55,7 @@ pub fn register() {
     PROTOCOL.register();
     PROTOCOL.register_prefs(&[], &[&TCP_PORT, &RESPONSE_TIMEOUT]);
     DISSECTOR.register();
+    MESSAGES.register();
 }
 
 pub fn handoff() {
@@ -61,9 +70,10 @@ pub fn handoff() {
     preferences_applied();
 }
 
-/// The port may have changed: TLS follows it.
+/// The port may have changed: TLS, and our place in TLS's table, follow it.
 pub fn preferences_applied() {
     TLS.attach_to_port(c"tcp.port", TCP_PORT.get());
+    MESSAGES.attach_to_port(c"tls.port", TCP_PORT.get());
 }
 
 pub fn reset_capture_state() {

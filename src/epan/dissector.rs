@@ -3,7 +3,7 @@
 
 use std::ffi::{c_void, CStr, CString};
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 use once_cell::sync::Lazy;
 
@@ -27,6 +27,8 @@ pub struct Dissector {
     /// protocols' fields: copying each frame's bytes would be wasted work.
     copies_bytes: bool,
     handle: AtomicPtr<sys::dissector_handle>,
+    /// The port of a uint table it is attached to (0: none).
+    attached: AtomicU32,
 }
 
 impl Dissector {
@@ -64,6 +66,7 @@ impl Dissector {
             probe_field,
             copies_bytes,
             handle: AtomicPtr::new(std::ptr::null_mut()),
+            attached: AtomicU32::new(0),
         }
     }
 
@@ -100,6 +103,36 @@ impl Dissector {
                 self.handle.load(Ordering::Relaxed),
             )
         };
+    }
+
+    /// Attaches the dissector to `port` of a uint table (e.g. `tls.port`, where TLS
+    /// looks up who decodes the decrypted data), moving it from the port it had; 0
+    /// detaches. Call from handoff and when preferences change.
+    pub fn attach_to_port(&'static self, table: &CStr, port: u32) {
+        move_port(
+            table,
+            self.handle.load(Ordering::Relaxed),
+            &self.attached,
+            port,
+        );
+    }
+}
+
+/// Moves `handle` in a uint dissector table from the port in `attached` to `port`.
+fn move_port(table: &CStr, handle: *mut sys::dissector_handle, attached: &AtomicU32, port: u32) {
+    if handle.is_null() {
+        return;
+    }
+    let before = attached.swap(port, Ordering::Relaxed);
+    // SAFETY: handle and table name are valid; Wireshark copies nothing it needs us to
+    // keep.
+    unsafe {
+        if before != 0 && before != port {
+            sys::dissector_delete_uint(table.as_ptr(), before, handle);
+        }
+        if port != 0 && before != port {
+            sys::dissector_add_uint(table.as_ptr(), port, handle);
+        }
     }
 }
 
@@ -200,47 +233,73 @@ fn inject_faults(packet: &mut Packet<'_>, dissector: &Dissector) {
     }
 }
 
-/// Another protocol's dissector (e.g. TLS), found by name at handoff, that
-/// we attach to a port of a dissector table.
+/// How another protocol's dissector is found.
+enum Lookup {
+    /// By its registered name (`find_dissector`).
+    Name(&'static CStr),
+    /// Under a key of a string dissector table (e.g. `ber.syntax`, `Certificate`).
+    StringTable {
+        table: &'static CStr,
+        key: &'static CStr,
+    },
+}
+
+/// Another protocol's dissector (TLS, X.509, ...), found at first use after
+/// registration: we attach it to a port, or call it on part of our data.
 pub struct ForeignDissector {
-    pub name: &'static CStr,
+    lookup: Lookup,
     handle: AtomicPtr<sys::dissector_handle>,
     /// The port it is attached to by us (0: none).
-    attached: std::sync::atomic::AtomicU32,
+    attached: AtomicU32,
 }
 
 impl ForeignDissector {
     pub const fn new(name: &'static CStr) -> ForeignDissector {
+        ForeignDissector::with(Lookup::Name(name))
+    }
+
+    /// The dissector registered under `key` in the string table `table`.
+    pub const fn in_string_table(table: &'static CStr, key: &'static CStr) -> ForeignDissector {
+        ForeignDissector::with(Lookup::StringTable { table, key })
+    }
+
+    const fn with(lookup: Lookup) -> ForeignDissector {
         ForeignDissector {
-            name,
+            lookup,
             handle: AtomicPtr::new(std::ptr::null_mut()),
-            attached: std::sync::atomic::AtomicU32::new(0),
+            attached: AtomicU32::new(0),
         }
+    }
+
+    /// The handle, looked up once; null when this Wireshark has no such dissector
+    /// (looked up again next time: it may be registered later).
+    pub(crate) fn handle(&self) -> *mut sys::dissector_handle {
+        let handle = self.handle.load(Ordering::Relaxed);
+        if !handle.is_null() {
+            return handle;
+        }
+        // SAFETY: static C strings; called after registration.
+        let handle = unsafe {
+            match self.lookup {
+                Lookup::Name(name) => sys::find_dissector(name.as_ptr()),
+                Lookup::StringTable { table, key } => {
+                    sys::emcc_find_string_handle(table.as_ptr(), key.as_ptr())
+                }
+            }
+        };
+        self.handle.store(handle, Ordering::Relaxed);
+        handle
+    }
+
+    /// True when this Wireshark has the dissector.
+    pub fn is_available(&self) -> bool {
+        !self.handle().is_null()
     }
 
     /// Attaches the dissector to `port` of `table` (e.g. `tcp.port`),
     /// moving it from the port it was attached to before; 0 detaches.
     pub fn attach_to_port(&self, table: &CStr, port: u32) {
-        let mut handle = self.handle.load(Ordering::Relaxed);
-        if handle.is_null() {
-            // SAFETY: a static C string; called after registration.
-            handle = unsafe { sys::find_dissector(self.name.as_ptr()) };
-            self.handle.store(handle, Ordering::Relaxed);
-        }
-        if handle.is_null() {
-            return;
-        }
-        let before = self.attached.swap(port, Ordering::Relaxed);
-        // SAFETY: handle and table name are valid; Wireshark copies nothing
-        // it needs us to keep.
-        unsafe {
-            if before != 0 && before != port {
-                sys::dissector_delete_uint(table.as_ptr(), before, handle);
-            }
-            if port != 0 && before != port {
-                sys::dissector_add_uint(table.as_ptr(), port, handle);
-            }
-        }
+        move_port(table, self.handle(), &self.attached, port);
     }
 }
 

@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::os::raw::c_int;
 use std::ptr;
 
+use super::dissector::ForeignDissector;
 use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
 use super::sys;
 
@@ -455,6 +456,57 @@ impl<'d> Packet<'d> {
         self.add(tree, range, |t, tvb, s, l, e| unsafe {
             sys::emcc_add_none(t, field.id(), tvb, s, l, text.as_ptr(), e)
         })
+    }
+
+    /// True when the protocol that called us (TLS, for decrypted data) can gather
+    /// more bytes for a message cut at the end of this data.
+    pub fn can_desegment(&self) -> bool {
+        // SAFETY: pinfo is valid for the call.
+        unsafe { sys::emcc_can_desegment(self.pinfo) != 0 }
+    }
+
+    /// Asks the calling protocol to call again with the data from `offset` on once
+    /// `more` further bytes are there (`None`: at least one more record, length not
+    /// known yet). Only meaningful when `can_desegment` is true.
+    pub fn request_more(&mut self, offset: usize, more: Option<usize>) {
+        let more = more.map_or(0, |n| u32::try_from(n.max(1)).unwrap_or(u32::MAX));
+        // SAFETY: pinfo is valid for the call.
+        unsafe { sys::emcc_request_more(self.pinfo, to_c_int(offset), more) }
+    }
+
+    /// Calls another protocol's dissector on `range` of the current data, its items
+    /// under `tree`. `Ok(None)`: this Wireshark has no such dissector; `Err`: it
+    /// stopped on an exception (a malformed input, usually), with Wireshark's message.
+    /// Either way the caller decides what to tell the user: not a plugin bug.
+    pub fn call_dissector(
+        &mut self,
+        dissector: &ForeignDissector,
+        tree: Tree<'d>,
+        range: Range<usize>,
+    ) -> Result<Option<usize>, String> {
+        let handle = dissector.handle();
+        if handle.is_null() {
+            return Ok(None);
+        }
+        let (start, len) = self.clamp(range);
+        let mut err = sys::emcc_error::default();
+        // SAFETY: handle, tvb, pinfo are valid for the call (tree may be null); the
+        // shim catches any exception the dissector throws.
+        let taken = unsafe {
+            sys::emcc_call_on_subset(
+                handle,
+                self.items_tvb,
+                start,
+                len,
+                self.pinfo,
+                tree.raw,
+                &mut err,
+            )
+        };
+        if err.caught != 0 {
+            return Err(c_message(&err.message));
+        }
+        Ok(Some(taken.max(0) as usize))
     }
 
     /// Marks an item as computed by the dissector, not read from the bytes.

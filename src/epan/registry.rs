@@ -22,6 +22,8 @@ pub enum FieldKind {
     String,
     /// Unsigned number shown in decimal, named from the table when given.
     Uint(Option<&'static [(u32, &'static str)]>),
+    /// Unsigned 32-bit number shown in hexadecimal (identifiers).
+    UintHex,
     /// Raw bytes, shown as hex separated by spaces.
     Bytes,
     /// True or false.
@@ -426,6 +428,7 @@ unsafe fn register_field(proto: c_int, field: &'static Field) {
             sys::BASE_DEC as c_int,
             names.map_or(ptr::null(), leak_value_strings),
         ),
+        FieldKind::UintHex => (sys::FT_UINT32, sys::BASE_HEX as c_int, ptr::null()),
         FieldKind::Bytes => (sys::FT_BYTES, sys::SEP_SPACE as c_int, ptr::null()),
         FieldKind::Bool => (sys::FT_BOOLEAN, sys::BASE_NONE as c_int, ptr::null()),
         FieldKind::AbsoluteTime => (

@@ -273,6 +273,34 @@ void emcc_register_uint_pref(module_t *module, const char *name, const char *tit
     prefs_register_uint_preference(module, name, title, description, 10, storage);
 }
 
+int emcc_can_desegment(const packet_info *pinfo)
+{
+    return pinfo->can_desegment > 0 ? 1 : 0;
+}
+
+void emcc_request_more(packet_info *pinfo, int offset, uint32_t more)
+{
+    pinfo->desegment_offset = offset;
+    pinfo->desegment_len = more > 0 ? more : DESEGMENT_ONE_MORE_SEGMENT;
+}
+
+dissector_handle_t emcc_find_string_handle(const char *table, const char *key)
+{
+    dissector_table_t found = find_dissector_table(table);
+    return found != NULL ? dissector_get_string_handle(found, key) : NULL;
+}
+
+int emcc_call_on_subset(dissector_handle_t handle, tvbuff_t *tvb, int offset, int length,
+                        packet_info *pinfo, proto_tree *tree, emcc_error *err)
+{
+    volatile int taken = -1;
+    GUARDED(err, {
+        tvbuff_t *part = tvb_new_subset_length(tvb, offset, length);
+        taken = call_dissector_only(handle, part, pinfo, tree, NULL);
+    });
+    return taken;
+}
+
 void emcc_frame_addresses(const packet_info *pinfo, char *src, char *dst, int size)
 {
     address_to_str_buf(&pinfo->net_src, src, size);

@@ -21,6 +21,9 @@ pub struct Frame {
 pub struct Capture {
     frames: Vec<Frame>,
     pub snaplen: u32,
+    /// TLS key log lines, written as a Decryption Secrets Block before the packets
+    /// (none: no block, as in every capture without decryptable TLS).
+    pub tls_key_log: Vec<String>,
 }
 
 impl Capture {
@@ -28,6 +31,7 @@ impl Capture {
         Capture {
             frames: Vec::new(),
             snaplen: FULL_SNAPLEN,
+            tls_key_log: Vec::new(),
         }
     }
 
@@ -74,6 +78,9 @@ impl Capture {
             self.snaplen,
             "phone-span",
         ));
+        if !self.tls_key_log.is_empty() {
+            out.extend(pcapng::tls_key_log(&self.tls_key_log));
+        }
         for f in self.in_time_order() {
             out.extend(pcapng::enhanced_packet(
                 unix_us(f.t),

@@ -1,4 +1,5 @@
-//! Minimal pcapng writer: one section, one Ethernet interface, Enhanced Packet Blocks.
+//! Minimal pcapng writer: one section, one Ethernet interface, Enhanced Packet Blocks,
+//! and, for decryptable captures, a Decryption Secrets Block holding a TLS key log.
 //!
 //! Layout per the pcapng specification (IETF draft-ietf-opsawg-pcapng): every block is
 //! `type, total length, body, total length`, little-endian here, bodies padded to four
@@ -7,6 +8,9 @@
 const BLOCK_SECTION_HEADER: u32 = 0x0A0D_0D0A;
 const BLOCK_INTERFACE: u32 = 0x0000_0001;
 const BLOCK_ENHANCED_PACKET: u32 = 0x0000_0006;
+const BLOCK_DECRYPTION_SECRETS: u32 = 0x0000_000A;
+/// Secrets type "TLSK": the NSS key log format (`CLIENT_RANDOM ...` lines).
+const SECRETS_TLS_KEY_LOG: u32 = 0x544c_534b;
 const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
 pub const LINKTYPE_ETHERNET: u16 = 1;
 
@@ -61,6 +65,18 @@ pub fn interface_description(linktype: u16, snaplen: u32, name: &str) -> Vec<u8>
     push_option(&mut body, OPT_IF_NAME, name.as_bytes());
     end_options(&mut body);
     block(BLOCK_INTERFACE, &body)
+}
+
+/// A Decryption Secrets Block with a TLS key log (one line per session, each ending
+/// with a line feed). Readers apply it to the packets that follow it.
+pub fn tls_key_log(lines: &[String]) -> Vec<u8> {
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let mut body = Vec::new();
+    body.extend_from_slice(&SECRETS_TLS_KEY_LOG.to_le_bytes());
+    body.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    body.extend_from_slice(text.as_bytes());
+    body.resize(padded(body.len()), 0);
+    block(BLOCK_DECRYPTION_SECRETS, &body)
 }
 
 /// One packet on interface 0; only the first `snaplen` bytes are stored, the original
@@ -119,6 +135,17 @@ mod tests {
         assert_eq!(u32_at(&epb, 20), 160);
         assert_eq!(u32_at(&epb, 24), 201);
         assert_eq!(epb.len(), 12 + 20 + 160);
+    }
+
+    #[test]
+    fn key_log_is_a_padded_secrets_block() {
+        let dsb = tls_key_log(&["CLIENT_RANDOM 01 02".to_string()]);
+        assert_eq!(check_block(&dsb), dsb.len());
+        assert_eq!(u32_at(&dsb, 0), BLOCK_DECRYPTION_SECRETS);
+        assert_eq!(u32_at(&dsb, 8), SECRETS_TLS_KEY_LOG);
+        assert_eq!(u32_at(&dsb, 12), 20);
+        assert_eq!(&dsb[16..36], b"CLIENT_RANDOM 01 02\n");
+        assert_eq!(dsb.len(), 12 + 8 + 20);
     }
 
     #[test]

@@ -109,6 +109,11 @@ pub const ALL: &[Spec] = &[
         about: "One alarm REFER per malformed body (truncated, bad tags, encodings, limits, bad values), each answered 202",
         build: crate::alarm_variants::malformed,
     },
+    Spec {
+        name: "ciscotvs-decrypted",
+        about: "Four TVS sessions really encrypted, with their TLS key log in the capture: verify valid, verify invalid, query-certificate (response over two records), malformed messages",
+        build: crate::tvs_decrypted::decrypted,
+    },
 ];
 
 fn with(change: impl FnOnce(&mut LabOptions)) -> LabOptions {
