@@ -33,6 +33,7 @@ mod sip;
 mod skinny;
 mod tcp;
 mod tftp;
+mod tftp_bodies;
 mod tls;
 mod topology;
 mod trust_malformed;
