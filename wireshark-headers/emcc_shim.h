@@ -24,6 +24,11 @@ typedef struct emcc_error {
 uint32_t emcc_tvb_captured_length(tvbuff_t *tvb);
 uint32_t emcc_tvb_reported_length(tvbuff_t *tvb);
 int emcc_tvb_copy(tvbuff_t *tvb, int offset, int length, uint8_t *dst, emcc_error *err);
+/* A new data source of the frame holding a copy of `bytes` (freed with the
+ * packet), shown as `static_name` (kept by some versions: a static string).
+ * NULL on a caught exception. */
+tvbuff_t *emcc_new_data_source(tvbuff_t *parent, packet_info *pinfo, const uint8_t *bytes,
+                               int length, const char *static_name, emcc_error *err);
 
 /* Packet info */
 uint32_t emcc_frame_number(const packet_info *pinfo);

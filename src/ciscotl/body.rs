@@ -9,9 +9,19 @@ use super::trustlist::{self, parse_trust_list, Header};
 use crate::epan::{Packet, Tree};
 use crate::span::Span;
 
-pub fn decode<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, kind: FileKind, bytes: &[u8]) {
-    let digest = packet.add_bytes(tree, &SHA1, 0..bytes.len(), &sha1(bytes));
-    packet.set_generated(digest);
+/// Decodes a file's bytes; `whole` when they are the entire file (a SHA-1 of
+/// part of a file would only mislead a comparison).
+pub fn decode<'d>(
+    packet: &mut Packet<'d>,
+    tree: Tree<'d>,
+    kind: FileKind,
+    bytes: &[u8],
+    whole: bool,
+) {
+    if whole {
+        let digest = packet.add_bytes(tree, &SHA1, 0..bytes.len(), &sha1(bytes));
+        packet.set_generated(digest);
+    }
     match kind {
         FileKind::Ctl | FileKind::Itl => trust_list(packet, tree, bytes),
         FileKind::SignedConfig | FileKind::Softkey => signed(packet, tree, bytes),

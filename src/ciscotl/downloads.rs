@@ -31,6 +31,12 @@ pub enum Event {
         code: u32,
         message: String,
     },
+    /// The end of a TFTP transfer that carried data: its last block, or (a later
+    /// pass only) the last packet of a transfer the capture cut.
+    TftpData {
+        file: String,
+        complete: bool,
+    },
 }
 
 impl Event {
@@ -39,14 +45,15 @@ impl Event {
             Event::HttpRequest { file }
             | Event::HttpResponse { file, .. }
             | Event::TftpRequest { file }
-            | Event::TftpError { file, .. } => file,
+            | Event::TftpError { file, .. }
+            | Event::TftpData { file, .. } => file,
         }
     }
 
     pub fn transport(&self) -> &'static str {
         match self {
             Event::HttpRequest { .. } | Event::HttpResponse { .. } => "HTTP",
-            Event::TftpRequest { .. } | Event::TftpError { .. } => "TFTP",
+            Event::TftpRequest { .. } | Event::TftpError { .. } | Event::TftpData { .. } => "TFTP",
         }
     }
 }
@@ -132,8 +139,25 @@ impl Downloads {
                     None
                 };
             }
+            Event::TftpData { file, complete } => {
+                if *complete {
+                    // The fallback worked: a later failure of the file is judged afresh.
+                    self.http_failures.remove(file);
+                }
+                verdict = transfer_verdict(*complete, None);
+            }
         }
         verdict
+    }
+}
+
+/// The verdict on the end of a TFTP transfer that carried data; `fallback_from` is the
+/// HTTP failure its read request followed.
+pub fn transfer_verdict(complete: bool, fallback_from: Option<u32>) -> Verdict {
+    Verdict {
+        result: Some(if complete { "ok" } else { "incomplete" }),
+        fallback_from,
+        finding: None,
     }
 }
 
@@ -211,6 +235,35 @@ mod tests {
         let (finding, text) = v.finding.unwrap();
         assert_eq!(finding, Finding::FallbackFailed);
         assert!(text.contains("frame 5"), "{text}");
+    }
+
+    #[test]
+    fn a_tftp_fallback_that_completes_clears_the_failure() {
+        let mut d = Downloads::default();
+        d.judge(5, &http("ITLSEP1.tlv", 503), FileKind::Itl);
+        let done = Event::TftpData {
+            file: "ITLSEP1.tlv".into(),
+            complete: true,
+        };
+        assert_eq!(d.judge(20, &done, FileKind::Itl).result, Some("ok"));
+        let v = d.judge(
+            30,
+            &Event::TftpError {
+                file: "ITLSEP1.tlv".into(),
+                code: 1,
+                message: "File not found".into(),
+            },
+            FileKind::Itl,
+        );
+        assert_eq!(v.finding, None, "no longer a failed fallback");
+        let cut = Event::TftpData {
+            file: "X.tlv".into(),
+            complete: false,
+        };
+        assert_eq!(
+            d.judge(40, &cut, FileKind::Other).result,
+            Some("incomplete")
+        );
     }
 
     #[test]

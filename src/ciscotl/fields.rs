@@ -31,13 +31,37 @@ pub static RESULT: Field = Field::new(
     "ciscotl.result",
     "Result",
     FieldKind::String,
-    "How the download went: ok, not-found, unavailable, http-error or tftp-error.",
+    "How the download went: ok, not-found, unavailable, http-error, tftp-error or incomplete.",
 );
 pub static FALLBACK_FROM: Field = Field::new(
     "ciscotl.fallback_from",
     "Fallback From",
     FieldKind::RelatedFrame,
     "On a TFTP request: the failed HTTP download of the same file it falls back from.",
+);
+pub static SIZE: Field = Field::new(
+    "ciscotl.size",
+    "Size",
+    FieldKind::Uint(None),
+    "Bytes of the file received; for a TFTP transfer that did not complete, the part before the first missing block.",
+);
+pub static TFTP_BLOCKS: Field = Field::new(
+    "ciscotl.tftp.blocks",
+    "TFTP Blocks",
+    FieldKind::Uint(None),
+    "TFTP DATA blocks received in order from block 1.",
+);
+pub static TFTP_BLOCK_SIZE: Field = Field::new(
+    "ciscotl.tftp.block_size",
+    "TFTP Block Size",
+    FieldKind::Uint(None),
+    "The transfer's block size: 512, or the blksize the server accepted in its OACK.",
+);
+pub static TFTP_TSIZE: Field = Field::new(
+    "ciscotl.tftp.tsize",
+    "TFTP Announced Size",
+    FieldKind::Uint(None),
+    "The file size the server announced in its OACK (tsize option).",
 );
 pub static VERSION: Field = Field::new(
     "ciscotl.version",
@@ -157,6 +181,18 @@ pub static FALLBACK_FAILED: Expert = Expert::new(
     ExpertGroup::ResponseCode,
     Severity::Warn,
 );
+pub static INCOMPLETE: Expert = Expert::new(
+    "ciscotl.incomplete",
+    "TFTP transfer incomplete in the capture: a block is missing or the capture ends first",
+    ExpertGroup::Sequence,
+    Severity::Warn,
+);
+pub static TRANSFER_ABORTED: Expert = Expert::new(
+    "ciscotl.transfer_aborted",
+    "TFTP transfer ended by an error after some blocks",
+    ExpertGroup::ResponseCode,
+    Severity::Warn,
+);
 pub static MALFORMED: Expert = Expert::new(
     "ciscotl.malformed",
     "Malformed trust list or signed file",
@@ -193,6 +229,10 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &TRANSPORT,
         &RESULT,
         &FALLBACK_FROM,
+        &SIZE,
+        &TFTP_BLOCKS,
+        &TFTP_BLOCK_SIZE,
+        &TFTP_TSIZE,
         &VERSION,
         &SIGNER,
         &DIGEST_ALG,
@@ -215,7 +255,10 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &CTL_ABSENT,
         &UNAVAILABLE,
         &FALLBACK_FAILED,
+        &INCOMPLETE,
+        &TRANSFER_ABORTED,
         &MALFORMED,
+        &UNUSUAL,
         &LIMIT,
     ],
     &PLUGIN_BUG,

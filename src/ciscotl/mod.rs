@@ -4,8 +4,10 @@
 //! them.
 //!
 //! A post-dissector reads what HTTP and TFTP show (file, status, TFTP error,
-//! body), judges each step on the first pass (see `downloads`) and adds our
-//! layer; what it read is remembered for later passes (see `frame_memory`).
+//! body, DATA blocks), judges each step on the first pass (see `downloads`),
+//! puts TFTP transfers back together (see `tftp_steps`, `transfers`) and adds
+//! our layer; what it read is remembered for later passes (see
+//! `frame_memory`).
 
 mod body;
 mod downloads;
@@ -13,6 +15,9 @@ mod fields;
 pub mod files;
 pub mod sha1;
 pub mod signed_config;
+mod tftp;
+mod tftp_steps;
+mod transfers;
 pub mod trustlist;
 
 use std::sync::{Mutex, MutexGuard};
@@ -21,39 +26,36 @@ use once_cell::sync::Lazy;
 
 use crate::epan::{Dissector, ForeignField, Packet, Source};
 use crate::frame_memory::FrameMemory;
-use downloads::{Downloads, Event, Finding, Verdict};
+use downloads::{transfer_verdict, Downloads, Event, Finding, Verdict};
 use fields::*;
 use files::FileKind;
+use tftp::TftpPacket;
+use transfers::{TransferEnd, Transfers};
 
 static HTTP_URI: ForeignField = ForeignField::new(c"http.request.uri", c"http");
 static HTTP_FOR_URI: ForeignField = ForeignField::new(c"http.response_for.uri", c"http");
 static HTTP_STATUS: ForeignField = ForeignField::new(c"http.response.code", c"http");
 static HTTP_BODY: ForeignField = ForeignField::new(c"http.file_data", c"http");
-static TFTP_OPCODE: ForeignField = ForeignField::new(c"tftp.opcode", c"tftp");
-static TFTP_SOURCE: ForeignField = ForeignField::new(c"tftp.source_file", c"tftp");
-static TFTP_DESTINATION: ForeignField = ForeignField::new(c"tftp.destination_file", c"tftp");
-static TFTP_ERROR_CODE: ForeignField = ForeignField::new(c"tftp.error.code", c"tftp");
-static TFTP_ERROR_MESSAGE: ForeignField = ForeignField::new(c"tftp.error.message", c"tftp");
 
 static DISSECTOR: Dissector = Dissector::new_postdissector(c"ciscotl", &PROTOCOL, dissect, &FILE);
-
-const TFTP_READ_REQUEST: u32 = 1;
-const TFTP_ERROR: u32 = 5;
 
 /// File extensions of phone files that are not one of the named kinds
 /// (firmware, ringers, locales): requests for them are shown too.
 const OTHER_PHONE_FILES: &[&str] = &[".tlv", ".sgn", ".loads", ".sbn", ".zz", ".jar", ".cnf"];
 
-/// A frame of ours: its event, the first pass's verdict, and the body.
+/// A frame of ours: its event, the first pass's verdict, the body, and at
+/// the end of a TFTP transfer what is known of it.
 #[derive(Clone)]
 struct Seen {
     event: Event,
     verdict: Verdict,
     body: Option<Vec<u8>>,
+    transfer: Option<TransferEnd>,
 }
 
 static SEEN: Lazy<Mutex<FrameMemory<Seen>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
 static DOWNLOADS: Lazy<Mutex<Downloads>> = Lazy::new(|| Mutex::new(Downloads::default()));
+static TRANSFERS: Lazy<Mutex<Transfers>> = Lazy::new(|| Mutex::new(Transfers::default()));
 
 fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
     // A panic while holding the lock leaves plain data behind: keep using it.
@@ -66,69 +68,112 @@ pub fn register() {
 }
 
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&[
-        &HTTP_URI,
-        &HTTP_FOR_URI,
-        &HTTP_STATUS,
-        &HTTP_BODY,
-        &TFTP_OPCODE,
-        &TFTP_SOURCE,
-        &TFTP_DESTINATION,
-        &TFTP_ERROR_CODE,
-        &TFTP_ERROR_MESSAGE,
-    ]);
+    let mut wanted: Vec<&'static ForeignField> =
+        vec![&HTTP_URI, &HTTP_FOR_URI, &HTTP_STATUS, &HTTP_BODY];
+    wanted.extend(tftp::WANTED.iter().copied());
+    DISSECTOR.register_as_postdissector(&wanted);
 }
 
 pub fn reset_capture_state() {
     lock(&SEEN).clear();
     lock(&DOWNLOADS).clear();
-}
-
-fn dissect(packet: &mut Packet<'_>) -> usize {
-    let frame = packet.frame_number();
-    let live = gather(packet);
-    let (seen, origin) = match live {
-        Some((event, body, origin)) => {
-            let remembered = packet
-                .visited()
-                .then(|| lock(&SEEN).recall(frame))
-                .flatten();
-            let seen = match remembered {
-                Some(seen) => seen,
-                None => {
-                    let kind = files::classify(event.file()).kind;
-                    let verdict = lock(&DOWNLOADS).judge(frame, &event, kind);
-                    let seen = Seen {
-                        event,
-                        verdict,
-                        body,
-                    };
-                    lock(&SEEN).remember(frame, seen.clone());
-                    seen
-                }
-            };
-            (seen, origin)
-        }
-        None if packet.visited() => match lock(&SEEN).recall(frame) {
-            Some(seen) => (seen, None),
-            None => return 0,
-        },
-        None => return 0,
-    };
-    decode(packet, &seen, origin);
-    0
+    lock(&TRANSFERS).clear();
 }
 
 /// Where our item goes: the file name's bytes (request) or the body
 /// (response), in the data source HTTP or TFTP used.
 type Origin<'d> = Option<(Source<'d>, usize, usize)>;
 
+/// What a frame shows of a download.
+enum Found<'d> {
+    /// An HTTP request or response of a phone file.
+    Http {
+        event: Event,
+        body: Option<Vec<u8>>,
+        origin: Origin<'d>,
+    },
+    Tftp(TftpPacket<'d>),
+}
+
+fn dissect(packet: &mut Packet<'_>) -> usize {
+    let frame = packet.frame_number();
+    let mut found = gather(packet);
+    let seen = if packet.visited() {
+        later_pass(frame, &mut found)
+    } else {
+        first_pass(frame, &mut found)
+    };
+    let Some(seen) = seen else {
+        return 0;
+    };
+    let origin = found.and_then(|f| origin_of(f, &seen));
+    decode(packet, &seen, origin);
+    0
+}
+
+/// Judges the frame's step on the first pass and remembers it.
+fn first_pass(frame: u32, found: &mut Option<Found<'_>>) -> Option<Seen> {
+    let seen = match found.as_mut()? {
+        Found::Http { event, body, .. } => judged(frame, event.clone(), body.take(), None),
+        Found::Tftp(packet) => tftp_steps::step(frame, packet)?,
+    };
+    lock(&SEEN).remember(frame, seen.clone());
+    Some(seen)
+}
+
+/// A later pass shows what the first decided. A TFTP transfer still open at
+/// the end of the capture is only known now, at its last packet.
+fn later_pass(frame: u32, found: &mut Option<Found<'_>>) -> Option<Seen> {
+    if let Some(seen) = lock(&SEEN).recall(frame) {
+        return Some(seen);
+    }
+    if let Some(Found::Http { event, body, .. }) = found {
+        // Not remembered (memory full): judged now, as the first pass would.
+        let seen = judged(frame, event.clone(), body.take(), None);
+        lock(&SEEN).remember(frame, seen.clone());
+        return Some(seen);
+    }
+    let cut = lock(&TRANSFERS).cut_at(frame)?;
+    Some(tftp_steps::transfer_seen(
+        cut,
+        transfer_verdict(false, None),
+    ))
+}
+
+fn judged(frame: u32, event: Event, body: Option<Vec<u8>>, t: Option<TransferEnd>) -> Seen {
+    let kind = files::classify(event.file()).kind;
+    let verdict = lock(&DOWNLOADS).judge(frame, &event, kind);
+    Seen {
+        event,
+        verdict,
+        body,
+        transfer: t,
+    }
+}
+
+/// Where the frame's item points (for a file TFTP carried, see
+/// `tftp_steps::data_origin`).
+fn origin_of<'d>(found: Found<'d>, seen: &Seen) -> Origin<'d> {
+    match found {
+        Found::Http { origin, .. } => origin,
+        Found::Tftp(TftpPacket::Request { place, .. }) => Some(place),
+        Found::Tftp(TftpPacket::Data {
+            place, reassembled, ..
+        }) => tftp_steps::data_origin(place, reassembled, seen),
+        Found::Tftp(_) => None,
+    }
+}
+
 /// Reads one download step from HTTP or TFTP, if the frame has one of ours.
-fn gather<'d>(packet: &mut Packet<'d>) -> Option<(Event, Option<Vec<u8>>, Origin<'d>)> {
+fn gather<'d>(packet: &mut Packet<'d>) -> Option<Found<'d>> {
     if let Some(uri) = packet.string_fields(&HTTP_URI).into_iter().next() {
         let file = phone_file(&uri.value)?;
         let origin = Some((uri.source, uri.range.start, uri.range.len()));
-        return Some((Event::HttpRequest { file }, None, origin));
+        return Some(Found::Http {
+            event: Event::HttpRequest { file },
+            body: None,
+            origin,
+        });
     }
     if let Some(for_uri) = packet.string_fields(&HTTP_FOR_URI).into_iter().next() {
         let file = phone_file(&for_uri.value)?;
@@ -142,38 +187,14 @@ fn gather<'d>(packet: &mut Packet<'d>) -> Option<(Event, Option<Vec<u8>>, Origin
             body = packet.source_bytes(b.source, b.range.clone());
             origin = Some((b.source, b.range.start, b.range.len()));
         }
-        return Some((Event::HttpResponse { file, status }, body, origin));
+        let event = Event::HttpResponse { file, status };
+        return Some(Found::Http {
+            event,
+            body,
+            origin,
+        });
     }
-    let opcode = packet
-        .fields(&TFTP_OPCODE)
-        .into_iter()
-        .find_map(|f| f.uint)?;
-    if opcode == TFTP_READ_REQUEST {
-        let name = packet.string_fields(&TFTP_SOURCE).into_iter().next()?;
-        let origin = Some((name.source, name.range.start, name.range.len()));
-        return Some((Event::TftpRequest { file: name.value }, None, origin));
-    }
-    if opcode == TFTP_ERROR {
-        let name = packet.string_fields(&TFTP_DESTINATION).into_iter().next()?;
-        let code = packet
-            .fields(&TFTP_ERROR_CODE)
-            .into_iter()
-            .find_map(|f| f.uint)
-            .unwrap_or(0);
-        let message = packet
-            .string_fields(&TFTP_ERROR_MESSAGE)
-            .into_iter()
-            .next()
-            .map(|m| m.value)
-            .unwrap_or_default();
-        let event = Event::TftpError {
-            file: name.value,
-            code,
-            message,
-        };
-        return Some((event, None, None));
-    }
-    None
+    tftp::read(packet).map(Found::Tftp)
 }
 
 /// The file name of a request path if it is a phone file.
@@ -185,8 +206,11 @@ fn phone_file(uri: &str) -> Option<String> {
     ours.then_some(info.name)
 }
 
-fn decode<'d>(packet: &mut Packet<'d>, seen: &Seen, origin: Origin<'d>) {
+fn decode<'d>(packet: &mut Packet<'d>, seen: &Seen, mut origin: Origin<'d>) {
     let info = files::classify(seen.event.file());
+    if origin.is_none() {
+        origin = tftp_steps::own_source(packet, seen);
+    }
     packet.place(origin.map(|(source, start, _)| (source, start)));
     let len = origin.map_or(0, |(_, _, len)| len);
     let (item, tree) = packet.add_protocol(0..len, &ETT_TL);
@@ -215,8 +239,20 @@ fn decode<'d>(packet: &mut Packet<'d>, seen: &Seen, origin: Origin<'d>) {
         };
         packet.expert(item, expert, text);
     }
-    if let (Event::HttpResponse { status: 200, .. }, Some(bytes)) = (&seen.event, &seen.body) {
-        body::decode(packet, tree, info.kind, bytes);
+    if let Some(end) = &seen.transfer {
+        tftp_steps::transfer_items(packet, tree, item, end);
+    }
+    match (&seen.event, &seen.body, &seen.transfer) {
+        (Event::HttpResponse { status: 200, .. }, Some(bytes), _) => {
+            let size = packet.add_uint(tree, &SIZE, 0..0, saturate(bytes.len()));
+            packet.set_generated(size);
+            body::decode(packet, tree, info.kind, bytes, true);
+        }
+        (_, Some(bytes), Some(end)) if !bytes.is_empty() => {
+            let whole = end.complete() && !end.limited;
+            body::decode(packet, tree, info.kind, bytes, whole);
+        }
+        _ => {}
     }
     let mut summary = format!("[{} {}", info.kind.as_str(), seen.event.transport());
     if let Some(result) = seen.verdict.result {
@@ -227,4 +263,8 @@ fn decode<'d>(packet: &mut Packet<'d>, seen: &Seen, origin: Origin<'d>) {
     }
     summary.push(']');
     packet.append_info(&summary);
+}
+
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

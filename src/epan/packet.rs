@@ -2,7 +2,7 @@
 //! what was captured), its frame data, the Info and Protocol columns, and a
 //! small tree-building API whose every call goes through the C shim.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::marker::PhantomData;
 use std::ops::Range;
 use std::os::raw::c_int;
@@ -216,6 +216,35 @@ impl<'d> Packet<'d> {
         (ok != 0).then_some(buffer)
     }
 
+    /// Adds a data source to the frame holding a copy of `bytes` (a file this
+    /// plugin put together from several packets), shown under `name` next
+    /// to the frame's bytes. `None` for empty bytes or if Wireshark refused.
+    pub fn new_data_source(&mut self, bytes: &[u8], name: &'static CStr) -> Option<Source<'d>> {
+        if bytes.is_empty() || bytes.len() > c_int::MAX as usize {
+            return None;
+        }
+        let mut err = sys::emcc_error::default();
+        // SAFETY: `bytes` is valid for the call and copied into packet-scoped
+        // memory by the shim; the name is a static C string; the shim
+        // catches exceptions.
+        let raw = unsafe {
+            sys::emcc_new_data_source(
+                self.tvb,
+                self.pinfo,
+                bytes.as_ptr(),
+                to_c_int(bytes.len()),
+                name.as_ptr(),
+                &mut err,
+            )
+        };
+        self.note_refusal(&err);
+        (!raw.is_null()).then_some(Source {
+            raw,
+            captured_len: bytes.len(),
+            _call: PhantomData,
+        })
+    }
+
     /// Makes the following tree items point into `source` instead of our
     /// own data (the post-dissector highlights bytes of SIP's message).
     pub fn use_source(&mut self, source: Source<'d>) {
@@ -253,6 +282,15 @@ impl<'d> Packet<'d> {
     /// True when the capture cut this data short (snapshot length).
     pub fn is_truncated(&self) -> bool {
         self.bytes.len() < self.reported_len
+    }
+
+    /// True when the capture kept fewer bytes of this frame than it had (the
+    /// snapshot length); unlike `is_truncated`, also for post-dissectors,
+    /// which hold no copy of the bytes.
+    pub fn frame_is_cut(&self) -> bool {
+        // SAFETY: tvb is valid for the call.
+        let captured = unsafe { sys::emcc_tvb_captured_length(self.tvb) } as usize;
+        captured < self.reported_len
     }
 
     pub fn reported_len(&self) -> usize {

@@ -75,6 +75,18 @@ int emcc_tvb_copy(tvbuff_t *tvb, int offset, int length, uint8_t *dst, emcc_erro
     return ok;
 }
 
+tvbuff_t *emcc_new_data_source(tvbuff_t *parent, packet_info *pinfo, const uint8_t *bytes,
+                               int length, const char *static_name, emcc_error *err)
+{
+    tvbuff_t *volatile tvb = NULL;
+    GUARDED(err, {
+        guint8 *copy = (guint8 *)wmem_memdup(pinfo->pool, bytes, (size_t)length);
+        tvb = tvb_new_child_real_data(parent, copy, (guint)length, length);
+        add_new_data_source(pinfo, tvb, static_name);
+    });
+    return tvb;
+}
+
 uint32_t emcc_frame_number(const packet_info *pinfo)
 {
     return pinfo->num;

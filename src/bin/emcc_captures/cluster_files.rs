@@ -110,6 +110,30 @@ pub fn itl(c: &Cluster) -> Vec<u8> {
     )
 }
 
+/// `CTLSEP<MAC>.tlv` of a cluster in mixed mode, set up without hardware tokens
+/// ("tokenless"): the signer is the CallManager certificate, listed as the SAST, next to
+/// the node's CCM+TFTP and CAPF certificates and the ITLRecovery certificate.
+pub fn ctl(c: &Cluster) -> Vec<u8> {
+    let t = trust(c);
+    let record = |function, cert| Record {
+        dns_name: c.fqdn,
+        function,
+        cert,
+        ip: c.host.ip,
+    };
+    trustlist::trust_list(
+        &t.callmanager,
+        "CTLFile.tlv",
+        dates(c).files_unix,
+        &[
+            record(Function::Sast, &t.callmanager),
+            record(Function::CcmTftp, &t.callmanager),
+            record(Function::Capf, &t.capf),
+            record(Function::Sast, &t.recovery),
+        ],
+    )
+}
+
 /// What the phone reports as ITL_Signature once this cluster's ITL is installed: 20 hex
 /// bytes, space separated, with the phone's trailing space. How phones derive it is not
 /// documented, so it is a fixed per-cluster value here.
@@ -182,6 +206,13 @@ mod tests {
         let sig = itl_signature_text(&VISITING);
         assert_eq!(sig.len(), 60);
         assert!(sig.ends_with(' '));
+    }
+
+    #[test]
+    fn ctl_differs_from_itl_and_spans_several_tftp_blocks() {
+        let ctl = ctl(&HOME);
+        assert_ne!(ctl, itl(&HOME));
+        assert!(ctl.len() > 8 * 512, "CTL only {} bytes", ctl.len());
     }
 
     #[test]

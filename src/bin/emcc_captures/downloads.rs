@@ -46,7 +46,7 @@ pub(crate) fn file(body: Vec<u8>) -> TextMessage {
         .body(body)
 }
 
-fn no_file(code: u16, reason: &str) -> TextMessage {
+pub(crate) fn no_file(code: u16, reason: &str) -> TextMessage {
     http::response(code, reason)
         .length_header("Content-length")
         .header("Connection", "close")

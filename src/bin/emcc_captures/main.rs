@@ -34,6 +34,7 @@ mod sip;
 mod skinny;
 mod tcp;
 mod tftp;
+mod tftp_bodies;
 mod tls;
 mod tls12;
 mod topology;

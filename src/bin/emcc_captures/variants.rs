@@ -95,6 +95,11 @@ pub const ALL: &[Spec] = &[
         build: crate::trust_malformed::malformed,
     },
     Spec {
+        name: "ciscotl-tftp",
+        about: "Files over TFTP from the home cluster: CTL fallback after HTTP 503, ITL with blksize (OACK), signed config aborted by an error then complete, a missed block, a capture ending mid-transfer",
+        build: crate::tftp_bodies::ciscotl_tftp,
+    },
+    Spec {
         name: "ciscoalarm-seed002",
         about: "Both seed 002 alarms over SIP/UDP (the 1.7 kB one as IPv4 fragments), then DeviceTLInfo with a changed ITL, then unchanged",
         build: crate::alarm_variants::seed002,

@@ -1,0 +1,158 @@
+//! What Wireshark's TFTP dissector shows of a frame, read from its fields: a read
+//! request, the options a server accepted, a DATA block (or the file Wireshark
+//! reassembled), an ERROR. Wireshark ties every packet after the read request to it
+//! (`tftp.request_frame`), even when the server answers from a fresh port.
+//!
+//! A block's bytes are what Wireshark hands its Data dissector (`data.data`): the block
+//! in the frame, or, in the last block's frame when the preference `tftp.defragment` is
+//! on, the whole file in the "Reassembled TFTP" data source (`tftp.reassembled.data`).
+//! An empty block has no Data item.
+
+use crate::epan::{ForeignField, Packet, Source};
+
+static OPCODE: ForeignField = ForeignField::new(c"tftp.opcode", c"tftp");
+static SOURCE_FILE: ForeignField = ForeignField::new(c"tftp.source_file", c"tftp");
+static DESTINATION_FILE: ForeignField = ForeignField::new(c"tftp.destination_file", c"tftp");
+static ERROR_CODE: ForeignField = ForeignField::new(c"tftp.error.code", c"tftp");
+static ERROR_MESSAGE: ForeignField = ForeignField::new(c"tftp.error.message", c"tftp");
+static REQUEST_FRAME: ForeignField = ForeignField::new(c"tftp.request_frame", c"tftp");
+static BLOCK: ForeignField = ForeignField::new(c"tftp.block", c"tftp");
+/// The block number past 65535 (Wireshark 4.0.x counts wrapped blocks on).
+static FULL_BLOCK: ForeignField = ForeignField::new(c"tftp.block.full", c"tftp");
+static OPTION_NAME: ForeignField = ForeignField::new(c"tftp.option.name", c"tftp");
+static OPTION_VALUE: ForeignField = ForeignField::new(c"tftp.option.value", c"tftp");
+static REASSEMBLED: ForeignField = ForeignField::new(c"tftp.reassembled.data", c"tftp");
+static DATA: ForeignField = ForeignField::new(c"data.data", c"data");
+
+/// The TFTP fields the post-dissector asks Wireshark for.
+pub static WANTED: [&ForeignField; 12] = [
+    &OPCODE,
+    &SOURCE_FILE,
+    &DESTINATION_FILE,
+    &ERROR_CODE,
+    &ERROR_MESSAGE,
+    &REQUEST_FRAME,
+    &BLOCK,
+    &FULL_BLOCK,
+    &OPTION_NAME,
+    &OPTION_VALUE,
+    &REASSEMBLED,
+    &DATA,
+];
+
+const READ_REQUEST: u32 = 1;
+const DATA_PACKET: u32 = 3;
+const ERROR: u32 = 5;
+const OPTION_ACK: u32 = 6;
+
+/// Bytes in a data source: where an item of ours can point.
+pub type Place<'d> = (Source<'d>, usize, usize);
+
+/// One TFTP packet of interest.
+pub enum TftpPacket<'d> {
+    Request {
+        file: String,
+        /// The file name's bytes.
+        place: Place<'d>,
+        client: String,
+    },
+    Options {
+        request: u32,
+        block_size: Option<usize>,
+        tsize: Option<u64>,
+    },
+    Data {
+        request: u32,
+        block: u32,
+        bytes: Vec<u8>,
+        /// `bytes` is the whole file Wireshark reassembled.
+        reassembled: bool,
+        /// The capture cut the frame: `bytes` may be only part of the block.
+        cut: bool,
+        place: Option<Place<'d>>,
+    },
+    Error {
+        file: String,
+        code: u32,
+        message: String,
+        request: Option<u32>,
+        sender: String,
+    },
+}
+
+fn first_uint(packet: &mut Packet<'_>, field: &ForeignField) -> Option<u32> {
+    packet.fields(field).into_iter().find_map(|f| f.uint)
+}
+
+pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
+    match first_uint(packet, &OPCODE)? {
+        READ_REQUEST => {
+            let name = packet.string_fields(&SOURCE_FILE).into_iter().next()?;
+            Some(TftpPacket::Request {
+                file: name.value,
+                place: (name.source, name.range.start, name.range.len()),
+                client: packet.addresses().0,
+            })
+        }
+        OPTION_ACK => {
+            let request = first_uint(packet, &REQUEST_FRAME)?;
+            let names = packet.string_fields(&OPTION_NAME);
+            let values = packet.string_fields(&OPTION_VALUE);
+            let mut block_size = None;
+            let mut tsize = None;
+            for (name, value) in names.iter().zip(&values) {
+                let value = value.value.trim();
+                if name.value.eq_ignore_ascii_case("blksize") {
+                    block_size = value.parse().ok();
+                } else if name.value.eq_ignore_ascii_case("tsize") {
+                    tsize = value.parse().ok();
+                }
+            }
+            Some(TftpPacket::Options {
+                request,
+                block_size,
+                tsize,
+            })
+        }
+        DATA_PACKET => {
+            let request = first_uint(packet, &REQUEST_FRAME)?;
+            let block = first_uint(packet, &FULL_BLOCK).or_else(|| first_uint(packet, &BLOCK))?;
+            let whole = packet.fields(&REASSEMBLED).into_iter().next();
+            let reassembled = whole.is_some();
+            let found = whole.or_else(|| packet.fields(&DATA).into_iter().next());
+            let (bytes, place) = match found {
+                Some(f) => {
+                    let bytes = packet.source_bytes(f.source, f.range.clone())?;
+                    (bytes, Some((f.source, f.range.start, f.range.len())))
+                }
+                None => (Vec::new(), None),
+            };
+            Some(TftpPacket::Data {
+                request,
+                block,
+                bytes,
+                reassembled,
+                cut: packet.frame_is_cut(),
+                place,
+            })
+        }
+        ERROR => {
+            let name = packet.string_fields(&DESTINATION_FILE).into_iter().next()?;
+            let code = first_uint(packet, &ERROR_CODE).unwrap_or(0);
+            let message = packet
+                .string_fields(&ERROR_MESSAGE)
+                .into_iter()
+                .next()
+                .map(|m| m.value)
+                .unwrap_or_default();
+            Some(TftpPacket::Error {
+                file: name.value,
+                code,
+                message,
+                request: first_uint(packet, &REQUEST_FRAME),
+                sender: packet.addresses().0,
+            })
+        }
+        _ => None,
+    }
+}
