@@ -197,6 +197,9 @@ impl Flow {
             Some("unavailable") if transport == "HTTP" => false,
             // No CTL: the cluster is not in mixed mode; the phone goes on.
             Some(_) if kind == "CTL" => false,
+            // The capture lost blocks, or the server gave up on a transfer
+            // the phone may retry: not an answer about the file itself.
+            Some("incomplete" | "tftp-error") => false,
             Some(_) => transport == "TFTP",
         };
         if failed_for_good && !attempt.failed && attempt.kind == Kind::Login {

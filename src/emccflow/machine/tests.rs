@@ -288,3 +288,24 @@ fn closed_connections_are_forgotten() {
         .is_some());
     assert!(flow.streams.is_empty());
 }
+
+#[test]
+fn cut_or_retried_tftp_transfers_are_not_a_verdict() {
+    let mut s = Script::new(0.0);
+    let (phone, vc, hc) = ("10.0.0.5", "10.1.1.1", "10.2.2.2");
+    s.send(0.0, phone, vc, emapp("login-submit", "SEP1"));
+    s.send(1.0, vc, phone, notify_restart());
+    let tftp = |result: &str| Message::Download {
+        file: "ITLSEP1.tlv".into(),
+        kind: "ITL".into(),
+        device: None,
+        transport: "TFTP".into(),
+        result: Some(result.into()),
+    };
+    for result in ["incomplete", "tftp-error"] {
+        let label = s.send(2.0, hc, phone, tftp(result)).unwrap();
+        assert!(label.outcome.is_none(), "{result}");
+    }
+    let missing = s.send(3.0, hc, phone, tftp("not-found")).unwrap();
+    assert_eq!(missing.findings[0].kind, FindingKind::FilesUnavailable);
+}
