@@ -5,6 +5,7 @@
 
 use crate::clock::{unix_us, Micros};
 use crate::pcapng;
+use crate::phase::Phase;
 
 pub type FrameId = usize;
 
@@ -16,11 +17,18 @@ pub struct Frame {
     pub data: Vec<u8>,
     /// A pcapng packet comment: ties key frames to the article's table rows.
     pub comment: Option<String>,
+    /// Set on the frame that completes an application message: the login phase that
+    /// sent it. Written out only by captures that ask for it (a second packet comment).
+    pub phase: Option<Phase>,
+    /// A second pcapng packet comment (the ground-truth `flow:` label).
+    pub label: Option<String>,
 }
 
 pub struct Capture {
     frames: Vec<Frame>,
     pub snaplen: u32,
+    /// The phase messages built from now on belong to.
+    phase: Option<Phase>,
 }
 
 impl Capture {
@@ -28,6 +36,15 @@ impl Capture {
         Capture {
             frames: Vec::new(),
             snaplen: FULL_SNAPLEN,
+            phase: None,
+        }
+    }
+
+    /// A capture of frames built elsewhere (in any order; written sorted by time).
+    pub fn from_frames(frames: Vec<Frame>) -> Self {
+        Capture {
+            frames,
+            ..Capture::new()
         }
     }
 
@@ -36,8 +53,20 @@ impl Capture {
             t,
             data,
             comment: None,
+            phase: None,
+            label: None,
         });
         self.frames.len() - 1
+    }
+
+    /// Messages sent from now on belong to `phase`.
+    pub fn enter(&mut self, phase: Phase) {
+        self.phase = Some(phase);
+    }
+
+    /// Frame `id` completes an application message (where Wireshark shows it).
+    pub fn mark_message(&mut self, id: FrameId) {
+        self.frames[id].phase = self.phase;
     }
 
     pub fn note(&mut self, id: FrameId, text: &str) {
@@ -67,6 +96,13 @@ impl Capture {
         order
     }
 
+    /// The frames as they will be written, given away (to merge captures).
+    pub fn into_frames(self) -> Vec<Frame> {
+        let mut frames = self.frames;
+        frames.sort_by_key(|f| f.t); // stable
+        frames
+    }
+
     pub fn to_pcapng(&self) -> Vec<u8> {
         let mut out = pcapng::section_header("emcc-captures (emcc-dissector lab generator)");
         out.extend(pcapng::interface_description(
@@ -75,11 +111,15 @@ impl Capture {
             "phone-span",
         ));
         for f in self.in_time_order() {
+            let comments: Vec<&str> = [f.comment.as_deref(), f.label.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
             out.extend(pcapng::enhanced_packet(
                 unix_us(f.t),
                 &f.data,
                 self.snaplen,
-                f.comment.as_deref(),
+                &comments,
             ));
         }
         out

@@ -23,6 +23,7 @@ mod lab;
 mod message;
 mod net;
 mod pcapng;
+mod phase;
 mod phone;
 mod phone_config;
 mod prng;

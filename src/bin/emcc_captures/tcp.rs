@@ -311,6 +311,7 @@ impl TcpConn {
             }
             t += SEGMENT_GAP;
         }
+        cap.mark_message(last);
         let t_last = t - SEGMENT_GAP;
         let jitter = self.rng.range(0, 120);
         let (_, receiver) = self.pair(dir);
