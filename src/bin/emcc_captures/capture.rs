@@ -17,9 +17,11 @@ pub struct Frame {
     pub data: Vec<u8>,
     /// A pcapng packet comment: ties key frames to the article's table rows.
     pub comment: Option<String>,
-    /// Set on the frame that completes an application message: the login phase that
-    /// sent it. Written out only by captures that ask for it (a second packet comment).
+    /// The login phase whose message this frame carries (a part of), if any. Captures
+    /// that ask for it write it out as a second packet comment (see `mix.rs`).
     pub phase: Option<Phase>,
+    /// This frame completes its message: Wireshark shows the message here.
+    pub ends_message: bool,
     /// A second pcapng packet comment (the ground-truth `flow:` label).
     pub label: Option<String>,
 }
@@ -54,6 +56,7 @@ impl Capture {
             data,
             comment: None,
             phase: None,
+            ends_message: false,
             label: None,
         });
         self.frames.len() - 1
@@ -64,9 +67,15 @@ impl Capture {
         self.phase = Some(phase);
     }
 
+    /// Frame `id` carries part of an application message.
+    pub fn mark_part(&mut self, id: FrameId) {
+        self.frames[id].phase = self.phase;
+    }
+
     /// Frame `id` completes an application message (where Wireshark shows it).
     pub fn mark_message(&mut self, id: FrameId) {
-        self.frames[id].phase = self.phase;
+        self.mark_part(id);
+        self.frames[id].ends_message = true;
     }
 
     pub fn note(&mut self, id: FrameId, text: &str) {

@@ -112,10 +112,6 @@ impl<'s> Lab<'s> {
         }
     }
 
-    pub fn site(&self) -> &'s Site {
-        self.site
-    }
-
     pub fn phone_id(&self) -> &'s PhoneId {
         &self.site.phone
     }

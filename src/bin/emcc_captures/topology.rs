@@ -5,7 +5,8 @@
 use std::borrow::Cow;
 
 use crate::clock::Micros;
-use crate::net::{fmt_ip, Host};
+use crate::net::{fmt_ip, Host, Ipv4, Mac};
+use crate::prng::Prng;
 use crate::tcp::{Endpoint, Stack};
 
 /// Text of an identity: borrowed for the article's constants, owned for generated sites.
@@ -118,6 +119,51 @@ pub const ARTICLE_PHONE: PhoneId = PhoneId {
 };
 
 impl PhoneId {
+    /// A phone at `ip` (on a /24 whose router is `.1`, its access switch `.2`) with the
+    /// given model and user; everything else (contact and device UUIDs, local ports, TCP
+    /// clock) is drawn from a generator seeded by its device name.
+    pub fn generated(mac: Mac, ip: Ipv4, model: &'static Model, user: &str, pin: &str) -> PhoneId {
+        let hex: String = mac.iter().map(|b| format!("{b:02X}")).collect();
+        let device_name = format!("SEP{hex}");
+        let mut rng = Prng::from_label(&device_name);
+        let mut uuid = || {
+            format!(
+                "{}-{}-{}-{}-{}",
+                rng.hex(8),
+                rng.hex(4),
+                rng.hex(4),
+                rng.hex(4),
+                rng.hex(12)
+            )
+        };
+        let contact_user = uuid();
+        let config_uuid = format!("{{{}}}", uuid());
+        let subnet = |last: u8| [ip[0], ip[1], ip[2], last];
+        PhoneId {
+            host: Host { mac, ip },
+            ip: ip_text(ip),
+            device_name: Cow::Owned(device_name.clone()),
+            model,
+            contact_user: Cow::Owned(contact_user),
+            user_id: Cow::Owned(user.to_string()),
+            pin: Cow::Owned(pin.to_string()),
+            device_profile: Cow::Owned(format!("emcc_{user}")),
+            gateway: Host {
+                mac: router_mac(ip),
+                ip: subnet(1),
+            },
+            switch_ip: ip_text(subnet(2)),
+            switch_name: Cow::Owned(format!("SW-{}-{}", ip[1], ip[2])),
+            switch_port: Cow::Owned(format!("GigabitEthernet1/0/{}", ip[3] % 48 + 1)),
+            config_uuid: Cow::Owned(config_uuid),
+            sip_port_vc: rng.range(49_152, 50_400) as u16,
+            sip_port_hc: rng.range(50_400, 51_600) as u16,
+            tvs_port: rng.range(51_600, 52_800) as u16,
+            ts_origin: rng.range(100_000, 4_000_000) as u32,
+            seed: Cow::Owned(device_name),
+        }
+    }
+
     pub fn endpoint(&self, port: u16) -> Endpoint {
         Endpoint {
             host: self.host,
@@ -236,17 +282,27 @@ impl Cluster {
     }
 
     pub fn stack(&self, ack_delay: Micros) -> Stack {
-        Stack {
-            window: 14_480,
-            window_scale: 7,
-            window_step: 1_408,
-            window_max: 14_480 * 16,
-            ts_hz: 1_000,
-            ts_origin: self.ts_origin,
-            ack_delay,
-            ttl: 64,
-        }
+        server_stack(self.ts_origin, ack_delay)
     }
+}
+
+/// A Linux server's stack as CUCM's shows: window 14480 scaled by 128, 1000 Hz timestamps.
+pub fn server_stack(ts_origin: u32, ack_delay: Micros) -> Stack {
+    Stack {
+        window: 14_480,
+        window_scale: 7,
+        window_step: 1_408,
+        window_max: 14_480 * 16,
+        ts_hz: 1_000,
+        ts_origin,
+        ack_delay,
+        ttl: 64,
+    }
+}
+
+/// The router of a generated phone's /24 (a made-up Cisco MAC per subnet).
+pub fn router_mac(ip: Ipv4) -> Mac {
+    [0x00, 0x26, 0x0b, ip[1], ip[2], 0x01]
 }
 
 /// A phone and the two clusters of its EMCC login.
@@ -264,7 +320,7 @@ pub static ARTICLE_SITE: Site = Site {
 };
 
 /// The address as text, for identities built at run time.
-pub fn ip_text(ip: [u8; 4]) -> Text {
+pub fn ip_text(ip: Ipv4) -> Text {
     Cow::Owned(fmt_ip(ip))
 }
 

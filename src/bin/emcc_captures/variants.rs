@@ -107,6 +107,11 @@ pub const ALL: &[Spec] = &[
         about: "One alarm REFER per malformed body (truncated, bad tags, encodings, limits, bad values), each answered 202",
         build: crate::alarm_variants::malformed,
     },
+    Spec {
+        name: "emcc-multi-phone",
+        about: "Six phones on another site (10.20.5.x, VC 10.20.0.10, HCs 10.30.0.10 and 10.40.0.10) interleaved: logins (one caught mid-flow), a 201 refusal, CTL/ITL unavailable, TVS reset, a logout; flow: comments give each message's phase",
+        build: crate::multi_phone::multi_phone,
+    },
 ];
 
 fn with(change: impl FnOnce(&mut LabOptions)) -> LabOptions {
