@@ -6,8 +6,6 @@
 //! article's, one starting mid-flow); [`crowd`] builds any number of phones with a seeded
 //! mix of outcomes plus unrelated web traffic, for large benchmark captures.
 
-use std::borrow::Cow;
-
 use crate::capture::Capture;
 use crate::clock::{http_date, secs, us, Micros};
 use crate::downloads::HomeTrust;
@@ -63,7 +61,8 @@ impl PhonePlan {
     }
 }
 
-/// A CUCM node as seen from a phone's subnet: through its router.
+/// A CUCM node of a multi-phone site; [`for_phone`](Self::for_phone) gives it as one
+/// phone's lab needs it.
 pub struct ClusterSpec {
     pub ip: Ipv4,
     pub fqdn: &'static str,
@@ -85,7 +84,7 @@ impl ClusterSpec {
             ip: ip_text(self.ip),
             fqdn: Text::Borrowed(self.fqdn),
             cluster_id: Text::Borrowed(self.cluster_id),
-            line_dn: Cow::Owned(line_dn.to_string()),
+            line_dn: Text::Owned(line_dn.to_string()),
             label: Text::Borrowed(self.label),
             ts_origin: rng.range(500_000, 9_000_000) as u32,
             certs_not_before: Text::Borrowed("180917120412Z"),
@@ -103,7 +102,7 @@ pub const PARIS: ClusterSpec = ClusterSpec {
     label: "paris",
 };
 
-/// Home cluster of two of the visitors.
+/// Home cluster of three of the visitors.
 pub const BOSTON: ClusterSpec = ClusterSpec {
     ip: [10, 30, 0, 10],
     fqdn: "cucm-bos.emcc.example",
@@ -111,7 +110,7 @@ pub const BOSTON: ClusterSpec = ClusterSpec {
     label: "boston",
 };
 
-/// Home cluster of the three others.
+/// Home cluster of the other three.
 pub const TOKYO: ClusterSpec = ClusterSpec {
     ip: [10, 40, 0, 10],
     fqdn: "cucm-tyo.emcc.example",

@@ -102,6 +102,8 @@ pub const ARTICLE_PHONE: PhoneId = PhoneId {
     user_id: text("adgjm"),
     pin: text("134679"),
     device_profile: text("test_emcc_udp"),
+    // The router's MAC is invented: the article's clusters share the phone's subnet, so
+    // no frame of the lab carries it.
     gateway: Host {
         mac: [0x00, 0x1e, 0x7a, 0x3c, 0x07, 0x01],
         ip: [192, 168, 7, 1],
@@ -338,5 +340,32 @@ mod tests {
         }
         assert!(p.on_link(VISITING.host.ip) && p.on_link(HOME.host.ip));
         assert_eq!(p.seed_label("tvs session"), "tvs session");
+    }
+
+    #[test]
+    fn generated_phones_derive_their_identity() {
+        let mac = [0x00, 0xeb, 0xd5, 0xa1, 0xc2, 0x01];
+        let p = PhoneId::generated(mac, [10, 20, 5, 21], &CP_7841, "jdupont", "482913");
+        assert_eq!(p.device_name, "SEP00EBD5A1C201");
+        assert_eq!(p.ip, "10.20.5.21");
+        assert_eq!(p.mac_hex(), "00ebd5a1c201");
+        assert_eq!(p.gateway.ip, [10, 20, 5, 1]);
+        assert_eq!(p.device_profile, "emcc_jdupont");
+        assert_eq!(p.seed_label("lab"), "SEP00EBD5A1C201/lab");
+        assert_eq!(p.contact_user.len(), 36);
+        let ports = [p.sip_port_vc, p.sip_port_hc, p.tvs_port];
+        assert!(ports[0] < ports[1] && ports[1] < ports[2], "{ports:?}");
+        assert!(!p.on_link(VISITING.host.ip));
+        assert_eq!(p.next_hop(&VISITING.host), p.gateway);
+        let again = PhoneId::generated(mac, [10, 20, 5, 21], &CP_7841, "jdupont", "482913");
+        assert_eq!(again.contact_user, p.contact_user);
+        let other = PhoneId::generated(
+            [0, 0xeb, 0xd5, 0xa1, 0xc2, 0x02],
+            [10, 20, 5, 22],
+            &CP_7821,
+            "x",
+            "1",
+        );
+        assert_ne!(other.contact_user, p.contact_user);
     }
 }
