@@ -5,6 +5,7 @@
 
 use crate::clock::{unix_us, Micros};
 use crate::pcapng;
+use crate::phase::Phase;
 
 pub type FrameId = usize;
 
@@ -16,6 +17,13 @@ pub struct Frame {
     pub data: Vec<u8>,
     /// A pcapng packet comment: ties key frames to the article's table rows.
     pub comment: Option<String>,
+    /// The login phase whose message this frame carries (a part of), if any. Captures
+    /// that ask for it write it out as a second packet comment (see `mix.rs`).
+    pub phase: Option<Phase>,
+    /// This frame completes its message: Wireshark shows the message here.
+    pub ends_message: bool,
+    /// A second pcapng packet comment (the ground-truth `flow:` label).
+    pub label: Option<String>,
 }
 
 pub struct Capture {
@@ -24,6 +32,8 @@ pub struct Capture {
     /// TLS key log lines, written as a Decryption Secrets Block before the packets
     /// (none: no block, as in every capture without decryptable TLS).
     pub tls_key_log: Vec<String>,
+    /// The phase messages built from now on belong to.
+    phase: Option<Phase>,
 }
 
 impl Capture {
@@ -32,6 +42,15 @@ impl Capture {
             frames: Vec::new(),
             snaplen: FULL_SNAPLEN,
             tls_key_log: Vec::new(),
+            phase: None,
+        }
+    }
+
+    /// A capture of frames built elsewhere (in any order; written sorted by time).
+    pub fn from_frames(frames: Vec<Frame>) -> Self {
+        Capture {
+            frames,
+            ..Capture::new()
         }
     }
 
@@ -40,8 +59,27 @@ impl Capture {
             t,
             data,
             comment: None,
+            phase: None,
+            ends_message: false,
+            label: None,
         });
         self.frames.len() - 1
+    }
+
+    /// Messages sent from now on belong to `phase`.
+    pub fn enter(&mut self, phase: Phase) {
+        self.phase = Some(phase);
+    }
+
+    /// Frame `id` carries part of an application message.
+    pub fn mark_part(&mut self, id: FrameId) {
+        self.frames[id].phase = self.phase;
+    }
+
+    /// Frame `id` completes an application message (where Wireshark shows it).
+    pub fn mark_message(&mut self, id: FrameId) {
+        self.mark_part(id);
+        self.frames[id].ends_message = true;
     }
 
     pub fn note(&mut self, id: FrameId, text: &str) {
@@ -71,6 +109,13 @@ impl Capture {
         order
     }
 
+    /// The frames as they will be written, given away (to merge captures).
+    pub fn into_frames(self) -> Vec<Frame> {
+        let mut frames = self.frames;
+        frames.sort_by_key(|f| f.t); // stable
+        frames
+    }
+
     pub fn to_pcapng(&self) -> Vec<u8> {
         let mut out = pcapng::section_header("emcc-captures (emcc-dissector lab generator)");
         out.extend(pcapng::interface_description(
@@ -82,11 +127,15 @@ impl Capture {
             out.extend(pcapng::tls_key_log(&self.tls_key_log));
         }
         for f in self.in_time_order() {
+            let comments: Vec<&str> = [f.comment.as_deref(), f.label.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
             out.extend(pcapng::enhanced_packet(
                 unix_us(f.t),
                 &f.data,
                 self.snaplen,
-                f.comment.as_deref(),
+                &comments,
             ));
         }
         out

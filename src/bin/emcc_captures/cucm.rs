@@ -11,13 +11,13 @@ use crate::phone::{SipPath, REMOTECC_REQUEST};
 use crate::prng::Prng;
 use crate::remotecc;
 use crate::sip::{self, Part};
-use crate::topology::{Cluster, CONTACT_USER, PHONE_IP, SIP_PORT};
+use crate::topology::{Cluster, SIP_PORT};
 
 const SERVER: &str = "Cisco-CUCM11.5";
 const REMOTECC_RESPONSE: &str = "application/x-cisco-remotecc-response+xml";
 
-pub struct Cucm {
-    pub cluster: &'static Cluster,
+pub struct Cucm<'s> {
+    pub cluster: &'s Cluster,
     rng: Prng,
     calls: u32,
 }
@@ -29,11 +29,12 @@ pub struct RestartNotice<'a> {
     pub softkey_stamp: &'a str,
 }
 
-impl Cucm {
-    pub fn new(cluster: &'static Cluster) -> Cucm {
+impl<'s> Cucm<'s> {
+    /// The node of `cluster` as one phone's lab sees it; `seed` seeds its tags and Call-IDs.
+    pub fn new(cluster: &'s Cluster, seed: &str) -> Cucm<'s> {
         Cucm {
             cluster,
-            rng: Prng::from_label(&format!("cucm {}", cluster.label)),
+            rng: Prng::from_label(seed),
             calls: 0,
         }
     }
@@ -128,6 +129,7 @@ impl Cucm {
         notice: &RestartNotice,
     ) -> TextMessage {
         let c = self.cluster;
+        let phone_ip = &phone.phone.ip;
         let body = format!(
             "action=restart\r\nRegisterCallId={{{}}}\r\nConfigVersionStamp={{{}}}\r\n\
              DialplanVersionStamp={{}}\r\nSoftkeyVersionStamp={{{}}}\r\n",
@@ -137,14 +139,14 @@ impl Cucm {
         let tag = self.tag();
         sip::request(
             "NOTIFY",
-            &format!("sip:{}@{PHONE_IP}:{}", c.line_dn, phone.local_port),
+            &format!("sip:{}@{phone_ip}:{}", c.line_dn, phone.local_port),
         )
         .header(
             "Via",
             format!("SIP/2.0/TCP {}:{SIP_PORT};branch={branch}", c.ip),
         )
         .header("From", format!("<sip:{}@{}>;tag={tag}", c.line_dn, c.ip))
-        .header("To", format!("<sip:{}@{PHONE_IP}>", c.line_dn))
+        .header("To", format!("<sip:{}@{phone_ip}>", c.line_dn))
         .header("Date", http_date(t))
         .header("Call-ID", self.call_id())
         .header("CSeq", "101 NOTIFY")
@@ -164,8 +166,9 @@ impl Cucm {
     /// request and a text part (both bodies invented; the article shows only their types).
     pub fn refer_bulk_update(&mut self, phone: SipPath, t: Micros) -> TextMessage {
         let c = self.cluster;
+        let phone_ip = &phone.phone.ip;
         let xml = remotecc::cucm_bulk_update();
-        let text = remotecc::cucm_bulk_update_text(c.line_dn, c.ip);
+        let text = remotecc::cucm_bulk_update_text(&c.line_dn, &c.ip);
         let body = sip::multipart(
             "uniqueBoundary",
             &[
@@ -188,8 +191,8 @@ impl Cucm {
         sip::request(
             "REFER",
             &format!(
-                "sip:{CONTACT_USER}@{PHONE_IP}:{};transport=tcp",
-                phone.local_port
+                "sip:{}@{phone_ip}:{};transport=tcp",
+                phone.phone.contact_user, phone.local_port
             ),
         )
         .header(
@@ -197,7 +200,7 @@ impl Cucm {
             format!("SIP/2.0/TCP {}:{SIP_PORT};branch={branch}", c.ip),
         )
         .header("From", format!("{line};tag={tag}"))
-        .header("To", format!("<sip:{}@{PHONE_IP}>", c.line_dn))
+        .header("To", format!("<sip:{}@{phone_ip}>", c.line_dn))
         .header("Date", http_date(t))
         .header("Call-ID", self.call_id())
         .header("CSeq", "101 REFER")
