@@ -524,13 +524,13 @@ mod tests {
         // Caught mid-flow, then a full login.
         assert_eq!(seen("SEPF87B20C4D019"), (set(&[3, 4, 5, 6, 7]), 7));
         assert_eq!(seen("SEP00EBD5A1C201"), (set(&[1, 2, 3, 4, 5, 6, 7]), 7));
-        // CTL and ITL unavailable: stops in phase 5, falls back (phase 1).
-        assert_eq!(seen("SEPA456302B7E6A"), (set(&[1, 2, 3, 4, 5]), 1));
+        // CTL and ITL unavailable: stops in phase 5, falls back (still phase 5).
+        assert_eq!(seen("SEPA456302B7E6A"), (set(&[1, 2, 3, 4, 5]), 5));
         // Refused by EMApp.
         assert_eq!(seen("SEP70105C3D8E42"), (set(&[1, 2]), 2));
         assert_eq!(seen("SEP00EBD5A1C3F7"), (set(&[8]), 8));
         // TVS reset: stops in phase 5, falls back.
-        assert_eq!(seen("SEP70105C3D90B5"), (set(&[1, 2, 3, 4, 5]), 1));
+        assert_eq!(seen("SEP70105C3D90B5"), (set(&[1, 2, 3, 4, 5]), 5));
         assert_eq!(phases.len(), 6);
     }
 

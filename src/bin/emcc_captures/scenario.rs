@@ -118,7 +118,8 @@ pub fn fallback(o: &LabOptions) -> Option<(Micros, Restart)> {
 pub fn run_to_the_end(lab: &mut Lab, o: &LabOptions) {
     run_phases(lab, o);
     if let Some((at, restart)) = fallback(o) {
-        lab.cap.enter(Phase::VisitingRegistration);
+        // Giving up belongs to the phase the login stopped in (the flow
+        // dissector labels it so): no new phase is entered.
         lab.fallback_to_visiting(lab.at_time(at), restart);
     }
 }
