@@ -45,6 +45,9 @@ const CALL_LONGEST: Micros = secs(180);
 pub const PHONES_PER_PC: usize = 10;
 /// The voice gateways that carry the PSTN calls' media, in the data centre.
 const GATEWAYS: [Ipv4; 2] = [[10, 20, 0, 41], [10, 20, 0, 42]];
+/// Even ports from 16384 to 32766, and where the gateways' turn starts (arbitrary).
+const RTP_PORTS: u64 = 8_192;
+const GATEWAY_FIRST_PORT: u64 = 1_234;
 
 /// What a phone's REGISTERs report when it last restarted before the capture.
 const CM_CLOSED_TCP: Restart = Restart {
@@ -73,8 +76,16 @@ pub struct Census {
 struct Role {
     emcc: bool,
     boots: bool,
-    /// The call's start and duration.
-    call: Option<(Micros, Micros)>,
+    call: Option<CallSlot>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CallSlot {
+    start: Micros,
+    length: Micros,
+    /// Numbers the capture's calls: picks the gateway and its RTP port, so no two calls
+    /// share a gateway port.
+    number: usize,
 }
 
 /// Rounds an office's share for an office of `here` phones.
@@ -114,7 +125,11 @@ fn office_roles(office: usize, here: usize, seed: u64) -> Vec<Role> {
     for (k, &slot) in slots[here - calls..].iter().enumerate() {
         let start = stratum(k, CALL_WINDOW, &mut rng);
         let length = CALL_SHORTEST + stratum(lengths[k], CALL_LONGEST - CALL_SHORTEST, &mut rng);
-        roles[slot].call = Some((start, length));
+        roles[slot].call = Some(CallSlot {
+            start,
+            length,
+            number: office * CALLS_PER_OFFICE + k,
+        });
     }
     roles
 }
@@ -211,13 +226,14 @@ fn ordinary_phone(index: usize, seed: u64, rng: &mut Prng, role: Role) -> BenchP
         cseq: rng.range(101, 5_000) as u32,
         calls: role
             .call
-            .map(|(start, length)| call_plan(rng, start, length))
+            .map(|slot| call_plan(rng, slot))
             .into_iter()
             .collect(),
     }
 }
 
-fn call_plan(rng: &mut Prng, start: Micros, length: Micros) -> CallPlan {
+fn call_plan(rng: &mut Prng, slot: CallSlot) -> CallPlan {
+    let start = slot.start;
     let direction = if rng.range(0, 2) == 0 {
         Direction::Outgoing
     } else {
@@ -230,20 +246,22 @@ fn call_plan(rng: &mut Prng, start: Micros, length: Micros) -> CallPlan {
             Direction::Incoming => rng.range(5_000, 15_000),
         };
     let answer = ringing + rng.range(2_000_000, 12_000_000);
-    // Phones and gateways take even RTP ports from 16384 up.
-    let even_port = |rng: &mut Prng| 16_384 + 2 * rng.range(0, 8_192) as u16;
+    // Phones and gateways take even RTP ports from 16384 up; a gateway hands them out
+    // in turn.
+    let even_port = |n: u64| 16_384 + 2 * (n % RTP_PORTS) as u16;
+    let per_gateway = (slot.number / GATEWAYS.len()) as u64;
     CallPlan {
         direction,
         start,
         ringing,
         answer,
-        hangup: answer + length,
+        hangup: answer + slot.length,
         phone_hangs_up: rng.range(0, 2) == 0,
         far_number: format!("9{}", rng.decimal(10)),
-        phone_port: even_port(rng),
+        phone_port: even_port(rng.next_u64()),
         phone_session: rng.range(1_000, 30_000) as u32,
-        gateway: GATEWAYS[rng.range(0, GATEWAYS.len() as u64) as usize],
-        gateway_port: even_port(rng),
+        gateway: GATEWAYS[slot.number % GATEWAYS.len()],
+        gateway_port: even_port(GATEWAY_FIRST_PORT + per_gateway),
         gateway_session: rng.range(1_000, 30_000) as u32,
     }
 }
@@ -336,16 +354,18 @@ mod tests {
         assert_eq!(count(&office_roles(3, 1, 1)), (0, 0, 0, 0));
         assert_ne!(office_roles(0, 200, 2), full, "the seed picks other phones");
         // Stratified: one call starts in each fifth of the window, one length per fifth.
-        let calls: Vec<(Micros, Micros)> = full.iter().filter_map(|r| r.call).collect();
+        let calls: Vec<CallSlot> = full.iter().filter_map(|r| r.call).collect();
         let fifth = |v: Micros, range: Micros| v * 5 / range;
-        let starts: BTreeSet<u64> = calls.iter().map(|c| fifth(c.0, CALL_WINDOW)).collect();
+        let starts: BTreeSet<u64> = calls.iter().map(|c| fifth(c.start, CALL_WINDOW)).collect();
         let range = CALL_LONGEST - CALL_SHORTEST;
         let lengths: BTreeSet<u64> = calls
             .iter()
-            .map(|c| fifth(c.1 - CALL_SHORTEST, range))
+            .map(|c| fifth(c.length - CALL_SHORTEST, range))
             .collect();
         assert_eq!(starts.len(), 5);
         assert_eq!(lengths.len(), 5);
+        let numbers: BTreeSet<usize> = calls.iter().map(|c| c.number).collect();
+        assert_eq!(numbers, (0..5).collect());
     }
 
     #[test]
@@ -421,6 +441,8 @@ mod tests {
             }
         }
         assert_eq!(offers, 2 * census.calls, "an offer and an answer per call");
+        // No two calls share a media address and port.
+        assert_eq!(described.len(), 2 * census.calls);
         let mut media_flows = BTreeSet::new();
         for f in frames.iter().filter(|f| kind(f) == Kind::Rtp) {
             let (_, from, to) = flow(f).unwrap();

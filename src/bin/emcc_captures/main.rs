@@ -76,10 +76,10 @@ const USAGE: &str = "usage: emcc-captures [--out DIR] [--list]
                 traffic: a worst case (emcc-crowd-N-SEED.pcapng)
   --bench N     instead of the committed captures, write a realistic benchmark capture
                 (emcc-bench-N-SEED.pcapng): 3 minutes of N phones in offices of 200,
-                registered and refreshing, 3% booting (downloads, DNS, alarms), 5% doing
-                EMCC, 2.2% in a G.711 call (RTP, most of the frames), a PC per 10 phones
-                browsing the web; frames grow with N (about 167 per phone: 6000 make
-                about a million); written as it is generated
+                all registered and refreshing every 115 s, 3% booting (downloads, DNS,
+                REGISTER, alarms), 5% doing EMCC, 2.5% in a G.711 call (RTP: most of the
+                frames), a PC per 10 phones (DNS, web); about 204 frames a phone, in
+                proportion (5000 phones make about a million); written as generated
   --seed N      the crowd's or bench's seed (default 1)
   --no-labels   leave out the crowd's flow: comments";
 
