@@ -13,7 +13,7 @@ use crate::remotecc;
 use crate::sip::{self, Part};
 use crate::topology::{Cluster, SIP_PORT};
 
-const SERVER: &str = "Cisco-CUCM11.5";
+pub(crate) const SERVER: &str = "Cisco-CUCM11.5";
 const REMOTECC_RESPONSE: &str = "application/x-cisco-remotecc-response+xml";
 
 pub struct Cucm<'s> {
@@ -39,12 +39,12 @@ impl<'s> Cucm<'s> {
         }
     }
 
-    fn tag(&mut self) -> String {
+    pub(crate) fn tag(&mut self) -> String {
         let digits = if self.rng.next_u32() & 1 == 0 { 9 } else { 10 };
         self.rng.decimal(digits)
     }
 
-    fn call_id(&mut self) -> String {
+    pub(crate) fn call_id(&mut self) -> String {
         self.calls += 1;
         let ip = self.cluster.host.ip;
         format!(
@@ -62,6 +62,12 @@ impl<'s> Cucm<'s> {
 
     fn node_contact(&self) -> String {
         format!("<sip:{}:{SIP_PORT};transport=tcp>", self.cluster.ip)
+    }
+
+    /// The Via of a request the node sends, with a fresh branch.
+    pub(crate) fn via(&mut self) -> String {
+        let branch = sip::branch(&mut self.rng);
+        format!("SIP/2.0/TCP {}:{SIP_PORT};branch={branch}", self.cluster.ip)
     }
 
     pub fn trying(&mut self, req: &TextMessage, t: Micros) -> TextMessage {
@@ -84,9 +90,24 @@ impl<'s> Cucm<'s> {
 
     /// 200 OK to a binding REGISTER; `remotecc` adds the options answer a bulk REGISTER gets.
     pub fn registered(&mut self, req: &TextMessage, t: Micros, remotecc: bool) -> TextMessage {
+        self.binding_ok(req, t, ";x-cisco-newreg", remotecc)
+    }
+
+    /// 200 OK to a refresh of a registration the node already holds: no `x-cisco-newreg`.
+    pub fn refreshed(&mut self, req: &TextMessage, t: Micros) -> TextMessage {
+        self.binding_ok(req, t, "", false)
+    }
+
+    fn binding_ok(
+        &mut self,
+        req: &TextMessage,
+        t: Micros,
+        newreg: &str,
+        remotecc: bool,
+    ) -> TextMessage {
         let tag = self.tag();
         let contact = format!(
-            "{};x-cisco-newreg;expires=120",
+            "{}{newreg};expires=120",
             req.get("Contact").expect("REGISTER without Contact")
         );
         let m = sip::response_to(req, 200, "OK", &tag, &http_date(t))

@@ -6,6 +6,9 @@
 //! handshake. Tracks of EMCC phones can carry ground truth: a `flow: <DEVICE> phase <N>`
 //! packet comment on every frame that completes an application message.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use crate::capture::{Capture, Frame};
 use crate::clock::Micros;
 use crate::lab::Lab;
@@ -69,6 +72,11 @@ impl Track {
         }
     }
 
+    /// The frames, in time order.
+    pub fn into_frames(self) -> Vec<Frame> {
+        self.frames
+    }
+
     /// Writes the phase of every complete message as a `flow:` comment.
     fn label_flows(&mut self, device: &str) {
         for f in &mut self.frames {
@@ -127,6 +135,59 @@ pub fn merge(tracks: Vec<Track>) -> Capture {
     Capture::from_frames(keyed.into_iter().map(|(_, _, _, f)| f).collect())
 }
 
+/// A source of frames in time order, read as the merged capture is written.
+pub type Source = Box<dyn Iterator<Item = Frame>>;
+
+/// The frames of `sources` (each in time order) in time order, pulled one at a time, so
+/// only one frame per source is held. Equal times keep the order the sources were given
+/// in, then each source's own order: the order [`merge`] gives the same frames.
+pub struct Merged {
+    sources: Vec<Source>,
+    heads: Vec<Option<Frame>>,
+    /// (time, source) of every source's next frame; the earliest on top.
+    next: BinaryHeap<Reverse<(Micros, usize)>>,
+}
+
+impl Merged {
+    pub fn new(sources: Vec<Source>) -> Merged {
+        let mut merged = Merged {
+            heads: Vec::with_capacity(sources.len()),
+            next: BinaryHeap::with_capacity(sources.len()),
+            sources,
+        };
+        for i in 0..merged.sources.len() {
+            let head = merged.sources[i].next();
+            merged.heads.push(None);
+            merged.put(i, head);
+        }
+        merged
+    }
+
+    fn put(&mut self, source: usize, frame: Option<Frame>) {
+        if let Some(f) = frame {
+            self.next.push(Reverse((f.t, source)));
+            self.heads[source] = Some(f);
+        }
+    }
+}
+
+impl Iterator for Merged {
+    type Item = Frame;
+
+    fn next(&mut self) -> Option<Frame> {
+        let Reverse((_, source)) = self.next.pop()?;
+        let frame = self.heads[source]
+            .take()
+            .expect("a queued source has a head");
+        let following = self.sources[source].next();
+        if let Some(f) = &following {
+            assert!(f.t >= frame.t, "a source went back in time");
+        }
+        self.put(source, following);
+        Some(frame)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +213,26 @@ mod tests {
         let a = track(&[(10, 1), (30, 3), (30, 4)]);
         let b = track(&[(20, 2), (30, 5), (40, 6)]);
         assert_eq!(tags(merge(vec![b, a])), vec![1, 2, 5, 3, 4, 6]);
+    }
+
+    #[test]
+    fn streaming_merge_orders_as_merge_does() {
+        let make = || {
+            vec![
+                track(&[(10, 1), (30, 3), (30, 4)]),
+                track(&[(20, 2), (30, 5), (40, 6)]),
+                track(&[]),
+                track(&[(0, 7), (30, 8)]),
+            ]
+        };
+        let whole = tags(merge(make()));
+        let sources: Vec<Source> = make()
+            .into_iter()
+            .map(|t| Box::new(t.into_frames().into_iter()) as Source)
+            .collect();
+        let streamed: Vec<u8> = Merged::new(sources).map(|f| f.data[0]).collect();
+        assert_eq!(streamed, whole);
+        assert_eq!(streamed, vec![7, 1, 2, 3, 4, 5, 8, 6]);
     }
 
     #[test]

@@ -339,61 +339,18 @@ pub fn web_browsing(
 /// million frames. `ground_truth` adds the `flow:` comments.
 pub fn crowd(phones: usize, seed: u64, ground_truth: bool) -> Capture {
     let mut rng = Prng::from_label(&format!("crowd {seed}"));
-    let visiting = [&PARIS, &CROWD_LYON];
-    let homes = [&BOSTON, &TOKYO, &CROWD_SYDNEY];
     let span = secs(phones as u64 / 10 + 60);
-    let mut tracks = Vec::with_capacity(phones + phones / 200 + 1);
+    let mut tracks = Vec::with_capacity(phones + phones / OFFICE_PHONES + 1);
     for index in 0..phones {
-        let office = index / 200;
-        let ip = [
-            10,
-            100 + (office / 250) as u8,
-            (office % 250) as u8,
-            (index % 200 + 20) as u8,
-        ];
-        let mut mac = [0x00, 0xeb, 0xd5, 0, 0, 0];
-        mac[3..].copy_from_slice(
-            &(index as u32 ^ (seed as u32).wrapping_mul(0x9e37_79b1)).to_be_bytes()[1..],
-        );
-        let model = if rng.range(0, 3) == 0 {
-            &CP_7841
-        } else {
-            &CP_7821
-        };
-        let user = format!("user{index:05}");
-        let pin = rng.decimal(6);
-        let id = PhoneId::generated(mac, ip, model, &user, &pin);
-        let vc = visiting[office % visiting.len()];
-        let hc = homes[rng.range(0, homes.len() as u64) as usize];
-        let site = Site {
-            visiting: vc.for_phone(&id, &format!("{}", 40_000 + index)),
-            home: hc.for_phone(&id, &format!("{}", 60_000 + index)),
-            phone: id,
-        };
-        let start = rng.range(0, span);
-        let run = match rng.range(0, 100) {
-            0..=59 => login(|_| {}),
-            60..=69 => login(|o| o.login = LoginOutcome::AuthenticationError),
-            70..=74 => login(|o| o.home_trust = HomeTrust::CtlAndItlUnavailable),
-            75..=79 => login(|o| o.tvs = TvsOutcome::Reset),
-            80..=82 => login(|o| o.tvs = TvsOutcome::NoResponse),
-            83..=87 => login(|o| o.home_register = RegisterOutcome::Forbidden),
-            _ => Run::Logout,
-        };
-        let capture_from =
-            (start < secs(60) && rng.range(0, 4) == 0).then_some(Phase::RestartAndUnregister);
-        let plan = PhonePlan {
-            site,
-            start,
-            run,
-            capture_from,
-        };
+        let office = index / OFFICE_PHONES;
+        let plan = crowd_plan(index, seed, &mut rng, span);
+        let ip = plan.site.phone.host.ip;
         let mut track = plan.track();
         if !ground_truth {
             track.drop_labels();
         }
         tracks.push(track);
-        if index % 200 == 0 {
+        if index % OFFICE_PHONES == 0 {
             let pc = Host {
                 mac: [0x3c, 0x52, 0x82, ip[1], ip[2], 0x3c],
                 ip: [ip[0], ip[1], ip[2], 250],
@@ -402,13 +359,85 @@ pub fn crowd(phones: usize, seed: u64, ground_truth: bool) -> Capture {
                 mac: router_mac(ip),
                 ip: [10, 20, 0, 80],
             };
-            let pages = 200.min(phones - index);
+            let pages = OFFICE_PHONES.min(phones - index);
             let seed = format!("crowd {seed} pc {office}");
             let gap = span / pages as u64;
             tracks.push(web_browsing(pc, server, 0, pages, gap, &seed));
         }
     }
     merge(tracks)
+}
+
+/// Phones per office (one /24 each) in the large generated captures.
+pub const OFFICE_PHONES: usize = 200;
+
+/// The address of phone `index` of a large capture: offices of 200 phones on /24s from
+/// 10.100.0.0 upwards, phones at .20 to .219.
+pub fn office_address(index: usize) -> Ipv4 {
+    let office = index / OFFICE_PHONES;
+    [
+        10,
+        100 + (office / 250) as u8,
+        (office % 250) as u8,
+        (index % OFFICE_PHONES + 20) as u8,
+    ]
+}
+
+/// The cluster an office's phones register with (offices alternate between two).
+pub fn office_cluster(office: usize) -> &'static ClusterSpec {
+    [&PARIS, &CROWD_LYON][office % 2]
+}
+
+/// Phone `index` of a large capture: its MAC from the index and seed, its model and PIN
+/// drawn from `rng`, user `userNNNNN`.
+pub fn office_phone(index: usize, seed: u64, rng: &mut Prng) -> PhoneId {
+    let mut mac = [0x00, 0xeb, 0xd5, 0, 0, 0];
+    mac[3..].copy_from_slice(
+        &(index as u32 ^ (seed as u32).wrapping_mul(0x9e37_79b1)).to_be_bytes()[1..],
+    );
+    let model = if rng.range(0, 3) == 0 {
+        &CP_7841
+    } else {
+        &CP_7821
+    };
+    let user = format!("user{index:05}");
+    let pin = rng.decimal(6);
+    PhoneId::generated(mac, office_address(index), model, &user, &pin)
+}
+
+/// A crowd phone's EMCC run: identity (see [`office_phone`]), home cluster, start (in
+/// the first `span`) and outcome drawn from `rng` in that order, from a fixed mix: 60%
+/// success, 10% refused, 5% CTL/ITL unavailable, 5% TVS reset, 3% TVS silent, 5% home
+/// registration refused, 12% logout. A quarter of the phones that start in the first
+/// minute are caught mid-flow.
+pub fn crowd_plan(index: usize, seed: u64, rng: &mut Prng, span: Micros) -> PhonePlan {
+    let homes = [&BOSTON, &TOKYO, &CROWD_SYDNEY];
+    let id = office_phone(index, seed, rng);
+    let vc = office_cluster(index / OFFICE_PHONES);
+    let hc = homes[rng.range(0, homes.len() as u64) as usize];
+    let site = Site {
+        visiting: vc.for_phone(&id, &format!("{}", 40_000 + index)),
+        home: hc.for_phone(&id, &format!("{}", 60_000 + index)),
+        phone: id,
+    };
+    let start = rng.range(0, span);
+    let run = match rng.range(0, 100) {
+        0..=59 => login(|_| {}),
+        60..=69 => login(|o| o.login = LoginOutcome::AuthenticationError),
+        70..=74 => login(|o| o.home_trust = HomeTrust::CtlAndItlUnavailable),
+        75..=79 => login(|o| o.tvs = TvsOutcome::Reset),
+        80..=82 => login(|o| o.tvs = TvsOutcome::NoResponse),
+        83..=87 => login(|o| o.home_register = RegisterOutcome::Forbidden),
+        _ => Run::Logout,
+    };
+    let capture_from =
+        (start < secs(60) && rng.range(0, 4) == 0).then_some(Phase::RestartAndUnregister);
+    PhonePlan {
+        site,
+        start,
+        run,
+        capture_from,
+    }
 }
 
 const CROWD_LYON: ClusterSpec = ClusterSpec {

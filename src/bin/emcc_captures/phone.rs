@@ -11,10 +11,12 @@ use crate::remotecc;
 use crate::sip::{self, Part};
 use crate::topology::{Cluster, PhoneId};
 
-const SUPPORTED: &str = "replaces,join,sdp-anat,norefersub,resource-priority,extended-refer,\
+pub(crate) const SUPPORTED: &str =
+    "replaces,join,sdp-anat,norefersub,resource-priority,extended-refer,\
 X-cisco-callinfo,X-cisco-serviceuri,X-cisco-escapecodes,X-cisco-service-control,\
 X-cisco-srtp-fallback,X-cisco-monrec,X-cisco-config,X-cisco-sis-7.0.0,X-cisco-xsi-8.5.1";
-const ALLOW: &str = "ACK,BYE,CANCEL,INVITE,NOTIFY,OPTIONS,REFER,REGISTER,UPDATE,SUBSCRIBE";
+pub(crate) const ALLOW: &str =
+    "ACK,BYE,CANCEL,INVITE,NOTIFY,OPTIONS,REFER,REGISTER,UPDATE,SUBSCRIBE";
 pub const ALARM_TYPE: &str = "application/x-cisco-alarm+xml";
 pub const REMOTECC_REQUEST: &str = "application/x-cisco-remotecc-request+xml";
 
@@ -96,7 +98,7 @@ pub struct Phone<'s> {
     tags: u32,
 }
 
-fn contact_uri(path: SipPath) -> String {
+pub(crate) fn contact_uri(path: SipPath) -> String {
     let p = path.phone;
     format!(
         "<sip:{}@{}:{};transport=tcp>",
@@ -104,7 +106,7 @@ fn contact_uri(path: SipPath) -> String {
     )
 }
 
-fn device_contact(path: SipPath) -> String {
+pub(crate) fn device_contact(path: SipPath) -> String {
     format!(
         "{};+u.sip!devicename.ccm.cisco.com=\"{}\"",
         contact_uri(path),
@@ -143,7 +145,7 @@ impl<'s> Phone<'s> {
         }
     }
 
-    fn new_call_id(&mut self) -> String {
+    pub(crate) fn new_call_id(&mut self) -> String {
         self.call_ids += 1;
         format!(
             "{}{:04x}-{}-{}@{}",
@@ -155,7 +157,7 @@ impl<'s> Phone<'s> {
         )
     }
 
-    fn new_tag(&mut self) -> String {
+    pub(crate) fn new_tag(&mut self) -> String {
         self.tags += 1;
         format!(
             "{}{:04x}{}-{}",
@@ -166,7 +168,7 @@ impl<'s> Phone<'s> {
         )
     }
 
-    fn via(&mut self, path: SipPath) -> String {
+    pub(crate) fn via(&mut self, path: SipPath) -> String {
         format!(
             "SIP/2.0/TCP {}:{};branch={}",
             self.id.ip,
@@ -175,7 +177,7 @@ impl<'s> Phone<'s> {
         )
     }
 
-    fn session_id(&self) -> String {
+    pub(crate) fn session_id(&self) -> String {
         format!(
             "{};remote=00000000000000000000000000000000",
             self.session_uuid

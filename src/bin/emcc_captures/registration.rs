@@ -76,7 +76,7 @@ fn article(on: bool, frame: u32, what: &str) -> String {
     }
 }
 
-fn tl_info(phone: &PhoneId, c: &Cluster) -> String {
+pub(crate) fn tl_info(phone: &PhoneId, c: &Cluster) -> String {
     alarm::device_tl_info(phone, &itl_signature_text(c), &c.ip)
 }
 
@@ -104,7 +104,7 @@ impl Lab<'_> {
         self.note(s.last, "article #8: 200 OK (1 binding)");
     }
 
-    fn out_of_service_report(&mut self, o: &Outage) -> String {
+    pub(crate) fn out_of_service_report(&mut self, o: &Outage) -> String {
         let phone = self.phone_id();
         let call_id = format!(
             "{}0002-{}-{}@{}",
