@@ -30,6 +30,11 @@ int emcc_tvb_copy(tvbuff_t *tvb, int offset, int length, uint8_t *dst, emcc_erro
 tvbuff_t *emcc_new_data_source(tvbuff_t *parent, packet_info *pinfo, const uint8_t *bytes,
                                int length, const char *static_name, emcc_error *err);
 
+/* Protocols: the id of a protocol by filter name (-1: none), and whether the
+ * frame carries any of the given protocol ids (1 when layers are unknown). */
+int emcc_protocol_id(const char *filter_name);
+int emcc_frame_has_layer(const packet_info *pinfo, const int *proto_ids, int count);
+
 /* Packet info */
 uint32_t emcc_frame_number(const packet_info *pinfo);
 int emcc_frame_visited(const packet_info *pinfo);

@@ -152,7 +152,9 @@ pub fn register() {
 
 /// Must run after every other post-dissector of ours: it reads their fields.
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&WANTED);
+    // Everything the flow follows rides on TCP, SIP (also over UDP) or TFTP;
+    // the fields of our own protocols name no layer of the frame.
+    DISSECTOR.register_as_postdissector_on(&WANTED, &[c"tcp", c"sip", c"tftp"]);
     REPORT_STATISTIC.register();
     STATS_TREE.register();
 }

@@ -537,3 +537,24 @@ int emcc_field_is_referenced(proto_tree *tree, int hf)
 {
     return tree != NULL && proto_field_is_referenced(tree, hf);
 }
+
+int emcc_protocol_id(const char *filter_name)
+{
+    return proto_get_id_by_filter_name(filter_name);
+}
+
+int emcc_frame_has_layer(const packet_info *pinfo, const int *proto_ids, int count)
+{
+    wmem_list_frame_t *frame;
+    int i;
+
+    if (pinfo->layers == NULL)
+        return 1;
+    for (frame = wmem_list_head(pinfo->layers); frame != NULL; frame = wmem_list_frame_next(frame)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+        for (i = 0; i < count; i++)
+            if (proto_ids[i] == id)
+                return 1;
+    }
+    return 0;
+}
