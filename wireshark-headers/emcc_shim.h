@@ -40,7 +40,8 @@ uint32_t emcc_frame_number(const packet_info *pinfo);
 int emcc_frame_visited(const packet_info *pinfo);
 void emcc_frame_abs_time(const packet_info *pinfo, int64_t *secs, int32_t *nsecs);
 void emcc_col_set_protocol(packet_info *pinfo, const char *static_name);
-void emcc_col_append_info(packet_info *pinfo, const char *text);
+/* Appends to Info; from 4.2 also updates the _ws.col.info field in tree. */
+void emcc_col_append_info(packet_info *pinfo, proto_tree *tree, const char *text);
 
 /* Tree items; all return NULL when no tree is built or on a caught exception */
 proto_item *emcc_add_protocol(proto_tree *tree, int proto, tvbuff_t *tvb, int start, int length, emcc_error *err);

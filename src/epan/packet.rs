@@ -348,11 +348,12 @@ impl<'d> Packet<'d> {
         unsafe { sys::emcc_col_set_protocol(self.pinfo, self.protocol.short_name.as_ptr()) }
     }
 
-    /// Appends text to the Info column (copied by Wireshark).
+    /// Appends text to the Info column (copied by Wireshark), and to the
+    /// column's field where the release has one (see shim.c).
     pub fn append_info(&mut self, text: &str) {
         let text = c_text(text);
-        // SAFETY: pinfo valid; text lives across the call.
-        unsafe { sys::emcc_col_append_info(self.pinfo, text.as_ptr()) }
+        // SAFETY: pinfo and tree (or null) valid; text lives across the call.
+        unsafe { sys::emcc_col_append_info(self.pinfo, self.tree, text.as_ptr()) }
     }
 
     /// Adds our protocol's item over `range` and returns the subtree under it.

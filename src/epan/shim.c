@@ -61,6 +61,60 @@ _Static_assert(__builtin_types_compatible_p(
 #define EMCC_STAT_GROUP_TELEPHONY REGISTER_STAT_GROUP_TELEPHONY
 #endif
 
+/* From 4.2 the columns are also fields (_ws.col.info, which tshark's
+ * `-e _ws.col.Info` now reads), added to the tree as a copy of the columns
+ * taken just before the post-dissectors run: what a post-dissector appends
+ * to Info reaches the column but not that copy. We bring the copy up to date
+ * after each append. Wireshark exports no setter for a string value before
+ * 4.4, but exports the value's buffer (fvalue_get_strbuf): it is rewritten in
+ * place, one code path for every release that has the field. */
+#if EMCC_WS_AT_LEAST(4, 2)
+static void refresh_strbuf(field_info *fi, const char *text)
+{
+    wmem_strbuf_t *value;
+    if (fi == NULL || fi->hfinfo == NULL || fi->hfinfo->type != FT_STRING)
+        return;
+    value = (wmem_strbuf_t *)fvalue_get_strbuf(EMCC_FINFO_FVALUE(fi));
+    if (value == NULL)
+        return;
+    wmem_strbuf_truncate(value, 0);
+    wmem_strbuf_append(value, text);
+}
+
+static void refresh_info_field(packet_info *pinfo, proto_tree *tree)
+{
+    GPtrArray *found;
+    const char *text;
+    guint i;
+    /* Looked up each time: the column fields are registered again when the
+     * column preferences change. */
+    int hf = proto_registrar_get_id_byname("_ws.col.info");
+
+    if (tree == NULL || hf < 0 || pinfo->cinfo == NULL)
+        return;
+    text = col_get_text(pinfo->cinfo, COL_INFO);
+    if (text == NULL)
+        return;
+    /* Primed (a filter or -e names it): Wireshark indexed the item. */
+    found = proto_get_finfo_ptr_array(tree, hf);
+    if (found != NULL && found->len > 0) {
+        for (i = 0; i < found->len; i++)
+            refresh_strbuf((field_info *)g_ptr_array_index(found, i), text);
+        return;
+    }
+    /* A full tree (-V, -T json, a selected packet) holds the item unindexed. */
+    if (!PTREE_DATA(tree)->visible)
+        return;
+    found = proto_find_finfo(tree, hf);
+    for (i = 0; i < found->len; i++)
+        refresh_strbuf((field_info *)g_ptr_array_index(found, i), text);
+    g_ptr_array_free(found, TRUE);
+}
+#define EMCC_REFRESH_INFO_FIELD(pinfo, tree) refresh_info_field((pinfo), (tree))
+#else
+#define EMCC_REFRESH_INFO_FIELD(pinfo, tree) ((void)(pinfo), (void)(tree))
+#endif
+
 /* Most bounds exceptions carry no message: name them from their code. */
 static const char *exception_name(unsigned long code)
 {
@@ -153,7 +207,7 @@ void emcc_col_set_protocol(packet_info *pinfo, const char *static_name)
     col_set_str(pinfo->cinfo, COL_PROTOCOL, static_name);
 }
 
-void emcc_col_append_info(packet_info *pinfo, const char *text)
+void emcc_col_append_info(packet_info *pinfo, proto_tree *tree, const char *text)
 {
     /* One space between what is there and our text: none when the column is
      * empty or already ends with a space (SIP leaves " | " behind). */
@@ -163,6 +217,7 @@ void emcc_col_append_info(packet_info *pinfo, const char *text)
         col_append_str(pinfo->cinfo, COL_INFO, text);
     else
         col_append_sep_str(pinfo->cinfo, COL_INFO, " ", text);
+    EMCC_REFRESH_INFO_FIELD(pinfo, tree);
 }
 
 proto_item *emcc_add_protocol(proto_tree *tree, int proto, tvbuff_t *tvb, int start, int length, emcc_error *err)
