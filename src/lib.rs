@@ -14,6 +14,7 @@ mod emcc;
 mod emccflow;
 mod epan;
 mod frame_memory;
+mod http_requests;
 mod span;
 mod xml_bytes;
 
@@ -41,6 +42,7 @@ fn register_handoffs() {
 /// Called before each capture file is read: state kept across frames starts
 /// afresh.
 fn reset_capture_state() {
+    http_requests::reset_capture_state();
     ciscoalarm::reset_capture_state();
     emcc::reset_capture_state();
     ciscotl::reset_capture_state();

@@ -26,14 +26,13 @@ use once_cell::sync::Lazy;
 
 use crate::epan::{Dissector, ForeignField, Packet, Source};
 use crate::frame_memory::FrameMemory;
+use crate::http_requests::{self, HttpMessage};
 use downloads::{transfer_verdict, Downloads, Event, Finding, Verdict};
 use fields::*;
 use files::FileKind;
 use tftp::TftpPacket;
 use transfers::{TransferEnd, Transfers};
 
-static HTTP_URI: ForeignField = ForeignField::new(c"http.request.uri", c"http");
-static HTTP_FOR_URI: ForeignField = ForeignField::new(c"http.response_for.uri", c"http");
 static HTTP_STATUS: ForeignField = ForeignField::new(c"http.response.code", c"http");
 static HTTP_BODY: ForeignField = ForeignField::new(c"http.file_data", c"http");
 
@@ -68,8 +67,8 @@ pub fn register() {
 }
 
 pub fn handoff() {
-    let mut wanted: Vec<&'static ForeignField> =
-        vec![&HTTP_URI, &HTTP_FOR_URI, &HTTP_STATUS, &HTTP_BODY];
+    let mut wanted: Vec<&'static ForeignField> = http_requests::WANTED.to_vec();
+    wanted.extend([&HTTP_STATUS, &HTTP_BODY]);
     wanted.extend(tftp::WANTED.iter().copied());
     DISSECTOR.register_as_postdissector(&wanted);
 }
@@ -166,35 +165,42 @@ fn origin_of<'d>(found: Found<'d>, seen: &Seen) -> Origin<'d> {
 
 /// Reads one download step from HTTP or TFTP, if the frame has one of ours.
 fn gather<'d>(packet: &mut Packet<'d>) -> Option<Found<'d>> {
-    if let Some(uri) = packet.string_fields(&HTTP_URI).into_iter().next() {
-        let file = phone_file(&uri.value)?;
-        let origin = Some((uri.source, uri.range.start, uri.range.len()));
-        return Some(Found::Http {
-            event: Event::HttpRequest { file },
-            body: None,
-            origin,
-        });
-    }
-    if let Some(for_uri) = packet.string_fields(&HTTP_FOR_URI).into_iter().next() {
-        let file = phone_file(&for_uri.value)?;
-        let status = packet
-            .fields(&HTTP_STATUS)
-            .into_iter()
-            .find_map(|f| f.uint)?;
-        let mut origin = None;
-        let mut body = None;
-        if let Some(b) = packet.fields(&HTTP_BODY).into_iter().next() {
-            body = packet.source_bytes(b.source, b.range.clone());
-            origin = Some((b.source, b.range.start, b.range.len()));
+    let ours = |uri: &str| phone_file(uri).is_some();
+    match http_requests::read(packet, ours) {
+        Some(HttpMessage::Request(uri)) => {
+            let file = phone_file(&uri.value)?;
+            let origin = Some((uri.source, uri.range.start, uri.range.len()));
+            return Some(Found::Http {
+                event: Event::HttpRequest { file },
+                body: None,
+                origin,
+            });
         }
-        let event = Event::HttpResponse { file, status };
-        return Some(Found::Http {
-            event,
-            body,
-            origin,
-        });
+        Some(HttpMessage::Response { uri, .. }) => return http_response(packet, &uri),
+        None => {}
     }
     tftp::read(packet).map(Found::Tftp)
+}
+
+/// A response to a request of a phone file: its status and body.
+fn http_response<'d>(packet: &mut Packet<'d>, uri: &str) -> Option<Found<'d>> {
+    let file = phone_file(uri)?;
+    let status = packet
+        .fields(&HTTP_STATUS)
+        .into_iter()
+        .find_map(|f| f.uint)?;
+    let mut origin = None;
+    let mut body = None;
+    if let Some(b) = packet.fields(&HTTP_BODY).into_iter().next() {
+        body = packet.source_bytes(b.source, b.range.clone());
+        origin = Some((b.source, b.range.start, b.range.len()));
+    }
+    let event = Event::HttpResponse { file, status };
+    Some(Found::Http {
+        event,
+        body,
+        origin,
+    })
 }
 
 /// The file name of a request path if it is a phone file.

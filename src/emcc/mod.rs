@@ -3,8 +3,9 @@
 //! clusters with each other's EMService servlet.
 //!
 //! HTTP keeps its own decoding: a post-dissector reads the request URI,
-//! the URI a response answers, and the body that HTTP found, and adds our
-//! layer on frames whose path is ours (any host, any port).
+//! the URI a response answers (see `http_requests`), and the body that HTTP
+//! found, and adds our layer on frames whose path is ours (any host, any
+//! port).
 
 pub mod codes;
 pub mod emservice;
@@ -20,11 +21,9 @@ use once_cell::sync::Lazy;
 
 use crate::epan::{Dissector, ForeignField, Packet, Source};
 use crate::frame_memory::FrameMemory;
+use crate::http_requests::{self, HttpMessage};
 use fields::*;
 
-static HTTP_URI: ForeignField = ForeignField::new(c"http.request.uri", c"http");
-static HTTP_FOR_URI: ForeignField = ForeignField::new(c"http.response_for.uri", c"http");
-static HTTP_REQUEST_IN: ForeignField = ForeignField::new(c"http.request_in", c"http");
 static HTTP_RESPONSE_IN: ForeignField = ForeignField::new(c"http.response_in", c"http");
 static HTTP_BODY: ForeignField = ForeignField::new(c"http.file_data", c"http");
 
@@ -80,13 +79,9 @@ pub fn register() {
 }
 
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&[
-        &HTTP_URI,
-        &HTTP_FOR_URI,
-        &HTTP_REQUEST_IN,
-        &HTTP_RESPONSE_IN,
-        &HTTP_BODY,
-    ]);
+    let mut wanted = http_requests::WANTED.to_vec();
+    wanted.extend([&HTTP_RESPONSE_IN, &HTTP_BODY]);
+    DISSECTOR.register_as_postdissector(&wanted);
 }
 
 /// A new capture file.
@@ -115,23 +110,23 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 fn gather<'d>(packet: &mut Packet<'d>) -> (HttpInputs, Origins<'d>) {
     let mut inputs = HttpInputs::default();
     let mut origins = Origins::default();
-    let uri = packet.string_fields(&HTTP_URI).into_iter().next();
-    let for_uri = packet.string_fields(&HTTP_FOR_URI).into_iter().next();
-    let ours = uri.as_ref().or(for_uri.as_ref());
-    if !ours.is_some_and(|u| query::parse_target(&u.value).servlet.is_some()) {
-        return (inputs, origins);
+    let ours = |uri: &str| query::parse_target(uri).servlet.is_some();
+    match http_requests::read(packet, ours) {
+        None => return (inputs, origins),
+        Some(HttpMessage::Request(uri)) => {
+            origins.uri = Some((uri.source, uri.range.start));
+            inputs.uri = Some(uri.value);
+        }
+        Some(HttpMessage::Response {
+            uri,
+            request_frame,
+            place,
+        }) => {
+            origins.uri = Some(place);
+            inputs.for_uri = Some(uri);
+            inputs.request_in = Some(request_frame);
+        }
     }
-    if let Some(uri) = uri {
-        origins.uri = Some((uri.source, uri.range.start));
-        inputs.uri = Some(uri.value);
-    } else if let Some(for_uri) = for_uri {
-        origins.uri = Some((for_uri.source, for_uri.range.start));
-        inputs.for_uri = Some(for_uri.value);
-    }
-    inputs.request_in = packet
-        .fields(&HTTP_REQUEST_IN)
-        .into_iter()
-        .find_map(|f| f.uint);
     inputs.response_in = packet
         .fields(&HTTP_RESPONSE_IN)
         .into_iter()

@@ -1,0 +1,78 @@
+//! Which request an HTTP response answers, for the post-dissectors that read
+//! HTTP (`emcc`, `ciscotl`).
+//!
+//! Up to 4.2 Wireshark names the request's URI on the response
+//! (`http.response_for.uri`); 4.4 dropped that field. Every release links a
+//! response to the frame of its request (`http.request_in`), so the URI of
+//! each request a decoder cares about is remembered by frame on the first
+//! pass and looked up from the response: one code path for every release.
+//! A response whose request is not in the capture has no `request_in`, as
+//! it had no `response_for.uri` before.
+#![forbid(unsafe_code)]
+
+use std::sync::{Mutex, MutexGuard};
+
+use once_cell::sync::Lazy;
+
+use crate::epan::{ForeignField, FoundString, Packet, Source};
+use crate::frame_memory::FrameMemory;
+
+pub static REQUEST_URI: ForeignField = ForeignField::new(c"http.request.uri", c"http");
+pub static REQUEST_IN: ForeignField = ForeignField::new(c"http.request_in", c"http");
+
+/// The fields `read` needs: part of each caller's wanted fields.
+pub const WANTED: [&ForeignField; 2] = [&REQUEST_URI, &REQUEST_IN];
+
+/// The HTTP message of a frame, as far as a decoder of ours cares.
+pub enum HttpMessage<'d> {
+    /// A request, with its URI and where HTTP shows it.
+    Request(FoundString<'d>),
+    /// A response, with the URI of its request, the request's frame, and
+    /// where HTTP shows that link.
+    Response {
+        uri: String,
+        request_frame: u32,
+        place: (Source<'d>, usize),
+    },
+}
+
+/// Request URIs by frame, only those some caller called its own.
+static URIS: Lazy<Mutex<FrameMemory<String>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
+
+fn uris() -> MutexGuard<'static, FrameMemory<String>> {
+    // A panic while holding the lock leaves plain data behind: keep using it.
+    URIS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A new capture file.
+pub fn reset_capture_state() {
+    uris().clear();
+}
+
+/// The frame's request or response whose request URI satisfies `ours`;
+/// `None` for anything else (no HTTP, another URI, a response whose
+/// request was not seen). Requests are remembered here, so a response is
+/// only recognised after its request was read on the first pass.
+pub fn read<'d>(packet: &mut Packet<'d>, ours: fn(&str) -> bool) -> Option<HttpMessage<'d>> {
+    if let Some(uri) = packet.string_fields(&REQUEST_URI).into_iter().next() {
+        if !ours(&uri.value) {
+            return None;
+        }
+        uris().remember(packet.frame_number(), uri.value.clone());
+        return Some(HttpMessage::Request(uri));
+    }
+    let link = packet
+        .fields(&REQUEST_IN)
+        .into_iter()
+        .find(|f| f.uint.is_some())?;
+    let request_frame = link.uint?;
+    let uri = uris().recall(request_frame)?;
+    if !ours(&uri) {
+        return None;
+    }
+    Some(HttpMessage::Response {
+        uri,
+        request_frame,
+        place: (link.source, link.range.start),
+    })
+}
