@@ -1,13 +1,15 @@
 //! Which request an HTTP response answers, for the post-dissectors that read
 //! HTTP (`emcc`, `ciscotl`).
 //!
-//! Up to 4.2 Wireshark names the request's URI on the response
-//! (`http.response_for.uri`); 4.4 dropped that field. Every release links a
-//! response to the frame of its request (`http.request_in`), so the URI of
-//! each request a decoder cares about is remembered by frame on the first
-//! pass and looked up from the response: one code path for every release.
-//! A response whose request is not in the capture has no `request_in`, as
-//! it had no `response_for.uri` before.
+//! Up to 4.2 Wireshark names the request's URI on the response in
+//! `http.response_for.uri`; 4.4 dropped that field and shows the URI on the
+//! response as a generated `http.request.uri` instead, the field of the
+//! request's own URI. Every release links a response to the frame of its
+//! request (`http.request_in`, on responses only), so: a frame with
+//! `request_in` is a response, and the URI of each request a decoder cares
+//! about is remembered by frame on the first pass and looked up from the
+//! response. One code path for every release. A response whose request is
+//! not in the capture has no `request_in`, as it had no `response_for.uri`.
 #![forbid(unsafe_code)]
 
 use std::sync::{Mutex, MutexGuard};
@@ -54,25 +56,26 @@ pub fn reset_capture_state() {
 /// request was not seen). Requests are remembered here, so a response is
 /// only recognised after its request was read on the first pass.
 pub fn read<'d>(packet: &mut Packet<'d>, ours: fn(&str) -> bool) -> Option<HttpMessage<'d>> {
-    if let Some(uri) = packet.string_fields(&REQUEST_URI).into_iter().next() {
-        if !ours(&uri.value) {
-            return None;
-        }
-        uris().remember(packet.frame_number(), uri.value.clone());
-        return Some(HttpMessage::Request(uri));
-    }
     let link = packet
         .fields(&REQUEST_IN)
         .into_iter()
-        .find(|f| f.uint.is_some())?;
-    let request_frame = link.uint?;
-    let uri = uris().recall(request_frame)?;
-    if !ours(&uri) {
+        .find(|f| f.uint.is_some());
+    if let Some(link) = link {
+        let request_frame = link.uint?;
+        let uri = uris().recall(request_frame)?;
+        if !ours(&uri) {
+            return None;
+        }
+        return Some(HttpMessage::Response {
+            uri,
+            request_frame,
+            place: (link.source, link.range.start),
+        });
+    }
+    let uri = packet.string_fields(&REQUEST_URI).into_iter().next()?;
+    if !ours(&uri.value) {
         return None;
     }
-    Some(HttpMessage::Response {
-        uri,
-        request_frame,
-        place: (link.source, link.range.start),
-    })
+    uris().remember(packet.frame_number(), uri.value.clone());
+    Some(HttpMessage::Request(uri))
 }

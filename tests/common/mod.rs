@@ -16,6 +16,18 @@ use std::sync::OnceLock;
 
 pub const WS_MAJOR_MINOR: &str = concat!(env!("EMCC_WS_MAJOR"), ".", env!("EMCC_WS_MINOR"));
 
+/// The Wireshark release the plugin was built for (and whose tshark runs).
+pub fn ws_release() -> (u32, u32) {
+    let number = |text: &str| text.parse().expect("EMCC_WS_MAJOR/MINOR are numbers");
+    (number(env!("EMCC_WS_MAJOR")), number(env!("EMCC_WS_MINOR")))
+}
+
+/// True when the Wireshark under test is `major.minor` or newer. Tests use
+/// it only where tshark itself behaves differently between releases.
+pub fn ws_at_least(major: u32, minor: u32) -> bool {
+    ws_release() >= (major, minor)
+}
+
 pub struct Sandbox {
     root: PathBuf,
     home: PathBuf,
@@ -177,7 +189,7 @@ impl Sandbox {
             stderr,
         } = cmd.output().expect("run tshark (is it installed?)");
         Run {
-            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stdout: normalise_stock_output(&String::from_utf8_lossy(&stdout)),
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
             code: status.code(),
         }
@@ -237,10 +249,113 @@ fn make_world_readable(dir: &Path) {
     }
 }
 
-/// Compares `actual` with `tests/expected/<name>`. With EMCC_BLESS=1 the
-/// expected file is (re)written instead: review the diff before committing.
+/// Undoes the ways a newer tshark formats the same dissection differently,
+/// none of them ours, so that one expected file serves every release. From
+/// 4.6: absolute times in `-T fields` are ISO 8601 (shown here as 4.0-4.4 do,
+/// `Mar  9, 2019 18:29:01.327000000 UTC`), `-T json` has no `"_type": "doc"`
+/// line, and `-x` calls the frame's bytes "Packet" instead of "Frame".
+pub fn normalise_stock_output(stdout: &str) -> String {
+    if !ws_at_least(4, 6) {
+        return stdout.to_string();
+    }
+    let mut out = String::with_capacity(stdout.len());
+    for line in stdout.split_inclusive('\n') {
+        if line.trim() == r#""_type": "doc","# {
+            continue;
+        }
+        let line = match line.strip_prefix("Packet (") {
+            Some(rest) if rest.trim_end().ends_with(" bytes):") => format!("Frame ({rest}"),
+            _ => line.to_string(),
+        };
+        out.push_str(&classic_times(&line));
+    }
+    out
+}
+
+/// Every `YYYY-MM-DDTHH:MM:SS[.fraction]Z` in `text` rewritten as
+/// `Mon DD, YYYY HH:MM:SS[.fraction] UTC` (day padded with a space).
+pub fn classic_times(text: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let bytes = text.as_bytes();
+    let digits = |at: usize, n: usize| {
+        bytes.len() >= at + n && bytes[at..at + n].iter().all(u8::is_ascii_digit)
+    };
+    let punct = |at: usize, c: u8| bytes.get(at) == Some(&c);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let looks_iso = digits(i, 4)
+            && punct(i + 4, b'-')
+            && digits(i + 5, 2)
+            && punct(i + 7, b'-')
+            && digits(i + 8, 2)
+            && punct(i + 10, b'T')
+            && digits(i + 11, 2)
+            && punct(i + 13, b':')
+            && digits(i + 14, 2)
+            && punct(i + 16, b':')
+            && digits(i + 17, 2);
+        if !looks_iso {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 19;
+        if punct(end, b'.') {
+            end += 1;
+            while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+                end += 1;
+            }
+        }
+        let month: usize = text[i + 5..i + 7].parse().unwrap_or(0);
+        if !punct(end, b'Z') || !(1..=12).contains(&month) {
+            i += 1;
+            continue;
+        }
+        let day: u32 = text[i + 8..i + 10].parse().unwrap_or(0);
+        out.push_str(&text[copied..i]);
+        out.push_str(&format!(
+            "{} {day:>2}, {} {} UTC",
+            MONTHS[month - 1],
+            &text[i..i + 4],
+            &text[i + 11..end]
+        ));
+        i = end + 1;
+        copied = i;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// `tests/expected/<name>`, or the variant for the newest release not newer
+/// than the one under test: `<stem>@4.2.<ext>` holds what 4.2 and later
+/// print where tshark itself differs from 4.0 (used by 4.2, 4.4 and 4.6
+/// unless a `@4.4` or `@4.6` variant exists).
+fn expected_path(name: &str) -> PathBuf {
+    let base = repo().join("tests/expected").join(name);
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !ext.contains('/') => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    let (major, minor) = ws_release();
+    for variant_minor in (0..=minor).rev() {
+        let variant = repo()
+            .join("tests/expected")
+            .join(format!("{stem}@{major}.{variant_minor}{ext}"));
+        if variant.exists() {
+            return variant;
+        }
+    }
+    base
+}
+
+/// Compares `actual` with `tests/expected/<name>` (or its variant for this
+/// release, see `expected_path`). With EMCC_BLESS=1 the file is (re)written
+/// instead: review the diff before committing.
 pub fn assert_matches_expected(name: &str, actual: &str) {
-    let path = repo().join("tests/expected").join(name);
+    let path = expected_path(name);
     if std::env::var_os("EMCC_BLESS").is_some() {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(&path, actual).expect("write expected file");
