@@ -8,8 +8,10 @@
 //! request (`http.request_in`, on responses only), so: a frame with
 //! `request_in` is a response, and the URI of each request a decoder cares
 //! about is remembered by frame on the first pass and looked up from the
-//! response. One code path for every release. A response whose request is
-//! not in the capture has no `request_in`, as it had no `response_for.uri`.
+//! response. One code path for every release, with one fallback: 4.0 does
+//! not always link a response to its request (a capture cut by a short
+//! snapshot length) where it still names the URI the response is for, and
+//! that name is used then (the field does not resolve from 4.4 on).
 #![forbid(unsafe_code)]
 
 use std::sync::{Mutex, MutexGuard};
@@ -21,19 +23,21 @@ use crate::frame_memory::FrameMemory;
 
 pub static REQUEST_URI: ForeignField = ForeignField::new(c"http.request.uri", c"http");
 pub static REQUEST_IN: ForeignField = ForeignField::new(c"http.request_in", c"http");
+/// Up to 4.2 only.
+pub static RESPONSE_FOR_URI: ForeignField = ForeignField::new(c"http.response_for.uri", c"http");
 
 /// The fields `read` needs: part of each caller's wanted fields.
-pub const WANTED: [&ForeignField; 2] = [&REQUEST_URI, &REQUEST_IN];
+pub const WANTED: [&ForeignField; 3] = [&REQUEST_URI, &REQUEST_IN, &RESPONSE_FOR_URI];
 
 /// The HTTP message of a frame, as far as a decoder of ours cares.
 pub enum HttpMessage<'d> {
     /// A request, with its URI and where HTTP shows it.
     Request(FoundString<'d>),
-    /// A response, with the URI of its request, the request's frame, and
-    /// where HTTP shows that link.
+    /// A response, with the URI of its request, the request's frame (when
+    /// HTTP linked it), and where HTTP shows the link.
     Response {
         uri: String,
-        request_frame: u32,
+        request_frame: Option<u32>,
         place: (Source<'d>, usize),
     },
 }
@@ -63,13 +67,17 @@ pub fn read<'d>(packet: &mut Packet<'d>, ours: fn(&str) -> bool) -> Option<HttpM
     if let Some(link) = link {
         let request_frame = link.uint?;
         let uri = uris().recall(request_frame)?;
-        if !ours(&uri) {
-            return None;
-        }
-        return Some(HttpMessage::Response {
+        return ours(&uri).then_some(HttpMessage::Response {
             uri,
-            request_frame,
+            request_frame: Some(request_frame),
             place: (link.source, link.range.start),
+        });
+    }
+    if let Some(named) = packet.string_fields(&RESPONSE_FOR_URI).into_iter().next() {
+        return ours(&named.value).then_some(HttpMessage::Response {
+            uri: named.value,
+            request_frame: None,
+            place: (named.source, named.range.start),
         });
     }
     let uri = packet.string_fields(&REQUEST_URI).into_iter().next()?;

@@ -324,8 +324,31 @@ fn tftp_files_match_wiresharks_export() {
     }
     let path = s.capture(TFTP);
     let export = format!("tftp,{}", dir.display());
-    let run = s.tshark(&["-n", "-r", &path, "-q", "--export-objects", &export]);
-    run.assert_clean("export objects");
+    let args = ["-n", "-r", &path, "-q", "--export-objects", &export];
+    let run = s.tshark(&args);
+    if common::ws_at_least(4, 6) && run.code != Some(0) {
+        // tshark 4.6 (seen with 4.6.9) aborts ("free(): invalid size") after
+        // writing TFTP objects, plugin or not: shown here without ours; the
+        // files it wrote are still compared below.
+        let bare_dir = dir.with_extension("bare");
+        std::fs::create_dir_all(&bare_dir).unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&bare_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        }
+        let bare_export = format!("tftp,{}", bare_dir.display());
+        let bare =
+            s.tshark_without_plugin(&["-n", "-r", &path, "-q", "--export-objects", &bare_export]);
+        let _ = std::fs::remove_dir_all(&bare_dir);
+        assert_eq!(
+            bare.code, run.code,
+            "export objects fails only with our plugin:\n{}",
+            run.stderr
+        );
+        common::assert_no_panic_text(&run.stderr, "export objects");
+    } else {
+        run.assert_clean("export objects");
+    }
     let ours = fields(TFTP, "ciscotl.sha1", &["ciscotl.file", "ciscotl.sha1"], &[]);
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {

@@ -110,7 +110,13 @@ fn iso_times_are_shown_as_older_tshark_prints_them() {
         classic_times("5\t2019-03-09T18:29:01.327000000Z|2020-01-15T22:45:04Z\n"),
         "5\tMar  9, 2019 18:29:01.327000000 UTC|Jan 15, 2020 22:45:04 UTC\n"
     );
-    assert_eq!(classic_times("2019-13-09T18:29:01Z"), "2019-13-09T18:29:01Z");
-    assert_eq!(classic_times("2019-03-09T18:29:01+01"), "2019-03-09T18:29:01+01");
+    assert_eq!(
+        classic_times("2019-13-09T18:29:01Z"),
+        "2019-13-09T18:29:01Z"
+    );
+    assert_eq!(
+        classic_times("2019-03-09T18:29:01+01"),
+        "2019-03-09T18:29:01+01"
+    );
     assert_eq!(classic_times("no time"), "no time");
 }

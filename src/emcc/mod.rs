@@ -124,7 +124,7 @@ fn gather<'d>(packet: &mut Packet<'d>) -> (HttpInputs, Origins<'d>) {
         }) => {
             origins.uri = Some(place);
             inputs.for_uri = Some(uri);
-            inputs.request_in = Some(request_frame);
+            inputs.request_in = request_frame;
         }
     }
     inputs.response_in = packet

@@ -31,6 +31,8 @@ pub fn ws_at_least(major: u32, minor: u32) -> bool {
 pub struct Sandbox {
     root: PathBuf,
     home: PathBuf,
+    /// A HOME without the plugin, to show what tshark does on its own.
+    bare_home: PathBuf,
     run_as_nobody: bool,
 }
 
@@ -104,6 +106,8 @@ impl Sandbox {
             .join(WS_MAJOR_MINOR)
             .join("epan");
         fs::create_dir_all(&plugin_dir).expect("create sandbox plugin folder");
+        let bare_home = root.join("bare-home");
+        fs::create_dir_all(&bare_home).expect("create sandbox HOME without plugin");
         fs::create_dir_all(root.join("captures")).expect("create sandbox capture folder");
         fs::copy(&lib, plugin_dir.join("emcc.so")).expect("install plugin into sandbox");
         for entry in fs::read_dir(repo().join("captures")).expect("captures/ exists") {
@@ -122,6 +126,7 @@ impl Sandbox {
         let sandbox = Sandbox {
             root,
             home,
+            bare_home,
             run_as_nobody,
         };
         sandbox.assert_plugin_loaded();
@@ -156,6 +161,20 @@ impl Sandbox {
 
     pub fn tshark(&self, args: &[&str]) -> Run {
         self.tshark_with_env(args, &[])
+    }
+
+    /// tshark without our plugin: to tell tshark's own behaviour from ours.
+    pub fn tshark_without_plugin(&self, args: &[&str]) -> Run {
+        let home = self.bare_home.to_string_lossy().into_owned();
+        let run = self.tshark_with_env(args, &[("HOME", &home)]);
+        assert!(
+            !self
+                .tshark_with_env(&["-G", "plugins"], &[("HOME", &home)])
+                .stdout
+                .contains("emcc.so"),
+            "the bare HOME must not load the plugin"
+        );
+        run
     }
 
     pub fn tshark_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
