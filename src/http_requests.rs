@@ -45,14 +45,29 @@ pub enum HttpMessage<'d> {
 /// Request URIs by frame, only those some caller called its own.
 static URIS: Lazy<Mutex<FrameMemory<String>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
 
-fn uris() -> MutexGuard<'static, FrameMemory<String>> {
+/// The frame of the first response to each of those requests: HTTP shows it
+/// on the request (`http.response_in`) only on a later pass, where from 4.4
+/// a post-dissector's wanted fields may be missing.
+static RESPONSES: Lazy<Mutex<FrameMemory<u32>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
+
+fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
     // A panic while holding the lock leaves plain data behind: keep using it.
-    URIS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn uris() -> MutexGuard<'static, FrameMemory<String>> {
+    lock(&URIS)
 }
 
 /// A new capture file.
 pub fn reset_capture_state() {
     uris().clear();
+    lock(&RESPONSES).clear();
+}
+
+/// The frame of the first response seen to the request in `request_frame`.
+pub fn response_to(request_frame: u32) -> Option<u32> {
+    lock(&RESPONSES).recall(request_frame)
 }
 
 /// The frame's request or response whose request URI satisfies `ours`;
@@ -67,6 +82,11 @@ pub fn read<'d>(packet: &mut Packet<'d>, ours: fn(&str) -> bool) -> Option<HttpM
     if let Some(link) = link {
         let request_frame = link.uint?;
         let uri = uris().recall(request_frame)?;
+        let mut responses = lock(&RESPONSES);
+        if responses.recall(request_frame).is_none() {
+            responses.remember(request_frame, packet.frame_number());
+        }
+        drop(responses);
         return ours(&uri).then_some(HttpMessage::Response {
             uri,
             request_frame: Some(request_frame),

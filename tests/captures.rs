@@ -1,7 +1,7 @@
 //! Every generated capture, through tshark with the plugin, compared with an
 //! expected file per capture: what our protocols decoded, and every expert
 //! info raised on those frames (but HTTP's chat item for each request and
-//! status line, see `without_http_line_chats`).
+//! status line, see `common::normalise_stock_output`).
 mod common;
 
 use common::{assert_matches_expected, sandbox};
@@ -64,28 +64,6 @@ fn each_capture_matches_its_expected_output() {
         let run = s.tshark(&args);
         run.assert_clean(&name);
         let expected_name = format!("captures/{}.txt", name.trim_end_matches(".pcapng"));
-        assert_matches_expected(&expected_name, &without_http_line_chats(&run.stdout));
+        assert_matches_expected(&expected_name, &run.stdout);
     }
-}
-
-/// The output with HTTP's own chat expert info for each request and status
-/// line (`GET /x HTTP/1.1\r\n`) left out of the last column: HTTP raises it
-/// up to 4.2 and no longer from 4.4, and it is not ours. No expert info of
-/// ours ends with a line break.
-fn without_http_line_chats(stdout: &str) -> String {
-    let mut out = String::with_capacity(stdout.len());
-    for line in stdout.lines() {
-        let (head, experts) = line.rsplit_once('\t').unwrap_or(("", line));
-        let kept: Vec<&str> = experts
-            .split('|')
-            .filter(|message| !message.ends_with("\\r\\n"))
-            .collect();
-        if line.contains('\t') {
-            out.push_str(head);
-            out.push('\t');
-        }
-        out.push_str(&kept.join("|"));
-        out.push('\n');
-    }
-    out
 }

@@ -99,7 +99,12 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
             lock(&INPUTS).remember(packet.frame_number(), inputs);
         }
     } else if packet.visited() {
-        if let Some(remembered) = lock(&INPUTS).recall(packet.frame_number()) {
+        let frame = packet.frame_number();
+        if let Some(mut remembered) = lock(&INPUTS).recall(frame) {
+            // A request's response was not known on the first pass.
+            if remembered.uri.is_some() && remembered.response_in.is_none() {
+                remembered.response_in = http_requests::response_to(frame);
+            }
             decode(packet, &remembered, Origins::default());
         }
     }

@@ -208,7 +208,7 @@ impl Sandbox {
             stderr,
         } = cmd.output().expect("run tshark (is it installed?)");
         Run {
-            stdout: normalise_stock_output(&String::from_utf8_lossy(&stdout)),
+            stdout: normalise_stock_output(args, &String::from_utf8_lossy(&stdout)),
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
             code: status.code(),
         }
@@ -268,27 +268,73 @@ fn make_world_readable(dir: &Path) {
     }
 }
 
-/// Undoes the ways a newer tshark formats the same dissection differently,
-/// none of them ours, so that one expected file serves every release. From
-/// 4.6: absolute times in `-T fields` are ISO 8601 (shown here as 4.0-4.4 do,
-/// `Mar  9, 2019 18:29:01.327000000 UTC`), `-T json` has no `"_type": "doc"`
-/// line, and `-x` calls the frame's bytes "Packet" instead of "Frame".
-pub fn normalise_stock_output(stdout: &str) -> String {
-    if !ws_at_least(4, 6) {
-        return stdout.to_string();
-    }
+/// Undoes the ways tshark releases print the same dissection differently,
+/// none of them ours, so that one expected file serves every release:
+/// - `-T fields` on every release: HTTP's own chat expert info for each
+///   request and status line (`GET /x HTTP/1.1\r\n`) is left out of the
+///   `_ws.expert.message` column: HTTP raises it up to 4.2 and no longer
+///   from 4.4. No expert info of ours ends with a line break.
+/// - `-T fields` from 4.2: a boolean is `True`/`False`, shown as 4.0's `1`/`0`.
+/// - from 4.6: absolute times in `-T fields` are ISO 8601 (shown as earlier
+///   releases print them, `Mar  9, 2019 18:29:01.327000000 UTC`), `-T json`
+///   has no `"_type": "doc"` line, and `-x` calls the frame's bytes "Packet"
+///   instead of "Frame".
+pub fn normalise_stock_output(args: &[&str], stdout: &str) -> String {
+    let fields_mode = args.windows(2).any(|w| w == ["-T", "fields"]);
     let mut out = String::with_capacity(stdout.len());
     for line in stdout.split_inclusive('\n') {
-        if line.trim() == r#""_type": "doc","# {
+        if ws_at_least(4, 6) && line.trim() == r#""_type": "doc","# {
             continue;
         }
-        let line = match line.strip_prefix("Packet (") {
-            Some(rest) if rest.trim_end().ends_with(" bytes):") => format!("Frame ({rest}"),
-            _ => line.to_string(),
-        };
-        out.push_str(&classic_times(&line));
+        let mut line = line.to_string();
+        if fields_mode {
+            line = normalise_fields_line(args, &line);
+        }
+        if ws_at_least(4, 6) {
+            if let Some(rest) = line.strip_prefix("Packet (") {
+                if rest.trim_end().ends_with(" bytes):") {
+                    line = format!("Frame ({rest}");
+                }
+            }
+            line = classic_times(&line);
+        }
+        out.push_str(&line);
     }
     out
+}
+
+/// One line of `-T fields` output (see `normalise_stock_output`).
+fn normalise_fields_line(args: &[&str], line: &str) -> String {
+    let fields: Vec<&str> = args
+        .windows(2)
+        .filter(|w| w[0] == "-e")
+        .map(|w| w[1])
+        .collect();
+    let aggregator = args
+        .iter()
+        .find_map(|a| a.strip_prefix("aggregator="))
+        .unwrap_or(",");
+    let expert_column = fields.iter().position(|f| *f == "_ws.expert.message");
+    let (body, end) = match line.strip_suffix('\n') {
+        Some(body) => (body, "\n"),
+        None => (line, ""),
+    };
+    let columns: Vec<String> = body
+        .split('\t')
+        .enumerate()
+        .map(|(i, column)| {
+            let entries = column
+                .split(aggregator)
+                .filter(|entry| Some(i) != expert_column || !entry.ends_with("\\r\\n"));
+            let entries = entries.map(|entry| match entry {
+                "True" if ws_at_least(4, 2) => "1",
+                "False" if ws_at_least(4, 2) => "0",
+                other => other,
+            });
+            entries.collect::<Vec<_>>().join(aggregator)
+        })
+        .collect();
+    format!("{}{end}", columns.join("\t"))
 }
 
 /// Every `YYYY-MM-DDTHH:MM:SS[.fraction]Z` in `text` rewritten as
