@@ -271,7 +271,8 @@ fn make_world_readable(dir: &Path) {
 /// Undoes the ways tshark releases print the same dissection differently,
 /// none of them ours, so that one expected file serves every release:
 /// - `-T fields` on every release: HTTP's own chat expert info for each
-///   request and status line (`GET /x HTTP/1.1\r\n`) is left out of the
+///   request and status line (`GET /x HTTP/1.1\r\n`, see
+///   `is_http_line_chat`) is left out of the
 ///   `_ws.expert.message` column: HTTP raises it up to 4.2 and no longer
 ///   from 4.4. No expert info of ours ends with a line break.
 /// - `-T fields` from 4.2: a boolean is `True`/`False`, shown as 4.0's `1`/`0`.
@@ -303,6 +304,17 @@ pub fn normalise_stock_output(args: &[&str], stdout: &str) -> String {
     out
 }
 
+/// HTTP's chat expert info for a request or status line: the line itself,
+/// ending with its escaped line break, or cut at Wireshark's label length
+/// (239 characters) when the line is longer.
+fn is_http_line_chat(message: &str) -> bool {
+    const LABEL_LIMIT: usize = 239;
+    let http_line = ["GET ", "POST ", "HTTP/1."]
+        .iter()
+        .any(|start| message.starts_with(start));
+    message.ends_with("\\r\\n") || (http_line && message.len() >= LABEL_LIMIT)
+}
+
 /// One line of `-T fields` output (see `normalise_stock_output`).
 fn normalise_fields_line(args: &[&str], line: &str) -> String {
     let fields: Vec<&str> = args
@@ -325,7 +337,7 @@ fn normalise_fields_line(args: &[&str], line: &str) -> String {
         .map(|(i, column)| {
             let entries = column
                 .split(aggregator)
-                .filter(|entry| Some(i) != expert_column || !entry.ends_with("\\r\\n"));
+                .filter(|entry| Some(i) != expert_column || !is_http_line_chat(entry));
             let entries = entries.map(|entry| match entry {
                 "True" if ws_at_least(4, 2) => "1",
                 "False" if ws_at_least(4, 2) => "0",
