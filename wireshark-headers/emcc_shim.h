@@ -37,6 +37,8 @@ int emcc_frame_has_layer(const packet_info *pinfo, const int *proto_ids, int cou
 
 /* Packet info */
 uint32_t emcc_frame_number(const packet_info *pinfo);
+/* The key under which a string dissector table called us (NULL: none). */
+const char *emcc_match_string(const packet_info *pinfo);
 int emcc_frame_visited(const packet_info *pinfo);
 void emcc_frame_abs_time(const packet_info *pinfo, int64_t *secs, int32_t *nsecs);
 void emcc_col_set_protocol(packet_info *pinfo, const char *static_name);

@@ -301,6 +301,17 @@ impl<'d> Packet<'d> {
         self.pinfo
     }
 
+    /// The key under which a string dissector table (such as `media_type`)
+    /// called this dissector, if one did.
+    pub fn match_string(&self) -> Option<String> {
+        // SAFETY: pinfo is valid; the string, when set, is NUL-terminated and
+        // lives during the call; it is copied at once.
+        unsafe {
+            let raw = sys::emcc_match_string(self.pinfo);
+            (!raw.is_null()).then(|| CStr::from_ptr(raw).to_string_lossy().into_owned())
+        }
+    }
+
     pub fn frame_number(&self) -> u32 {
         // SAFETY: pinfo is valid for the call.
         unsafe { sys::emcc_frame_number(self.pinfo) }

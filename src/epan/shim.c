@@ -191,6 +191,11 @@ uint32_t emcc_frame_number(const packet_info *pinfo)
     return pinfo->num;
 }
 
+const char *emcc_match_string(const packet_info *pinfo)
+{
+    return pinfo->match_string;
+}
+
 int emcc_frame_visited(const packet_info *pinfo)
 {
     return PINFO_FD_VISITED(pinfo) ? 1 : 0;
