@@ -276,15 +276,16 @@ fn make_world_readable(dir: &Path) {
 ///   `_ws.expert.message` column: HTTP raises it up to 4.2 and no longer
 ///   from 4.4. No expert info of ours ends with a line break.
 /// - `-T fields` from 4.2: a boolean is `True`/`False`, shown as 4.0's `1`/`0`.
+/// - `-T json` on every release: the `"_type": "doc"` line that 4.6 no
+///   longer prints is left out.
 /// - from 4.6: absolute times in `-T fields` are ISO 8601 (shown as earlier
-///   releases print them, `Mar  9, 2019 18:29:01.327000000 UTC`), `-T json`
-///   has no `"_type": "doc"` line, and `-x` calls the frame's bytes "Packet"
-///   instead of "Frame".
+///   releases print them, `Mar  9, 2019 18:29:01.327000000 UTC`), and `-x`
+///   calls the frame's bytes "Packet" instead of "Frame".
 pub fn normalise_stock_output(args: &[&str], stdout: &str) -> String {
     let fields_mode = args.windows(2).any(|w| w == ["-T", "fields"]);
     let mut out = String::with_capacity(stdout.len());
     for line in stdout.split_inclusive('\n') {
-        if ws_at_least(4, 6) && line.trim() == r#""_type": "doc","# {
+        if line.trim() == r#""_type": "doc","# {
             continue;
         }
         let mut line = line.to_string();
