@@ -11,8 +11,8 @@
 
 mod decrypted;
 mod fields;
-mod messages;
-mod sessions;
+pub(crate) mod messages;
+pub(crate) mod sessions;
 
 use std::sync::{Mutex, MutexGuard};
 

@@ -9,10 +9,10 @@
 //! the decision per frame so every later pass, tap listener and GUI click
 //! shows the same labels.
 
-mod facts;
+pub(crate) mod facts;
 mod fields;
 mod label;
-mod machine;
+pub(crate) mod machine;
 mod phase;
 mod report;
 mod statistics;
