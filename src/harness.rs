@@ -45,10 +45,12 @@ pub mod ciscotl {
     pub use crate::ciscotl::trustlist::parse_trust_list;
 }
 
-/// The EMCC login flow state machine and the facts it is fed, frame by frame.
+/// The EMCC login flow state machine, the facts it is fed frame by frame, and the
+/// `-z emccflow` report made of its labels.
 pub mod emccflow {
     pub use crate::emccflow::facts::{
         contact_device, contact_expires, status_phrase, FrameFacts, Message, Tcp,
     };
     pub use crate::emccflow::machine::{Config, Decision, Flow};
+    pub use crate::emccflow::report::Report;
 }

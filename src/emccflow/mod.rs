@@ -14,7 +14,7 @@ mod fields;
 mod label;
 pub(crate) mod machine;
 mod phase;
-mod report;
+pub(crate) mod report;
 mod statistics;
 mod steps;
 

@@ -3,12 +3,13 @@
 //! flags, and every kind of message the flow reads (SIP, EMApp, EMService,
 //! downloads, TVS), with the words the flow reacts to most of the time and
 //! any text otherwise; times that advance, jump or go back; preferences that
-//! name clusters or not.
+//! name clusters or not. Every label goes into the `-z emccflow` report, which
+//! is drawn at the end.
 #![no_main]
 
 use std::collections::HashSet;
 
-use emcc::harness::emccflow::{Config, Flow, FrameFacts, Message, Tcp};
+use emcc::harness::emccflow::{Config, Flow, FrameFacts, Message, Report, Tcp};
 use fuzz_support::{maybe_word, next_time, number, word, Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
@@ -142,7 +143,7 @@ fn addresses(u: &mut Unstructured) -> Result<HashSet<String>> {
     Ok(set)
 }
 
-fn run(data: &[u8]) -> Result<()> {
+fn run(data: &[u8], report: &mut Report) -> Result<()> {
     let mut u = Unstructured::new(data);
     let config = Config {
         visiting: addresses(&mut u)?,
@@ -183,20 +184,24 @@ fn run(data: &[u8]) -> Result<()> {
         // Labels decided now for earlier frames (a connection's handshake)
         // are for frames already seen, each once.
         let mut earlier = HashSet::new();
-        for (number, _) in &decision.earlier {
+        for (number, label) in &decision.earlier {
             assert!(*number < frame, "frame {frame} labels frame {number}");
             assert!(earlier.insert(*number), "frame {number} labelled twice");
+            report.add(*number, label);
         }
         if let Some(label) = &decision.label {
             assert!(label.attempt_start.is_none_or(f64::is_finite));
             if let Some(elapsed) = label.elapsed() {
                 assert!(elapsed >= 0.0);
             }
+            report.add(frame, label);
         }
     }
     Ok(())
 }
 
 fuzz_target!(|data: &[u8]| {
-    let _ = run(data);
+    let mut report = Report::default();
+    let _ = run(data, &mut report);
+    let _ = report.render();
 });

@@ -35,7 +35,7 @@ pub fn word(u: &mut Unstructured, pool: &[&str]) -> Result<String> {
     if u.ratio(7, 8)? {
         Ok((*u.choose(pool)?).to_string())
     } else {
-        let len = u.int_in_range(0..=12)?;
+        let len = u.int_in_range(0..=12)?.min(u.len());
         let bytes = u.bytes(len)?;
         Ok(String::from_utf8_lossy(bytes).into_owned())
     }
