@@ -336,3 +336,57 @@ fn home_cluster_preference_picks_up_a_late_capture() {
         with.stdout
     );
 }
+
+/// Six phones of another site, interleaved, one caught mid-flow: every
+/// message carries the phase the generator sent it in (`flow:` comments).
+#[test]
+fn several_phones_follow_the_generators_ground_truth() {
+    const MID_FLOW_PHONE: &str = "SEPF87B20C4D019";
+    for extra in [&[][..], &["-2"][..]] {
+        let out = fields(
+            "emcc-multi-phone.pcapng",
+            "frame.comment contains \"flow:\"",
+            &[
+                "frame.number",
+                "frame.comment",
+                "emccflow.device",
+                "emccflow.phase",
+            ],
+            extra,
+        );
+        let mut checked = 0;
+        for line in out.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let truth = cols[1].rsplit("flow: ").next().unwrap();
+            let (device, phase) = truth.split_once(" phase ").unwrap();
+            assert_eq!(cols[3], phase, "frame {} ({truth}) with {extra:?}", cols[0]);
+            // The mid-flow phone's restart NOTIFY and its answer name no
+            // device; every later frame does.
+            let unnamed_yet = cols[2].is_empty() && device == MID_FLOW_PHONE;
+            assert!(
+                cols[2] == device || unnamed_yet,
+                "frame {}: device {:?}, truth {device}",
+                cols[0],
+                cols[2]
+            );
+            checked += 1;
+        }
+        assert!(checked >= 200, "only {checked} frames with ground truth");
+    }
+    let stranger = fields(
+        "emcc-multi-phone.pcapng",
+        "emccflow && ip.addr == 10.20.5.60",
+        &["frame.number"],
+        &["-2"],
+    );
+    assert!(
+        stranger.is_empty(),
+        "the PC's web traffic was labelled: {stranger}"
+    );
+    let out = report("emcc-multi-phone.pcapng", &[]);
+    assert_matches_expected("emccflow/multi-phone-report.txt", &out);
+    assert!(
+        out.contains("Phones: 6  Attempts: 6  Completed: 3  Failed: 3  Incomplete: 0"),
+        "{out}"
+    );
+}

@@ -30,6 +30,11 @@ int emcc_tvb_copy(tvbuff_t *tvb, int offset, int length, uint8_t *dst, emcc_erro
 tvbuff_t *emcc_new_data_source(tvbuff_t *parent, packet_info *pinfo, const uint8_t *bytes,
                                int length, const char *static_name, emcc_error *err);
 
+/* Protocols: the id of a protocol by filter name (-1: none), and whether the
+ * frame carries any of the given protocol ids (1 when layers are unknown). */
+int emcc_protocol_id(const char *filter_name);
+int emcc_frame_has_layer(const packet_info *pinfo, const int *proto_ids, int count);
+
 /* Packet info */
 uint32_t emcc_frame_number(const packet_info *pinfo);
 int emcc_frame_visited(const packet_info *pinfo);
@@ -75,8 +80,8 @@ int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *l
                      emcc_field_hit *out, int max);
 void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count);
 
-/* Preferences. A boolean preference's storage is a gboolean (int) up to 4.0
- * and a bool from 4.2: `storage` must point at the matching type (see
+/* Preferences. A boolean preference's storage is a gboolean (int) up to 4.2
+ * and a bool from 4.4: `storage` must point at the matching type (see
  * src/epan/version.rs). */
 void emcc_register_bool_pref(module_t *module, const char *name, const char *title,
                              const char *description, void *storage);
@@ -145,5 +150,9 @@ void emcc_register_field(int proto, int *p_id, const char *name, const char *abb
                          int display, const void *strings, uint64_t bitmask, const char *blurb);
 void emcc_register_expert(expert_module_t *module, expert_field *ids, const char *name,
                           int group, int severity, const char *summary);
+
+/* What the headers compiled against say about layouts the Rust side also
+ * selects by version (src/epan/version.rs): checked when the plugin loads. */
+void emcc_abi_facts(int *bool_pref_size, int *ei_init);
 
 #endif

@@ -69,7 +69,7 @@ fn install(global: bool, dry_run: bool) -> Result<(), String> {
             .join(WS_MAJOR_MINOR)
             .join("epan")
     };
-    check_tshark_version();
+    check_tshark_version()?;
     if !global && is_root() {
         eprintln!(
             "emcc-install: warning: you are root, and Wireshark run as root ignores \
@@ -97,12 +97,13 @@ fn install(global: bool, dry_run: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Wireshark loads a plugin only into the major.minor it was built for: say
-/// so now rather than letting the plugin be silently skipped.
-fn check_tshark_version() {
+/// Wireshark loads a plugin only into the major.minor it was built for (its
+/// folder is named after that release): refuse to install a plugin the
+/// installed Wireshark would silently skip.
+fn check_tshark_version() -> Result<(), String> {
     let Ok(out) = Command::new("tshark").arg("--version").output() else {
         eprintln!("emcc-install: warning: tshark not found; cannot check its version");
-        return;
+        return Ok(());
     };
     let text = String::from_utf8_lossy(&out.stdout);
     let running = text
@@ -114,11 +115,14 @@ fn check_tshark_version() {
         })
         .unwrap_or_default();
     if running != WS_MAJOR_MINOR {
-        eprintln!(
-            "emcc-install: warning: tshark here is {running:?} but the plugin was built for \
-             {WS_MAJOR_MINOR}; Wireshark will refuse it. Rebuild against the running version."
-        );
+        return Err(format!(
+            "tshark here is Wireshark {running} but the plugin was built for \
+             {WS_MAJOR_MINOR}, and Wireshark loads a plugin only into the release it was \
+             built for. Install libwireshark-dev of the running release and rebuild \
+             (`cargo build --release`), then run this again."
+        ));
     }
+    Ok(())
 }
 
 fn is_root() -> bool {

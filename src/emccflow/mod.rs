@@ -27,7 +27,7 @@ use crate::frame_memory::FrameMemory;
 use facts::{FrameFacts, Message, Tcp};
 use fields::*;
 use label::{FindingKind, Label};
-use machine::{Config, Flow};
+use machine::{Config, Decision, Flow};
 use report::Report;
 
 static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
@@ -152,7 +152,9 @@ pub fn register() {
 
 /// Must run after every other post-dissector of ours: it reads their fields.
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&WANTED);
+    // Everything the flow follows rides on TCP, SIP (also over UDP) or TFTP;
+    // the fields of our own protocols name no layer of the frame.
+    DISSECTOR.register_as_postdissector_on(&WANTED, &[c"tcp", c"sip", c"tftp"]);
     REPORT_STATISTIC.register();
     STATS_TREE.register();
 }
@@ -171,8 +173,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     let label = if packet.visited() {
         label_of(frame)
     } else {
-        let facts = gather(packet);
-        let decision = lock(&FLOW).observe(&facts);
+        let decision = first_pass(packet);
         let mut labels = lock(&LABELS);
         for (earlier, label) in decision.earlier {
             labels.remember(earlier, label);
@@ -201,9 +202,10 @@ fn first_uint(packet: &mut Packet<'_>, field: &ForeignField) -> Option<u32> {
     packet.fields(field).into_iter().find_map(|f| f.uint)
 }
 
-fn gather(packet: &mut Packet<'_>) -> FrameFacts {
-    let (src, dst) = packet.addresses();
-    let (secs, nsecs) = packet.time();
+/// The first pass over a frame: what it says, and what the flow makes of
+/// it. Most frames of a voice network (RTP, DNS, other TCP) say nothing to
+/// the flow: they are left after a handful of field lookups.
+fn first_pass(packet: &mut Packet<'_>) -> Decision {
     let tcp = first_uint(packet, &TCP_STREAM).map(|stream| {
         let flags = first_uint(packet, &TCP_FLAGS).unwrap_or(0);
         Tcp {
@@ -213,25 +215,51 @@ fn gather(packet: &mut Packet<'_>) -> FrameFacts {
             rst: flags & RST != 0,
         }
     });
-    let mut facts = FrameFacts {
+    let message = gather_message(packet);
+    let mut flow = lock(&FLOW);
+    if message.is_none() && !tcp.as_ref().is_some_and(|t| flow.follows(t)) {
+        return Decision::default();
+    }
+    let (src, dst) = packet.addresses();
+    let (secs, nsecs) = packet.time();
+    let message = message.map(|m| match m {
+        // TVS's own markers name both ends; the frame's are the fallback.
+        Message::Tvs {
+            event,
+            client,
+            server,
+        } => Message::Tvs {
+            event,
+            client: if client.is_empty() {
+                src.clone()
+            } else {
+                client
+            },
+            server: if server.is_empty() {
+                dst.clone()
+            } else {
+                server
+            },
+        },
+        other => other,
+    });
+    flow.observe(&FrameFacts {
         frame: packet.frame_number(),
         time: secs as f64 + f64::from(nsecs) / 1e9,
         src,
         dst,
         tcp,
-        message: None,
-    };
-    facts.message = gather_message(packet, &facts);
-    facts
+        message,
+    })
 }
 
 /// The one message of the frame that matters to the flow, most specific first.
-fn gather_message(packet: &mut Packet<'_>, facts: &FrameFacts) -> Option<Message> {
+fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
     if let Some(event) = first_string(packet, &TVS_EVENT) {
         return Some(Message::Tvs {
             event,
-            client: first_string(packet, &TVS_CLIENT).unwrap_or_else(|| facts.src.clone()),
-            server: first_string(packet, &TVS_SERVER).unwrap_or_else(|| facts.dst.clone()),
+            client: first_string(packet, &TVS_CLIENT).unwrap_or_default(),
+            server: first_string(packet, &TVS_SERVER).unwrap_or_default(),
         });
     }
     if let Some(kind) = first_string(packet, &TL_KIND) {

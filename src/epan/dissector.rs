@@ -29,6 +29,10 @@ pub struct Dissector {
     handle: AtomicPtr<sys::dissector_handle>,
     /// The port of a uint table it is attached to (0: none).
     attached: AtomicU32,
+    /// Post-dissectors: the protocols (ids) one of which a frame must carry
+    /// for the dissector to have anything to read; others are skipped before
+    /// any work (most frames of a voice network are RTP).
+    gate: std::sync::OnceLock<Vec<c_int>>,
 }
 
 impl Dissector {
@@ -67,6 +71,7 @@ impl Dissector {
             copies_bytes,
             handle: AtomicPtr::new(std::ptr::null_mut()),
             attached: AtomicU32::new(0),
+            gate: std::sync::OnceLock::new(),
         }
     }
 
@@ -141,6 +146,32 @@ impl Dissector {
     /// others) that reads the given fields of other protocols. Call from the
     /// handoff callback; fields that this Wireshark lacks are left out.
     pub fn register_as_postdissector(&'static self, wanted: &[&'static ForeignField]) {
+        let layers: Vec<&CStr> = wanted.iter().map(|f| f.layer).collect();
+        self.register_as_postdissector_on(wanted, &layers);
+    }
+
+    /// `register_as_postdissector`, called only for frames that carry one of
+    /// `layers` (protocol filter names; the wanted fields' own layers by
+    /// default). Names this Wireshark lacks are left out; if none is known the
+    /// dissector sees every frame.
+    pub fn register_as_postdissector_on(
+        &'static self,
+        wanted: &[&'static ForeignField],
+        layers: &[&CStr],
+    ) {
+        let mut ids: Vec<c_int> = layers
+            .iter()
+            // SAFETY: NUL-terminated names; registration thread.
+            .map(|name| unsafe { sys::emcc_protocol_id(name.as_ptr()) })
+            .filter(|&id| id >= 0)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let _ = self.gate.set(ids);
+        self.register_wanted(wanted);
+    }
+
+    fn register_wanted(&'static self, wanted: &[&'static ForeignField]) {
         let ids: Vec<c_int> = wanted
             .iter()
             .filter(|f| f.resolve())
@@ -167,6 +198,12 @@ unsafe extern "C" fn trampoline(
 ) -> c_int {
     // SAFETY: cb_data is the &'static Dissector given at registration.
     let dissector = unsafe { &*(cb_data as *const Dissector) };
+    if let Some(ids) = dissector.gate.get().filter(|ids| !ids.is_empty()) {
+        // SAFETY: pinfo is valid for the call; ids outlive it.
+        if unsafe { sys::emcc_frame_has_layer(pinfo, ids.as_ptr(), ids.len() as c_int) } == 0 {
+            return 0;
+        }
+    }
     // SAFETY: the pointers come from Wireshark for this call.
     let mut packet =
         unsafe { Packet::new(tvb, pinfo, tree, dissector.protocol, dissector.copies_bytes) };

@@ -8,7 +8,7 @@ use std::os::raw::{c_char, c_int};
 
 use super::guard;
 use super::sys;
-use super::version::{PLUGIN_DESC_DISSECTOR, WS_MAJOR, WS_MINOR};
+use super::version::{BoolPrefStorage, EI_INIT_VALUE, PLUGIN_DESC_DISSECTOR, WS_MAJOR, WS_MINOR};
 
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
@@ -33,6 +33,12 @@ static PLUGIN: sys::proto_plugin = sys::proto_plugin {
 #[no_mangle]
 pub extern "C" fn plugin_register() {
     guard::install_panic_hook();
+    if let Some(mismatch) = abi_mismatch() {
+        // Registering would let Wireshark write through pointers of the
+        // wrong size: better no decoders than corrupted memory.
+        report_registration_failure("version check", &mismatch);
+        return;
+    }
     // SAFETY: PLUGIN is static and its callbacks are valid for the process.
     unsafe { sys::proto_register_plugin(&PLUGIN) };
 }
@@ -40,6 +46,21 @@ pub extern "C" fn plugin_register() {
 #[no_mangle]
 pub extern "C" fn plugin_describe() -> u32 {
     PLUGIN_DESC_DISSECTOR
+}
+
+/// Compares what version.rs selected with what the C shim's headers say.
+fn abi_mismatch() -> Option<String> {
+    let (mut bool_pref_size, mut ei_init) = (0, 0);
+    // SAFETY: two valid out-pointers; the shim only writes them.
+    unsafe { sys::emcc_abi_facts(&mut bool_pref_size, &mut ei_init) };
+    let rust_size = std::mem::size_of::<BoolPrefStorage>() as c_int;
+    (bool_pref_size != rust_size || ei_init != EI_INIT_VALUE).then(|| {
+        format!(
+            "built for Wireshark {WS_MAJOR}.{WS_MINOR} but its headers disagree with \
+             src/epan/version.rs: boolean preference {bool_pref_size} bytes (Rust: \
+             {rust_size}), EI_INIT {ei_init} (Rust: {EI_INIT_VALUE})"
+        )
+    })
 }
 
 extern "C" fn register_protoinfo() {

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <ws_version.h>
 #include <epan/exceptions.h>
 #include <epan/column-utils.h>
 #include <epan/frame_data.h>
@@ -15,6 +16,50 @@
 #include <epan/stats_tree.h>
 
 #include "emcc_shim.h"
+
+/* ---- Differences between Wireshark releases --------------------------- *
+ * The C side of what src/epan/version.rs holds for Rust: names and layouts
+ * that changed, selected by the headers this file is compiled against. */
+
+#ifndef WIRESHARK_VERSION_MAJOR
+#error "ws_version.h did not define WIRESHARK_VERSION_MAJOR"
+#endif
+#define EMCC_WS_AT_LEAST(major, minor)                                       \
+    (WIRESHARK_VERSION_MAJOR > (major) ||                                    \
+     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/* field_info.value is an embedded fvalue_t in 4.0 and a pointer from 4.2. */
+#if EMCC_WS_AT_LEAST(4, 2)
+#define EMCC_FINFO_FVALUE(fi) ((fi)->value)
+#else
+#define EMCC_FINFO_FVALUE(fi) (&(fi)->value)
+#endif
+
+/* The field type tests were renamed from IS_FT_* to FT_IS_*. */
+#ifndef FT_IS_STRING
+#define FT_IS_STRING(ft) IS_FT_STRING(ft)
+#define FT_IS_UINT32(ft) IS_FT_UINT32(ft)
+#endif
+
+/* A boolean preference is a gboolean up to 4.2 and a bool from 4.4; the
+ * compiler checks this against the prototype in the headers. */
+#if EMCC_WS_AT_LEAST(4, 4)
+typedef bool emcc_bool_pref_t;
+#else
+typedef gboolean emcc_bool_pref_t;
+#endif
+_Static_assert(__builtin_types_compatible_p(
+                   __typeof__(&prefs_register_bool_preference),
+                   void (*)(module_t *, const char *, const char *, const char *,
+                            emcc_bool_pref_t *)),
+               "boolean preference type: fix the version table in shim.c and version.rs");
+
+/* The statistics menu group of telephony statistics. */
+#if EMCC_WS_AT_LEAST(4, 4)
+#define EMCC_STAT_GROUP_TELEPHONY REGISTER_TELEPHONY_GROUP_UNSORTED
+#else
+#define EMCC_STAT_GROUP_TELEPHONY REGISTER_STAT_GROUP_TELEPHONY
+#endif
 
 /* Most bounds exceptions carry no message: name them from their code. */
 static const char *exception_name(unsigned long code)
@@ -206,13 +251,6 @@ proto_item *emcc_add_expert(proto_tree *tree, packet_info *pinfo, expert_field *
     return item;
 }
 
-/* field_info.value is an embedded fvalue_t up to 4.2 and a pointer from 4.4. */
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
-#define EMCC_FINFO_FVALUE(fi) ((fi)->value)
-#else
-#define EMCC_FINFO_FVALUE(fi) (&(fi)->value)
-#endif
-
 static int copy_hits(GPtrArray *found, emcc_field_hit *out, int max)
 {
     int n = 0;
@@ -223,9 +261,9 @@ static int copy_hits(GPtrArray *found, emcc_field_hit *out, int max)
         if (fi == NULL || fi->hfinfo == NULL)
             continue;
         memset(&out[n], 0, sizeof out[n]);
-        if (IS_FT_STRING(fi->hfinfo->type)) {
+        if (FT_IS_STRING(fi->hfinfo->type)) {
             out[n].string = fvalue_get_string(EMCC_FINFO_FVALUE(fi));
-        } else if (IS_FT_UINT32(fi->hfinfo->type) || fi->hfinfo->type == FT_FRAMENUM) {
+        } else if (FT_IS_UINT32(fi->hfinfo->type) || fi->hfinfo->type == FT_FRAMENUM) {
             out[n].uint = fvalue_get_uinteger(EMCC_FINFO_FVALUE(fi));
             out[n].has_uint = 1;
         }
@@ -272,11 +310,8 @@ void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count
 void emcc_register_bool_pref(module_t *module, const char *name, const char *title,
                              const char *description, void *storage)
 {
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-    prefs_register_bool_preference(module, name, title, description, (bool *)storage);
-#else
-    prefs_register_bool_preference(module, name, title, description, (gboolean *)storage);
-#endif
+    prefs_register_bool_preference(module, name, title, description,
+                                   (emcc_bool_pref_t *)storage);
 }
 
 void emcc_register_uint_pref(module_t *module, const char *name, const char *title,
@@ -401,18 +436,42 @@ int emcc_register_tap_listener(const char *tap, emcc_tap_listener *listener, cha
     return 0;
 }
 
+typedef struct cli_statistic {
+    void (*init)(const char *argument, void *user);
+    void *user;
+} cli_statistic;
+
+/* The -z init callback returns whether it succeeded from 4.6 on. Ours
+ * reports its own failures on stderr (as 4.0 expects) and answers true:
+ * passing the failure on to 4.6 is left to do. */
+#if EMCC_WS_AT_LEAST(4, 6)
+static bool cli_statistic_init(const char *argument, void *data)
+#else
+static void cli_statistic_init(const char *argument, void *data)
+#endif
+{
+    cli_statistic *statistic = (cli_statistic *)data;
+    statistic->init(argument, statistic->user);
+#if EMCC_WS_AT_LEAST(4, 6)
+    return true;
+#endif
+}
+
 void emcc_register_cli_statistic(const char *cli_string, const char *title,
                                  void (*init)(const char *argument, void *user), void *user)
 {
-    /* Wireshark keeps the pointer: allocate it for the life of the process. */
+    /* Wireshark keeps the pointers: allocate them for the life of the process. */
     stat_tap_ui *ui = g_new0(stat_tap_ui, 1);
-    ui->group = REGISTER_STAT_GROUP_TELEPHONY;
+    cli_statistic *statistic = g_new0(cli_statistic, 1);
+    statistic->init = init;
+    statistic->user = user;
+    ui->group = EMCC_STAT_GROUP_TELEPHONY;
     ui->title = title;
     ui->cli_string = cli_string;
-    ui->tap_init_cb = init;
+    ui->tap_init_cb = cli_statistic_init;
     ui->nparams = 0;
     ui->params = NULL;
-    register_stat_tap_ui(ui, user);
+    register_stat_tap_ui(ui, statistic);
 }
 
 /* ---- Statistics trees ------------------------------------------------- *
@@ -467,7 +526,35 @@ int emcc_stats_tree_tick(stats_tree *st, const char *name, int parent, int with_
     return stats_tree_manip_node_int(MN_INCREASE, st, name, parent, with_children, 1);
 }
 
+void emcc_abi_facts(int *bool_pref_size, int *ei_init)
+{
+    expert_field init = EI_INIT;
+    *bool_pref_size = (int)sizeof(emcc_bool_pref_t);
+    *ei_init = init.ei;
+}
+
 int emcc_field_is_referenced(proto_tree *tree, int hf)
 {
     return tree != NULL && proto_field_is_referenced(tree, hf);
+}
+
+int emcc_protocol_id(const char *filter_name)
+{
+    return proto_get_id_by_filter_name(filter_name);
+}
+
+int emcc_frame_has_layer(const packet_info *pinfo, const int *proto_ids, int count)
+{
+    wmem_list_frame_t *frame;
+    int i;
+
+    if (pinfo->layers == NULL)
+        return 1;
+    for (frame = wmem_list_head(pinfo->layers); frame != NULL; frame = wmem_list_frame_next(frame)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+        for (i = 0; i < count; i++)
+            if (proto_ids[i] == id)
+                return 1;
+    }
+    return 0;
 }

@@ -9,34 +9,38 @@ use std::os::raw::c_int;
 pub const WS_MAJOR: c_int = parse_decimal(env!("EMCC_WS_MAJOR"));
 pub const WS_MINOR: c_int = parse_decimal(env!("EMCC_WS_MINOR"));
 
-/// Value of `EI_INIT`'s members: -1 up to 4.0, 0 from 4.2 on.
-#[cfg(not(ws_ge_4_2))]
+// Each threshold below was read in the headers of 4.0.17, 4.2.2, 4.4.18 and
+// 4.6.9; shim.c checks the C side of each against the headers it is compiled
+// with, and `emcc_abi_check` (plugin.rs) compares both sides at load time.
+
+/// Value of `EI_INIT`'s members: -1 up to 4.4, 0 from 4.6 on.
+#[cfg(not(ws_ge_4_6))]
 pub const EI_INIT_VALUE: c_int = -1;
-#[cfg(ws_ge_4_2)]
+#[cfg(ws_ge_4_6)]
 pub const EI_INIT_VALUE: c_int = 0;
 
 /// Storage of a boolean preference, which Wireshark writes through a
-/// pointer: a 4-byte gboolean up to 4.0, a 1-byte bool from 4.2 (a wrong
+/// pointer: a 4-byte gboolean up to 4.2, a 1-byte bool from 4.4 (a wrong
 /// size corrupts memory next to it).
-#[cfg(not(ws_ge_4_2))]
+#[cfg(not(ws_ge_4_4))]
 pub type BoolPrefStorage = std::sync::atomic::AtomicI32;
-#[cfg(ws_ge_4_2)]
+#[cfg(ws_ge_4_4)]
 pub type BoolPrefStorage = std::sync::atomic::AtomicBool;
 
-#[cfg(not(ws_ge_4_2))]
+#[cfg(not(ws_ge_4_4))]
 pub const fn bool_pref_storage(value: bool) -> BoolPrefStorage {
     std::sync::atomic::AtomicI32::new(value as c_int)
 }
-#[cfg(ws_ge_4_2)]
+#[cfg(ws_ge_4_4)]
 pub const fn bool_pref_storage(value: bool) -> BoolPrefStorage {
     std::sync::atomic::AtomicBool::new(value)
 }
 
-#[cfg(not(ws_ge_4_2))]
+#[cfg(not(ws_ge_4_4))]
 pub fn bool_pref_value(storage: &BoolPrefStorage) -> bool {
     storage.load(std::sync::atomic::Ordering::Relaxed) != 0
 }
-#[cfg(ws_ge_4_2)]
+#[cfg(ws_ge_4_4)]
 pub fn bool_pref_value(storage: &BoolPrefStorage) -> bool {
     storage.load(std::sync::atomic::Ordering::Relaxed)
 }

@@ -2,7 +2,8 @@
 //! in REFER bodies: `<x-cisco-alarm><Alarm Name=".."><ParameterList>` holding `<String>`
 //! and `<Enum>` parameters. Line ends are bare LF, as the phone writes them.
 
-use crate::topology::{DEVICE_NAME, GATEWAY, MODEL_NAME, PHONE_IP};
+use crate::net::fmt_ip;
+use crate::topology::PhoneId;
 use crate::xml::escape;
 
 pub enum Param<'a> {
@@ -29,12 +30,12 @@ pub fn alarm(name: &str, params: &[Param]) -> String {
 
 /// The trust lists the phone has installed, reported after every (re)configuration.
 /// `itl_signature` is 20 hex bytes separated by spaces, with the phone's trailing space.
-pub fn device_tl_info(itl_signature: &str, itl_tftp_server: &str) -> String {
+pub fn device_tl_info(phone: &PhoneId, itl_signature: &str, itl_tftp_server: &str) -> String {
     alarm(
         "DeviceTLInfo",
         &[
-            Param::Text("DeviceName", DEVICE_NAME.into()),
-            Param::Text("IPv4Address", PHONE_IP.into()),
+            Param::Text("DeviceName", phone.device_name.to_string()),
+            Param::Text("IPv4Address", phone.ip.to_string()),
             Param::Text("IPv6Address", String::new()),
             Param::Text("CTL_Signature", "Not Installed".into()),
             Param::Text("CTL_TFTP_Server", "N/A".into()),
@@ -57,21 +58,20 @@ pub struct OutOfService<'a> {
     pub last_received: String,
 }
 
-pub fn last_out_of_service(o: &OutOfService) -> String {
+pub fn last_out_of_service(phone: &PhoneId, o: &OutOfService) -> String {
     alarm(
         "LastOutOfServiceInformation",
         &[
-            Param::Text("DeviceName", DEVICE_NAME.into()),
-            Param::Text("DeviceIPv4Address", format!("{PHONE_IP}/24")),
-            Param::Text("IPv4DefaultGateway", GATEWAY.into()),
+            Param::Text("DeviceName", phone.device_name.to_string()),
+            Param::Text("DeviceIPv4Address", format!("{}/24", phone.ip)),
+            Param::Text("IPv4DefaultGateway", fmt_ip(phone.gateway.ip)),
             Param::Text("DeviceIPv6Address", String::new()),
             Param::Text("IPv6DefaultGateway", String::new()),
-            Param::Text("ModelNumber", MODEL_NAME.into()),
-            Param::Text("NeighborIPv4Address", "192.168.7.2".into()),
+            Param::Text("ModelNumber", phone.model.name.into()),
+            Param::Text("NeighborIPv4Address", phone.switch_ip.to_string()),
             Param::Text("NeighborIPv6Address", String::new()),
-            // The phone's log in the article names its CDP neighbour "HQSW".
-            Param::Text("NeighborDeviceID", "HQSW".into()),
-            Param::Text("NeighborPortID", "GigabitEthernet1/0/5".into()),
+            Param::Text("NeighborDeviceID", phone.switch_name.to_string()),
+            Param::Text("NeighborPortID", phone.switch_port.to_string()),
             Param::Enum("DHCPv4Status", 1),
             Param::Enum("DHCPv6Status", 3),
             Param::Enum("TFTPCfgStatus", 1),
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn device_tl_info_shape() {
-        let x = device_tl_info("AA BB ", "192.168.7.100");
+        let x = device_tl_info(&crate::topology::ARTICLE_PHONE, "AA BB ", "192.168.7.100");
         assert!(x.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x-cisco-alarm>\n"));
         assert!(x.contains("<Alarm Name=\"DeviceTLInfo\">\n<ParameterList>\n"));
         assert!(x.contains("<String name=\"ITL_Signature\">AA BB </String>\n"));

@@ -29,10 +29,6 @@ pub fn unix_secs(t: Micros) -> u64 {
     unix_us(t) / 1_000_000
 }
 
-pub fn unix_ms(t: Micros) -> u64 {
-    unix_us(t) / 1_000
-}
-
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's method).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

@@ -6,7 +6,7 @@
 
 use crate::phone_config::{device_config, softkey_template, ConfigKind, ConfigSpec};
 use crate::prng::Prng;
-use crate::topology::{Cluster, DEVICE_NAME};
+use crate::topology::{Cluster, PhoneId};
 use crate::trustlist::{self, Function, Record};
 use crate::x509::{
     self, CertSpec, Certificate, EKU_CLIENT_AUTH, EKU_IPSEC_END_SYSTEM, EKU_SERVER_AUTH,
@@ -22,33 +22,9 @@ pub struct Trust {
     pub recovery: Certificate,
 }
 
-/// When the cluster's certificates were made and its files last regenerated.
-struct Dates {
-    not_before: &'static str,
-    not_after: &'static str,
-    files_unix: u32,
-}
-
-fn dates(c: &Cluster) -> Dates {
-    if c.label == "vc" {
-        Dates {
-            not_before: "180502143012Z",
-            not_after: "230501143011Z",
-            files_unix: 1_550_846_224,
-        }
-    } else {
-        Dates {
-            not_before: "180611091533Z",
-            not_after: "230610091532Z",
-            files_unix: 1_550_861_907,
-        }
-    }
-}
-
 fn certificate(c: &Cluster, role: &str, common_name: &str, eku: &[&[u64]]) -> Certificate {
     // Service certificates carry the node's FQDN as a subjectAltName too.
-    let dns_name = (common_name == c.fqdn).then_some(c.fqdn);
-    let d = dates(c);
+    let dns_name = (common_name == c.fqdn).then_some(&*c.fqdn);
     let ou = format!("Collaboration {}", c.cluster_id);
     let name = [
         ("C", "US"),
@@ -61,8 +37,8 @@ fn certificate(c: &Cluster, role: &str, common_name: &str, eku: &[&[u64]]) -> Ce
     x509::build(&CertSpec {
         subject: &name,
         issuer: &name,
-        not_before: d.not_before,
-        not_after: d.not_after,
+        not_before: &c.certs_not_before,
+        not_after: &c.certs_not_after,
         extended_key_usage: eku,
         dns_name,
         label: &format!("{} {role}", c.label),
@@ -79,10 +55,10 @@ pub fn trust(c: &Cluster) -> Trust {
         callmanager: certificate(
             c,
             "callmanager",
-            c.fqdn,
+            &c.fqdn,
             &[EKU_SERVER_AUTH, EKU_CLIENT_AUTH, EKU_IPSEC_END_SYSTEM],
         ),
-        tvs: certificate(c, "tvs", c.fqdn, &[EKU_SERVER_AUTH, EKU_CLIENT_AUTH]),
+        tvs: certificate(c, "tvs", &c.fqdn, &[EKU_SERVER_AUTH, EKU_CLIENT_AUTH]),
         capf: certificate(c, "capf", &capf_cn, &[EKU_SERVER_AUTH]),
         recovery: certificate(c, "itlrecovery", &recovery_cn, &[EKU_SERVER_AUTH]),
     }
@@ -92,7 +68,7 @@ pub fn trust(c: &Cluster) -> Trust {
 pub fn itl(c: &Cluster) -> Vec<u8> {
     let t = trust(c);
     let record = |function, cert| Record {
-        dns_name: c.fqdn,
+        dns_name: &c.fqdn,
         function,
         cert,
         ip: c.host.ip,
@@ -100,7 +76,7 @@ pub fn itl(c: &Cluster) -> Vec<u8> {
     trustlist::trust_list(
         &t.recovery,
         "ITLFile.tlv",
-        dates(c).files_unix,
+        c.files_unix,
         &[
             record(Function::Sast, &t.recovery),
             record(Function::CcmTftp, &t.callmanager),
@@ -116,7 +92,7 @@ pub fn itl(c: &Cluster) -> Vec<u8> {
 pub fn ctl(c: &Cluster) -> Vec<u8> {
     let t = trust(c);
     let record = |function, cert| Record {
-        dns_name: c.fqdn,
+        dns_name: &c.fqdn,
         function,
         cert,
         ip: c.host.ip,
@@ -124,7 +100,7 @@ pub fn ctl(c: &Cluster) -> Vec<u8> {
     trustlist::trust_list(
         &t.callmanager,
         "CTLFile.tlv",
-        dates(c).files_unix,
+        c.files_unix,
         &[
             record(Function::Sast, &t.callmanager),
             record(Function::CcmTftp, &t.callmanager),
@@ -160,6 +136,7 @@ pub fn version_stamp(c: &Cluster, what: &str, unix: u64) -> String {
 
 /// `SEP<MAC>.cnf.xml.sgn`: the signature header, then the configuration XML.
 pub fn signed_config(
+    phone: &PhoneId,
     c: &Cluster,
     visiting: &Cluster,
     kind: ConfigKind,
@@ -167,12 +144,13 @@ pub fn signed_config(
 ) -> Vec<u8> {
     let stamp = version_stamp(c, "config", stamp_unix);
     let xml = device_config(&ConfigSpec {
+        phone,
         cluster: c,
         visiting,
         kind,
         version_stamp: &stamp,
     });
-    let name = format!("{DEVICE_NAME}.cnf.xml");
+    let name = format!("{}.cnf.xml", phone.device_name);
     trustlist::signed_file(
         &trust(c).callmanager,
         &name,
@@ -182,13 +160,12 @@ pub fn signed_config(
 }
 
 pub fn signed_softkeys(c: &Cluster) -> Vec<u8> {
-    let d = dates(c);
-    let stamp = version_stamp(c, "softkey", u64::from(d.files_unix));
+    let stamp = version_stamp(c, "softkey", u64::from(c.files_unix));
     let xml = softkey_template(&stamp);
     trustlist::signed_file(
         &trust(c).callmanager,
         SOFTKEY_FILE,
-        d.files_unix,
+        c.files_unix,
         xml.as_bytes(),
     )
 }

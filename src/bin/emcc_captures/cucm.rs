@@ -11,13 +11,13 @@ use crate::phone::{SipPath, REMOTECC_REQUEST};
 use crate::prng::Prng;
 use crate::remotecc;
 use crate::sip::{self, Part};
-use crate::topology::{Cluster, CONTACT_USER, PHONE_IP, SIP_PORT};
+use crate::topology::{Cluster, SIP_PORT};
 
-const SERVER: &str = "Cisco-CUCM11.5";
+pub(crate) const SERVER: &str = "Cisco-CUCM11.5";
 const REMOTECC_RESPONSE: &str = "application/x-cisco-remotecc-response+xml";
 
-pub struct Cucm {
-    pub cluster: &'static Cluster,
+pub struct Cucm<'s> {
+    pub cluster: &'s Cluster,
     rng: Prng,
     calls: u32,
 }
@@ -29,21 +29,22 @@ pub struct RestartNotice<'a> {
     pub softkey_stamp: &'a str,
 }
 
-impl Cucm {
-    pub fn new(cluster: &'static Cluster) -> Cucm {
+impl<'s> Cucm<'s> {
+    /// The node of `cluster` as one phone's lab sees it; `seed` seeds its tags and Call-IDs.
+    pub fn new(cluster: &'s Cluster, seed: &str) -> Cucm<'s> {
         Cucm {
             cluster,
-            rng: Prng::from_label(&format!("cucm {}", cluster.label)),
+            rng: Prng::from_label(seed),
             calls: 0,
         }
     }
 
-    fn tag(&mut self) -> String {
+    pub(crate) fn tag(&mut self) -> String {
         let digits = if self.rng.next_u32() & 1 == 0 { 9 } else { 10 };
         self.rng.decimal(digits)
     }
 
-    fn call_id(&mut self) -> String {
+    pub(crate) fn call_id(&mut self) -> String {
         self.calls += 1;
         let ip = self.cluster.host.ip;
         format!(
@@ -61,6 +62,12 @@ impl Cucm {
 
     fn node_contact(&self) -> String {
         format!("<sip:{}:{SIP_PORT};transport=tcp>", self.cluster.ip)
+    }
+
+    /// The Via of a request the node sends, with a fresh branch.
+    pub(crate) fn via(&mut self) -> String {
+        let branch = sip::branch(&mut self.rng);
+        format!("SIP/2.0/TCP {}:{SIP_PORT};branch={branch}", self.cluster.ip)
     }
 
     pub fn trying(&mut self, req: &TextMessage, t: Micros) -> TextMessage {
@@ -83,9 +90,24 @@ impl Cucm {
 
     /// 200 OK to a binding REGISTER; `remotecc` adds the options answer a bulk REGISTER gets.
     pub fn registered(&mut self, req: &TextMessage, t: Micros, remotecc: bool) -> TextMessage {
+        self.binding_ok(req, t, ";x-cisco-newreg", remotecc)
+    }
+
+    /// 200 OK to a refresh of a registration the node already holds: no `x-cisco-newreg`.
+    pub fn refreshed(&mut self, req: &TextMessage, t: Micros) -> TextMessage {
+        self.binding_ok(req, t, "", false)
+    }
+
+    fn binding_ok(
+        &mut self,
+        req: &TextMessage,
+        t: Micros,
+        newreg: &str,
+        remotecc: bool,
+    ) -> TextMessage {
         let tag = self.tag();
         let contact = format!(
-            "{};x-cisco-newreg;expires=120",
+            "{}{newreg};expires=120",
             req.get("Contact").expect("REGISTER without Contact")
         );
         let m = sip::response_to(req, 200, "OK", &tag, &http_date(t))
@@ -128,6 +150,7 @@ impl Cucm {
         notice: &RestartNotice,
     ) -> TextMessage {
         let c = self.cluster;
+        let phone_ip = &phone.phone.ip;
         let body = format!(
             "action=restart\r\nRegisterCallId={{{}}}\r\nConfigVersionStamp={{{}}}\r\n\
              DialplanVersionStamp={{}}\r\nSoftkeyVersionStamp={{{}}}\r\n",
@@ -137,14 +160,14 @@ impl Cucm {
         let tag = self.tag();
         sip::request(
             "NOTIFY",
-            &format!("sip:{}@{PHONE_IP}:{}", c.line_dn, phone.local_port),
+            &format!("sip:{}@{phone_ip}:{}", c.line_dn, phone.local_port),
         )
         .header(
             "Via",
             format!("SIP/2.0/TCP {}:{SIP_PORT};branch={branch}", c.ip),
         )
         .header("From", format!("<sip:{}@{}>;tag={tag}", c.line_dn, c.ip))
-        .header("To", format!("<sip:{}@{PHONE_IP}>", c.line_dn))
+        .header("To", format!("<sip:{}@{phone_ip}>", c.line_dn))
         .header("Date", http_date(t))
         .header("Call-ID", self.call_id())
         .header("CSeq", "101 NOTIFY")
@@ -164,8 +187,9 @@ impl Cucm {
     /// request and a text part (both bodies invented; the article shows only their types).
     pub fn refer_bulk_update(&mut self, phone: SipPath, t: Micros) -> TextMessage {
         let c = self.cluster;
+        let phone_ip = &phone.phone.ip;
         let xml = remotecc::cucm_bulk_update();
-        let text = remotecc::cucm_bulk_update_text(c.line_dn, c.ip);
+        let text = remotecc::cucm_bulk_update_text(&c.line_dn, &c.ip);
         let body = sip::multipart(
             "uniqueBoundary",
             &[
@@ -188,8 +212,8 @@ impl Cucm {
         sip::request(
             "REFER",
             &format!(
-                "sip:{CONTACT_USER}@{PHONE_IP}:{};transport=tcp",
-                phone.local_port
+                "sip:{}@{phone_ip}:{};transport=tcp",
+                phone.phone.contact_user, phone.local_port
             ),
         )
         .header(
@@ -197,7 +221,7 @@ impl Cucm {
             format!("SIP/2.0/TCP {}:{SIP_PORT};branch={branch}", c.ip),
         )
         .header("From", format!("{line};tag={tag}"))
-        .header("To", format!("<sip:{}@{PHONE_IP}>", c.line_dn))
+        .header("To", format!("<sip:{}@{phone_ip}>", c.line_dn))
         .header("Date", http_date(t))
         .header("Call-ID", self.call_id())
         .header("CSeq", "101 REFER")

@@ -10,7 +10,7 @@ use crate::message::TextMessage;
 use crate::phone_config::ConfigKind;
 use crate::tcp::Endpoint;
 use crate::tftp;
-use crate::topology::{phone_endpoint, Cluster, DEVICE_NAME, TFTP_HTTP_PORT, TFTP_PORT};
+use crate::topology::{Cluster, PhoneId, TFTP_HTTP_PORT, TFTP_PORT};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum HomeTrust {
@@ -20,16 +20,16 @@ pub enum HomeTrust {
     CtlAndItlUnavailable,
 }
 
-fn ctl_name() -> String {
-    format!("CTL{DEVICE_NAME}.tlv")
+fn ctl_name(phone: &PhoneId) -> String {
+    format!("CTL{}.tlv", phone.device_name)
 }
 
-fn itl_name() -> String {
-    format!("ITL{DEVICE_NAME}.tlv")
+fn itl_name(phone: &PhoneId) -> String {
+    format!("ITL{}.tlv", phone.device_name)
 }
 
-fn config_name() -> String {
-    format!("{DEVICE_NAME}.cnf.xml.sgn")
+fn config_name(phone: &PhoneId) -> String {
+    format!("{}.cnf.xml.sgn", phone.device_name)
 }
 
 /// The phone's download client asks for a file with nothing but a Host header.
@@ -52,7 +52,7 @@ pub(crate) fn no_file(code: u16, reason: &str) -> TextMessage {
         .header("Connection", "close")
 }
 
-impl Lab {
+impl Lab<'_> {
     pub(crate) fn download(
         &mut self,
         node: Node,
@@ -61,7 +61,7 @@ impl Lab {
         t_response: Micros,
         response: &TextMessage,
     ) -> crate::lab::ExchangeFrames {
-        let request = get(node.cluster(), name);
+        let request = get(self.cluster(node), name);
         self.phone_exchange(
             node,
             TFTP_HTTP_PORT,
@@ -81,8 +81,8 @@ impl Lab {
         name: &str,
         options: &[(&str, &str)],
     ) -> FrameId {
-        let c = node.cluster();
-        let phone = phone_endpoint(self.ephemeral_port());
+        let c = self.cluster(node);
+        let phone = self.phone_id().endpoint(self.ephemeral_port());
         let rrq = tftp::read_request(name, "octet", options);
         let request = self.udp(phone, c.endpoint(TFTP_PORT), t, &rrq);
         self.note(request, &format!("TFTP fallback: read request {name}"));
@@ -102,6 +102,7 @@ impl Lab {
     /// `emcc_login` selects the configuration that sends the phone to its home cluster.
     pub fn visiting_downloads(&mut self, t0: Micros, emcc_login: bool) {
         let node = Node::Visiting;
+        let phone = self.phone_id();
         let lab = emcc_login;
         let label = |frame: u32, what: &str| {
             if lab {
@@ -113,7 +114,7 @@ impl Lab {
         let f = self.download(
             node,
             t0,
-            &ctl_name(),
+            &ctl_name(phone),
             t0 + us(259),
             &no_file(404, "Not Found"),
         );
@@ -126,8 +127,14 @@ impl Lab {
             &label(374, "404: no CTL, cluster not in mixed mode"),
         );
 
-        let itl = file(cluster_files::itl(node.cluster()));
-        let f = self.download(node, t0 + us(173_650), &itl_name(), t0 + us(175_012), &itl);
+        let itl = file(cluster_files::itl(self.cluster(node)));
+        let f = self.download(
+            node,
+            t0 + us(173_650),
+            &itl_name(phone),
+            t0 + us(175_012),
+            &itl,
+        );
         self.note(
             f.request.last,
             &label(382, "GET ITL from the visiting cluster"),
@@ -140,21 +147,22 @@ impl Lab {
         let stamp = unix_secs(t0) - 2;
         let kind = if emcc_login {
             ConfigKind::VisitingEmcc {
-                home: Node::Home.cluster(),
+                home: self.cluster(Node::Home),
             }
         } else {
             ConfigKind::Visiting
         };
         let config = file(cluster_files::signed_config(
-            node.cluster(),
-            node.cluster(),
+            phone,
+            self.cluster(node),
+            self.cluster(node),
             kind,
             stamp,
         ));
         let f = self.download(
             node,
             t0 + us(1_013_915),
-            &config_name(),
+            &config_name(phone),
             t0 + us(1_023_622),
             &config,
         );
@@ -165,12 +173,13 @@ impl Lab {
     /// Phase 5, first half (article frames 445-472): the home cluster's CTL and ITL.
     pub fn home_trust_downloads(&mut self, trust: HomeTrust) {
         let node = Node::Home;
+        let (phone, o) = (self.phone_id(), self.origin());
         let unavailable = no_file(503, "Service Unavailable");
         let f = self.download(
             node,
-            us(31_697_612),
-            &ctl_name(),
-            us(31_697_951),
+            o + us(31_697_612),
+            &ctl_name(phone),
+            o + us(31_697_951),
             &unavailable,
         );
         self.note(f.request.last, "GET CTL from the home cluster");
@@ -184,15 +193,16 @@ impl Lab {
             HomeTrust::ItlAvailable => &[],
             HomeTrust::CtlAndItlUnavailable => &[("blksize", "1468"), ("tsize", "0")],
         };
-        let rrq = self.tftp_not_found(node, us(32_470_464), &ctl_name(), options);
+        let rrq = self.tftp_not_found(node, o + us(32_470_464), &ctl_name(phone), options);
         match trust {
             HomeTrust::ItlAvailable => {
                 self.note(
                     rrq,
                     "article #456: TFTP read request, no options (73 bytes)",
                 );
-                let itl = file(cluster_files::itl(node.cluster()));
-                let f = self.download(node, us(32_652_384), &itl_name(), us(32_653_307), &itl);
+                let itl = file(cluster_files::itl(self.cluster(node)));
+                let (t, name) = (o + us(32_652_384), itl_name(phone));
+                let f = self.download(node, t, &name, o + us(32_653_307), &itl);
                 self.note(
                     f.request.last,
                     "article #461: GET ITL from the home cluster",
@@ -205,14 +215,14 @@ impl Lab {
             HomeTrust::CtlAndItlUnavailable => {
                 let f = self.download(
                     node,
-                    us(32_652_384),
-                    &itl_name(),
-                    us(32_652_702),
+                    o + us(32_652_384),
+                    &itl_name(phone),
+                    o + us(32_652_702),
                     &unavailable,
                 );
                 self.note(f.request.last, "GET ITL from the home cluster");
                 self.note(f.response.last, "variant: 503 for the ITL too");
-                self.tftp_not_found(node, us(33_431_258), &itl_name(), options);
+                self.tftp_not_found(node, o + us(33_431_258), &itl_name(phone), options);
             }
         }
     }
@@ -221,32 +231,41 @@ impl Lab {
     /// home cluster.
     pub fn home_config_downloads(&mut self) {
         let node = Node::Home;
-        let stamp = unix_secs(us(35_090_712)) - 7;
-        let visiting = Node::Visiting.cluster();
+        let (phone, o) = (self.phone_id(), self.origin());
+        let stamp = unix_secs(o + us(35_090_712)) - 7;
+        let visiting = self.cluster(Node::Visiting);
         let config = file(cluster_files::signed_config(
-            node.cluster(),
+            phone,
+            self.cluster(node),
             visiting,
             ConfigKind::HomeProfile,
             stamp,
         ));
         let f = self.download(
             node,
-            us(35_090_712),
-            &config_name(),
-            us(35_103_308),
+            o + us(35_090_712),
+            &config_name(phone),
+            o + us(35_103_308),
             &config,
         );
         self.note(
             f.request.last,
             "article #509: GET configuration from the home cluster",
         );
-        self.note(
-            f.response.last,
-            "article #526: 200 home configuration (callManager 192.168.7.200)",
+        let what = format!(
+            "article #526: 200 home configuration (callManager {})",
+            self.cluster(node).ip
         );
-        let softkeys = file(cluster_files::signed_softkeys(node.cluster()));
+        self.note(f.response.last, &what);
+        let softkeys = file(cluster_files::signed_softkeys(self.cluster(node)));
         let name = format!("{SOFTKEY_FILE}.sgn");
-        let f = self.download(node, us(37_509_328), &name, us(37_510_070), &softkeys);
+        let f = self.download(
+            node,
+            o + us(37_509_328),
+            &name,
+            o + us(37_510_070),
+            &softkeys,
+        );
         self.note(f.request.last, "article #548: GET softkey template");
         self.note(f.response.last, "article #554: 200 softkey template");
     }

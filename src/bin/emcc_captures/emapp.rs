@@ -4,7 +4,7 @@
 use crate::clock::{http_date, Micros};
 use crate::http;
 use crate::message::TextMessage;
-use crate::topology::{Cluster, DEVICE_NAME, DEVICE_PROFILE, EMAPP_PORT, MODEL_NAME, PIN, USER_ID};
+use crate::topology::{Cluster, PhoneId, EMAPP_PORT};
 use crate::xml::{element, escape};
 
 pub const SERVLET: &str = "/emapp/EMAppServlet";
@@ -12,24 +12,29 @@ const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 const TITLE: &str = "Extension Mobility";
 
 /// The EMCC service URL of the article with `#DEVICENAME#` and `#EMCC#` filled in.
-pub fn service_target() -> String {
-    format!("{SERVLET}?device={DEVICE_NAME}&EMCC=true")
+pub fn service_target(phone: &PhoneId) -> String {
+    format!("{SERVLET}?device={}&EMCC=true", phone.device_name)
 }
 
 /// The login form's submit: the phone appends the inputs, PIN (`seq`) first.
-pub fn login_target() -> String {
-    format!("{}&seq={PIN}&userid={USER_ID}", service_target())
+pub fn login_target(phone: &PhoneId) -> String {
+    format!(
+        "{}&seq={}&userid={}",
+        service_target(phone),
+        phone.pin,
+        phone.user_id
+    )
 }
 
 /// `#` of `SEP..#Login` is percent-encoded on the wire.
-pub fn refresh_target() -> String {
-    format!("{SERVLET}?refresh={DEVICE_NAME}%23Login&EMCC=true")
+pub fn refresh_target(phone: &PhoneId) -> String {
+    format!("{SERVLET}?refresh={}%23Login&EMCC=true", phone.device_name)
 }
 
 pub const INIT_SERVICES: &str = "/emapp/jsp/initservices.jsp";
 
-pub fn logout_target() -> String {
-    format!("{SERVLET}?device={DEVICE_NAME}&doLogout=true")
+pub fn logout_target(phone: &PhoneId) -> String {
+    format!("{SERVLET}?device={}&doLogout=true", phone.device_name)
 }
 
 pub fn base_url(vc: &Cluster) -> String {
@@ -38,7 +43,7 @@ pub fn base_url(vc: &Cluster) -> String {
 
 /// An HTTP GET as the phone's web client (Allegro) writes it; the headers are the same
 /// for every EMApp request (the article's four requests differ only by their targets).
-pub fn phone_get(vc: &Cluster, target: &str) -> TextMessage {
+pub fn phone_get(phone: &PhoneId, vc: &Cluster, target: &str) -> TextMessage {
     http::request("GET", target)
         .header("Host", format!("{}:{EMAPP_PORT}", vc.ip))
         .header("Connection", "close")
@@ -50,7 +55,7 @@ pub fn phone_get(vc: &Cluster, target: &str) -> TextMessage {
         .header("Accept-Language", "en_US")
         // Sic: the article's EMApp log prints this value with the stray comma.
         .header("Accept-Charset", "utf-8,;q=0.8")
-        .header("x-CiscoIPPhoneModelName", MODEL_NAME)
+        .header("x-CiscoIPPhoneModelName", phone.model.name)
         .header("x-CiscoIPPhoneDisplay", "396,162,4,G")
         .header("x-CiscoIPPhoneSDKVersion", "12.1.1")
 }
@@ -92,7 +97,7 @@ fn softkey(name: &str, url: &str, position: u32) -> String {
 }
 
 /// The login page (EMApp's form1.jsp): user id prefilled with the last user.
-pub fn login_form(vc: &Cluster, last_user: &str) -> String {
+pub fn login_form(phone: &PhoneId, vc: &Cluster, last_user: &str) -> String {
     let item = |label: &str, param: &str, default: &str, flags: &str| {
         format!(
             "<InputItem>\n{}\n{}\n{}\n{}\n</InputItem>\n",
@@ -106,7 +111,7 @@ pub fn login_form(vc: &Cluster, last_user: &str) -> String {
         "{XML_DECL}<CiscoIPPhoneInput>\n{}\n{}\n{}\n{}{}{}{}</CiscoIPPhoneInput>\n",
         element("Title", TITLE),
         element("Prompt", "Enter your User ID and PIN"),
-        element("URL", &format!("{}{}", base_url(vc), service_target())),
+        element("URL", &format!("{}{}", base_url(vc), service_target(phone))),
         item("User ID", "userid", last_user, "A"),
         item("PIN", "seq", "", "NP"),
         softkey("Submit", "SoftKey:Submit", 1),
@@ -128,14 +133,14 @@ pub fn login_accepted() -> String {
     text_page("Please wait", "Login successful")
 }
 
-pub fn login_loading() -> String {
+pub fn login_loading(phone: &PhoneId) -> String {
     format!(
         "{XML_DECL}<CiscoIPPhoneText>\n{}\n{}\n{}\n{}</CiscoIPPhoneText>\n",
         element("Title", TITLE),
-        element("Prompt", &format!("Loading profile {DEVICE_PROFILE}")),
+        element("Prompt", &format!("Loading profile {}", phone.device_profile)),
         element(
             "Text",
-            &format!("Login successful for {USER_ID}. The phone restarts with the profile from the home cluster."),
+            &format!("Login successful for {}. The phone restarts with the profile from the home cluster.", phone.user_id),
         ),
         softkey("Exit", "SoftKey:Exit", 3),
     )
@@ -155,15 +160,15 @@ pub fn logout_accepted() -> String {
 
 /// The visiting cluster asks the home cluster whether the user exists (EMCC check user).
 /// Element names follow the EMService API shape; the exact schema is not public.
-pub fn emcc_check_user(vc: &Cluster, app_password: &str) -> String {
+pub fn emcc_check_user(phone: &PhoneId, vc: &Cluster, app_password: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<emccRequest>\n<appInfo>\n{}\n{}\n</appInfo>\n\
          <checkUser>\n<user id=\"{}\"/>\n<device name=\"{}\"/>\n<visitingCluster id=\"{}\"/>\n</checkUser>\n</emccRequest>\n",
         element("appID", "CCMSysUser"),
         element("appCertificate", app_password),
-        escape(USER_ID),
-        escape(DEVICE_NAME),
-        escape(vc.cluster_id),
+        escape(&phone.user_id),
+        escape(&phone.device_name),
+        escape(&vc.cluster_id),
     )
 }
 
@@ -177,27 +182,28 @@ pub fn emcc_failure(code: u32, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::topology::VISITING;
+    use crate::topology::{ARTICLE_PHONE, VISITING};
 
     #[test]
     fn targets_match_the_article() {
+        let p = &ARTICLE_PHONE;
         assert_eq!(
-            service_target(),
+            service_target(p),
             "/emapp/EMAppServlet?device=SEPC80084AA8743&EMCC=true"
         );
         assert_eq!(
-            login_target(),
+            login_target(p),
             "/emapp/EMAppServlet?device=SEPC80084AA8743&EMCC=true&seq=134679&userid=adgjm"
         );
         assert_eq!(
-            refresh_target(),
+            refresh_target(p),
             "/emapp/EMAppServlet?refresh=SEPC80084AA8743%23Login&EMCC=true"
         );
     }
 
     #[test]
     fn form_escapes_its_url() {
-        let f = login_form(&VISITING, "adgjm");
+        let f = login_form(&ARTICLE_PHONE, &VISITING, "adgjm");
         assert!(f.contains("<URL>http://192.168.7.100:8080/emapp/EMAppServlet?device=SEPC80084AA8743&amp;EMCC=true</URL>"));
         assert!(f.contains("<QueryStringParam>seq</QueryStringParam>"));
         assert!(f.contains("<URL>SoftKey:Submit</URL>"));

@@ -10,7 +10,7 @@ use crate::emapp::{self, Reply};
 use crate::http;
 use crate::lab::{Lab, Node};
 use crate::message::TextMessage;
-use crate::topology::{EMAPP_PORT, VISITING};
+use crate::topology::{ARTICLE_PHONE, EMAPP_PORT, VISITING};
 
 /// A phone XML answer as EMApp would send it.
 fn answer(t: Micros, body: &str) -> TextMessage {
@@ -51,7 +51,7 @@ pub fn malformed() -> Capture {
     let mut lab = Lab::new("emcc-malformed");
     let mut t = secs(1);
     let get = |lab: &mut Lab, t: &mut Micros, target: &str, body: &str, what: &str| {
-        let request = emapp::phone_get(&VISITING, target);
+        let request = emapp::phone_get(&ARTICLE_PHONE, &VISITING, target);
         let response = answer(*t + us(4_000), body);
         let f = lab.phone_exchange(
             Node::Visiting,

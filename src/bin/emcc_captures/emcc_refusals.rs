@@ -8,7 +8,7 @@ use crate::capture::Capture;
 use crate::clock::{secs, us, Micros};
 use crate::emapp::{self, Reply};
 use crate::lab::{Lab, Node};
-use crate::topology::{EMAPP_PORT, VISITING};
+use crate::topology::{ARTICLE_PHONE, EMAPP_PORT, VISITING};
 
 /// (prompt, text, what the attempt shows). Wording as the phone's screen
 /// and domain.md give it; the EMService meanings come from its code table.
@@ -39,7 +39,11 @@ pub fn refusals() -> Capture {
     let mut lab = Lab::new("emcc-login-refusals");
     let mut t: Micros = secs(1);
     for (prompt, text, what) in REFUSALS {
-        let request = emapp::phone_get(&VISITING, &emapp::login_target());
+        let request = emapp::phone_get(
+            &ARTICLE_PHONE,
+            &VISITING,
+            &emapp::login_target(&ARTICLE_PHONE),
+        );
         let t_response = t + us(180_000);
         let page = emapp::text_page(prompt, text);
         let response = emapp::tomcat_response(

@@ -1,5 +1,6 @@
-//! The lab context every capture is built in: the capture, the phone, the two CUCM
-//! nodes, the phone's SIP connections, and helpers for one-shot HTTP and UDP traffic.
+//! The lab context every capture is built in: the site (phone and clusters), the capture,
+//! the phone, the two CUCM nodes, the phone's SIP connections, and helpers for one-shot
+//! HTTP and UDP traffic.
 //!
 //! The phases themselves live in `registration.rs`, `emapp_flow.rs`, `downloads.rs`
 //! and `tvs.rs`; `scenarios.rs` strings them together.
@@ -12,9 +13,7 @@ use crate::net::{self, Ipv4Params, ETHERTYPE_IPV4, PROTO_UDP};
 use crate::phone::{Phone, RegisterKind, Registration, SipPath};
 use crate::prng::Prng;
 use crate::tcp::{ConnSpec, Dir, Endpoint, Sent, Stack, TcpConn};
-use crate::topology::{
-    phone_endpoint, phone_stack, Cluster, DELAYED_ACK, HOME, PHONE, QUICK_ACK, SIP_PORT, VISITING,
-};
+use crate::topology::{Cluster, PhoneId, Site, ARTICLE_SITE, DELAYED_ACK, QUICK_ACK, SIP_PORT};
 
 /// A CUCM node of the lab.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -24,10 +23,11 @@ pub enum Node {
 }
 
 impl Node {
-    pub fn cluster(self) -> &'static Cluster {
+    /// The other cluster of the login.
+    pub fn other(self) -> Node {
         match self {
-            Node::Visiting => &VISITING,
-            Node::Home => &HOME,
+            Node::Visiting => Node::Home,
+            Node::Home => Node::Visiting,
         }
     }
 
@@ -39,16 +39,28 @@ impl Node {
     }
 }
 
+impl Site {
+    pub fn cluster(&self, node: Node) -> &Cluster {
+        match node {
+            Node::Visiting => &self.visiting,
+            Node::Home => &self.home,
+        }
+    }
+}
+
 /// The phone's SIP connection to one node.
 struct SipLink {
     conn: TcpConn,
     port: u16,
 }
 
-pub struct Lab {
+pub struct Lab<'s> {
     pub cap: Capture,
-    pub phone: Phone,
-    cucm: [Cucm; 2],
+    pub phone: Phone<'s>,
+    site: &'s Site,
+    /// Capture time at which this lab's clock starts: the phases' times are relative to it.
+    origin: Micros,
+    cucm: [Cucm<'s>; 2],
     sip: [Option<SipLink>; 2],
     registration: [Option<Registration>; 2],
     rng: Prng,
@@ -73,14 +85,26 @@ pub struct ExchangeFrames {
     pub response: Sent,
 }
 
-impl Lab {
-    pub fn new(label: &str) -> Lab {
+impl Lab<'static> {
+    /// The article's lab, its clock starting with the capture.
+    pub fn new(label: &str) -> Lab<'static> {
+        Lab::at(&ARTICLE_SITE, label, 0)
+    }
+}
+
+impl<'s> Lab<'s> {
+    /// A lab for any site whose clock starts at capture time `origin`; `label` seeds it.
+    pub fn at(site: &'s Site, label: &str, origin: Micros) -> Lab<'s> {
         let mut rng = Prng::from_label(label);
         let next_port = rng.range(50_900, 51_200) as u16;
+        let cucm =
+            |c: &'s Cluster| Cucm::new(c, &site.phone.seed_label(&format!("cucm {}", c.label)));
         Lab {
             cap: Capture::new(),
-            phone: Phone::new(&format!("{label} phone")),
-            cucm: [Cucm::new(&VISITING), Cucm::new(&HOME)],
+            phone: Phone::new(&site.phone, &format!("{label} phone")),
+            site,
+            origin,
+            cucm: [cucm(&site.visiting), cucm(&site.home)],
             sip: [None, None],
             registration: [None, None],
             rng,
@@ -88,11 +112,30 @@ impl Lab {
         }
     }
 
+    pub fn phone_id(&self) -> &'s PhoneId {
+        &self.site.phone
+    }
+
+    pub fn cluster(&self, node: Node) -> &'s Cluster {
+        self.site.cluster(node)
+    }
+
+    /// Capture time at which this lab's clock starts (0 for the article's lab).
+    pub fn origin(&self) -> Micros {
+        self.origin
+    }
+
+    /// Capture time of `t` on this lab's clock (the article's tables give times from the
+    /// start of its capture; another phone's run of the same phases starts elsewhere).
+    pub fn at_time(&self, t: Micros) -> Micros {
+        self.origin + t
+    }
+
     pub fn note(&mut self, id: FrameId, text: &str) {
         self.cap.note(id, text);
     }
 
-    pub fn cucm(&mut self, node: Node) -> &mut Cucm {
+    pub fn cucm(&mut self, node: Node) -> &mut Cucm<'s> {
         &mut self.cucm[node.index()]
     }
 
@@ -108,11 +151,12 @@ impl Lab {
 
     // ---- SIP connections -------------------------------------------------------------
 
-    fn sip_spec(node: Node, port: u16) -> ConnSpec {
-        let c = node.cluster();
+    fn sip_spec(&self, node: Node, port: u16) -> ConnSpec {
+        let c = self.cluster(node);
+        let phone = self.phone_id();
         ConnSpec {
-            client: phone_endpoint(port),
-            client_stack: phone_stack(),
+            client: phone.endpoint(port),
+            client_stack: phone.stack(),
             server: c.endpoint(SIP_PORT),
             server_stack: c.stack(DELAYED_ACK),
             tos: 0x60, // CS3: both the phone and CUCM mark SIP signalling
@@ -121,15 +165,18 @@ impl Lab {
 
     /// The phone connects to the node's SIP port from `port`, SYN at `t`.
     pub fn open_sip(&mut self, node: Node, port: u16, t: Micros) {
-        let label = format!("sip {port} {:?}", node);
-        let conn = TcpConn::connect(&mut self.cap, &Lab::sip_spec(node, port), t, &label);
+        let label = self
+            .phone_id()
+            .seed_label(&format!("sip {port} {:?}", node));
+        let spec = self.sip_spec(node, port);
+        let conn = TcpConn::connect(&mut self.cap, &spec, t, &label);
         self.sip[node.index()] = Some(SipLink { conn, port });
     }
 
     /// A SIP connection that was up before the capture started.
     pub fn adopt_sip(&mut self, node: Node, port: u16) {
-        let label = format!("sip {port} {:?} adopted", node);
-        let conn = TcpConn::established(&Lab::sip_spec(node, port), &label);
+        let label = (self.phone_id()).seed_label(&format!("sip {port} {:?} adopted", node));
+        let conn = TcpConn::established(&self.sip_spec(node, port), &label);
         self.sip[node.index()] = Some(SipLink { conn, port });
     }
 
@@ -138,10 +185,11 @@ impl Lab {
         link.conn.close(&mut self.cap, initiator, t)
     }
 
-    pub fn sip_path(&self, node: Node) -> SipPath<'static> {
+    pub fn sip_path(&self, node: Node) -> SipPath<'s> {
         let link = self.sip[node.index()].as_ref().expect("no SIP connection");
         SipPath {
-            cluster: node.cluster(),
+            phone: self.phone_id(),
+            cluster: self.cluster(node),
             local_port: link.port,
         }
     }
@@ -206,12 +254,12 @@ impl Lab {
             server_stack: x.server_stack,
             tos: 0,
         };
-        let label = format!(
+        let label = self.phone_id().seed_label(&format!(
             "http {}:{} {}",
             net::fmt_ip(x.client.host.ip),
             x.client.port,
             x.t_request
-        );
+        ));
         let t_syn = x.t_request - self.rng.range(700, 1_100);
         let mut conn = TcpConn::connect(&mut self.cap, &spec, t_syn, &label);
         let request = conn.send(
@@ -241,11 +289,12 @@ impl Lab {
         t_response: Micros,
         response: &TextMessage,
     ) -> ExchangeFrames {
-        let c = node.cluster();
-        let client = phone_endpoint(self.ephemeral_port());
+        let c = self.cluster(node);
+        let phone = self.phone_id();
+        let client = phone.endpoint(self.ephemeral_port());
         self.exchange(&Exchange {
             client,
-            client_stack: phone_stack(),
+            client_stack: phone.stack(),
             server: c.endpoint(port),
             server_stack: c.stack(QUICK_ACK),
             t_request,
@@ -267,16 +316,20 @@ impl Lab {
         };
         let packet = net::ipv4(&ip, &datagram);
         let frame = net::ethernet(to.host.mac, from.host.mac, ETHERTYPE_IPV4, &packet);
-        self.cap.push(t, frame)
+        let id = self.cap.push(t, frame);
+        self.cap.mark_message(id);
+        id
     }
 
-    /// The phone resolves a node's MAC before its first packet to it.
+    /// The phone resolves the MAC of a node (or of its router, for a node on another
+    /// subnet) before its first packet to it.
     pub fn arp(&mut self, node: Node, t: Micros) {
-        let c = node.cluster();
-        let ask = self.cap.push(t, net::arp_request(&PHONE, c.host.ip));
-        self.note(ask, &format!("phone resolves {}", c.ip));
+        let phone = self.phone_id();
+        let hop = phone.next_hop(&self.cluster(node).host);
+        let ask = self.cap.push(t, net::arp_request(&phone.host, hop.ip));
+        self.note(ask, &format!("phone resolves {}", net::fmt_ip(hop.ip)));
         let t_reply = t + self.rng.range(150, 400);
-        self.cap.push(t_reply, net::arp_reply(&c.host, &PHONE));
+        self.cap.push(t_reply, net::arp_reply(&hop, &phone.host));
     }
 
     /// Flushes ACKs still owed on open connections and hands the capture over.

@@ -156,6 +156,20 @@ pub fn udp(src: Ipv4, dst: Ipv4, src_port: u16, dst_port: u16, payload: &[u8]) -
     d
 }
 
+/// A whole UDP frame from `src_mac` to `dst_mac` (the next hop's, off the sender's subnet).
+pub fn udp_frame(
+    src_mac: Mac,
+    dst_mac: Mac,
+    ip: &Ipv4Params,
+    src_port: u16,
+    dst_port: u16,
+    payload: &[u8],
+) -> Vec<u8> {
+    debug_assert_eq!(ip.protocol, PROTO_UDP);
+    let datagram = udp(ip.src, ip.dst, src_port, dst_port, payload);
+    ethernet(dst_mac, src_mac, ETHERTYPE_IPV4, &ipv4(ip, &datagram))
+}
+
 fn arp(op: u16, sender: &Host, target_mac: Mac, target_ip: Ipv4) -> Vec<u8> {
     let mut a = Vec::with_capacity(28);
     a.extend_from_slice(&1u16.to_be_bytes()); // Ethernet

@@ -80,8 +80,9 @@ pub fn tls_key_log(lines: &[String]) -> Vec<u8> {
 }
 
 /// One packet on interface 0; only the first `snaplen` bytes are stored, the original
-/// length is kept, as a capture taken with a short snapshot length would have it.
-pub fn enhanced_packet(unix_us: u64, data: &[u8], snaplen: u32, comment: Option<&str>) -> Vec<u8> {
+/// length is kept, as a capture taken with a short snapshot length would have it. Each
+/// comment is its own option (pcapng allows several; Wireshark lists each).
+pub fn enhanced_packet(unix_us: u64, data: &[u8], snaplen: u32, comments: &[&str]) -> Vec<u8> {
     let captured = data.len().min(snaplen as usize);
     let mut body = Vec::with_capacity(32 + padded(captured));
     body.extend_from_slice(&0u32.to_le_bytes()); // interface id
@@ -91,8 +92,10 @@ pub fn enhanced_packet(unix_us: u64, data: &[u8], snaplen: u32, comment: Option<
     body.extend_from_slice(&(data.len() as u32).to_le_bytes());
     body.extend_from_slice(&data[..captured]);
     body.resize(padded(body.len()), 0);
-    if let Some(text) = comment {
+    for text in comments {
         push_option(&mut body, OPT_COMMENT, text.as_bytes());
+    }
+    if !comments.is_empty() {
         end_options(&mut body);
     }
     block(BLOCK_ENHANCED_PACKET, &body)
@@ -128,7 +131,7 @@ mod tests {
     #[test]
     fn packets_keep_original_length_when_truncated() {
         let data = vec![0xab; 201];
-        let epb = enhanced_packet(0x0001_0002_0003_0004, &data, 160, None);
+        let epb = enhanced_packet(0x0001_0002_0003_0004, &data, 160, &[]);
         assert_eq!(check_block(&epb), epb.len());
         assert_eq!(u32_at(&epb, 12), 0x0001_0002);
         assert_eq!(u32_at(&epb, 16), 0x0003_0004);
@@ -150,10 +153,20 @@ mod tests {
 
     #[test]
     fn comments_are_padded_options() {
-        let epb = enhanced_packet(1, &[1, 2, 3], 262_144, Some("hello"));
+        let epb = enhanced_packet(1, &[1, 2, 3], 262_144, &["hello"]);
         assert_eq!(check_block(&epb), epb.len());
         // 20 fixed + 4 data + (4 + 8) comment + 4 end of options
         assert_eq!(epb.len(), 12 + 20 + 4 + 12 + 4);
         assert_eq!(&epb[36..41], b"hello");
+    }
+
+    #[test]
+    fn several_comments_are_several_options() {
+        let epb = enhanced_packet(1, &[1, 2, 3], 262_144, &["hello", "flow: x"]);
+        assert_eq!(check_block(&epb), epb.len());
+        // 20 fixed + 4 data + (4 + 8) + (4 + 8) comments + 4 end of options
+        assert_eq!(epb.len(), 12 + 20 + 4 + 12 + 12 + 4);
+        assert_eq!(&epb[44..46], &OPT_COMMENT.to_le_bytes());
+        assert_eq!(&epb[48..55], b"flow: x");
     }
 }

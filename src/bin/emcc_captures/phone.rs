@@ -1,4 +1,4 @@
-//! The CP-7821's SIP user agent: its identifiers and the messages it writes.
+//! A CP-78xx's SIP user agent: its identifiers and the messages it writes.
 //!
 //! Identifier shapes follow what these phones put on the wire: Call-IDs and tags built
 //! from the MAC address and a counter, eight-hex-digit branches and Content-Ids,
@@ -9,20 +9,22 @@ use crate::message::TextMessage;
 use crate::prng::Prng;
 use crate::remotecc;
 use crate::sip::{self, Part};
-use crate::topology::{
-    Cluster, CONTACT_USER, DEVICE_NAME, INACTIVE_LOAD, LOAD, MODEL_ENUM, PHONE_IP, USER_AGENT,
-};
+use crate::topology::{Cluster, PhoneId};
 
-const SUPPORTED: &str = "replaces,join,sdp-anat,norefersub,resource-priority,extended-refer,\
+pub(crate) const SUPPORTED: &str =
+    "replaces,join,sdp-anat,norefersub,resource-priority,extended-refer,\
 X-cisco-callinfo,X-cisco-serviceuri,X-cisco-escapecodes,X-cisco-service-control,\
 X-cisco-srtp-fallback,X-cisco-monrec,X-cisco-config,X-cisco-sis-7.0.0,X-cisco-xsi-8.5.1";
-const ALLOW: &str = "ACK,BYE,CANCEL,INVITE,NOTIFY,OPTIONS,REFER,REGISTER,UPDATE,SUBSCRIBE";
+pub(crate) const ALLOW: &str =
+    "ACK,BYE,CANCEL,INVITE,NOTIFY,OPTIONS,REFER,REGISTER,UPDATE,SUBSCRIBE";
 pub const ALARM_TYPE: &str = "application/x-cisco-alarm+xml";
 pub const REMOTECC_REQUEST: &str = "application/x-cisco-remotecc-request+xml";
 
-/// Where the phone's SIP stack is talking: which cluster, from which local TCP port.
+/// Where the phone's SIP stack is talking: which phone, to which cluster, from which
+/// local TCP port.
 #[derive(Clone, Copy)]
 pub struct SipPath<'a> {
+    pub phone: &'a PhoneId,
     pub cluster: &'a Cluster,
     pub local_port: u16,
 }
@@ -64,16 +66,17 @@ pub struct Restart {
 }
 
 impl Restart {
-    fn reason_header(&self) -> String {
+    fn reason_header(&self, phone: &PhoneId) -> String {
+        let (active, inactive) = (phone.model.load, phone.model.inactive_load);
         let load = match self.style {
-            LoadStyle::Single => format!("Load={LOAD}"),
+            LoadStyle::Single => format!("Load={active}"),
             LoadStyle::ActiveInactive => {
-                format!("ActiveLoad={LOAD}.loads InactiveLoad={INACTIVE_LOAD}.loads")
+                format!("ActiveLoad={active}.loads InactiveLoad={inactive}.loads")
             }
         };
         format!(
-            "SIP;cause=200;text=\"cisco-alarm:{} Name={DEVICE_NAME} {load} Last={}\"",
-            self.code, self.last
+            "SIP;cause=200;text=\"cisco-alarm:{} Name={} {load} Last={}\"",
+            self.code, phone.device_name, self.last
         )
     }
 }
@@ -87,40 +90,54 @@ pub enum RegisterKind {
     Bulk(Restart),
 }
 
-pub struct Phone {
+pub struct Phone<'s> {
+    id: &'s PhoneId,
     rng: Prng,
     session_uuid: String,
     call_ids: u32,
     tags: u32,
 }
 
-fn contact_uri(path: SipPath) -> String {
+pub(crate) fn contact_uri(path: SipPath) -> String {
+    let p = path.phone;
     format!(
-        "<sip:{CONTACT_USER}@{PHONE_IP}:{};transport=tcp>",
-        path.local_port
+        "<sip:{}@{}:{};transport=tcp>",
+        p.contact_user, p.ip, path.local_port
     )
 }
 
-fn device_contact(path: SipPath) -> String {
+pub(crate) fn device_contact(path: SipPath) -> String {
     format!(
-        "{};+u.sip!devicename.ccm.cisco.com=\"{DEVICE_NAME}\"",
-        contact_uri(path)
+        "{};+u.sip!devicename.ccm.cisco.com=\"{}\"",
+        contact_uri(path),
+        path.phone.device_name
     )
 }
 
 fn register_contact(path: SipPath) -> String {
+    let p = path.phone;
     format!(
-        "{};+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-c80084aa8743>\";\
-         +u.sip!devicename.ccm.cisco.com=\"{DEVICE_NAME}\";+u.sip!model.ccm.cisco.com=\"{MODEL_ENUM}\"",
-        contact_uri(path)
+        "{};+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-{}>\";\
+         +u.sip!devicename.ccm.cisco.com=\"{}\";+u.sip!model.ccm.cisco.com=\"{}\"",
+        contact_uri(path),
+        p.mac_hex(),
+        p.device_name,
+        p.model.enumeration
     )
 }
 
-impl Phone {
-    pub fn new(label: &str) -> Phone {
+/// The MAC in the `xxxxxxxx-xxxx` form that starts the phone's Call-IDs.
+pub fn call_id_prefix(phone: &PhoneId) -> String {
+    let mac = phone.mac_hex();
+    format!("{}-{}", &mac[..8], &mac[8..])
+}
+
+impl<'s> Phone<'s> {
+    pub fn new(id: &'s PhoneId, label: &str) -> Phone<'s> {
         let mut rng = Prng::from_label(label);
-        let session_uuid = format!("{}00105000a000c80084aa8743", rng.hex(8));
+        let session_uuid = format!("{}00105000a000{}", rng.hex(8), id.mac_hex());
         Phone {
+            id,
             rng,
             session_uuid,
             call_ids: 0,
@@ -128,35 +145,39 @@ impl Phone {
         }
     }
 
-    fn new_call_id(&mut self) -> String {
+    pub(crate) fn new_call_id(&mut self) -> String {
         self.call_ids += 1;
         format!(
-            "c80084aa-8743{:04x}-{}-{}@{PHONE_IP}",
+            "{}{:04x}-{}-{}@{}",
+            call_id_prefix(self.id),
             self.call_ids,
             self.rng.hex(8),
-            self.rng.hex(8)
+            self.rng.hex(8),
+            self.id.ip
         )
     }
 
-    fn new_tag(&mut self) -> String {
+    pub(crate) fn new_tag(&mut self) -> String {
         self.tags += 1;
         format!(
-            "c80084aa8743{:04x}{}-{}",
+            "{}{:04x}{}-{}",
+            self.id.mac_hex(),
             self.tags,
             self.rng.hex(8),
             self.rng.hex(8)
         )
     }
 
-    fn via(&mut self, path: SipPath) -> String {
+    pub(crate) fn via(&mut self, path: SipPath) -> String {
         format!(
-            "SIP/2.0/TCP {PHONE_IP}:{};branch={}",
+            "SIP/2.0/TCP {}:{};branch={}",
+            self.id.ip,
             path.local_port,
             sip::branch(&mut self.rng)
         )
     }
 
-    fn session_id(&self) -> String {
+    pub(crate) fn session_id(&self) -> String {
         format!(
             "{};remote=00000000000000000000000000000000",
             self.session_uuid
@@ -190,12 +211,12 @@ impl Phone {
             .header("Session-ID", self.session_id())
             .header("Date", http_date(t))
             .header("CSeq", format!("{} REGISTER", reg.cseq))
-            .header("User-Agent", USER_AGENT)
+            .header("User-Agent", self.id.model.user_agent)
             .header("Contact", register_contact(path))
             .header("Supported", SUPPORTED);
         match kind {
             RegisterKind::Bind(restart) => m
-                .header("Reason", restart.reason_header())
+                .header("Reason", restart.reason_header(self.id))
                 .header("Expires", "3600")
                 .length_header("Content-Length"),
             RegisterKind::Unbind => m.header("Expires", "0").length_header("Content-Length"),
@@ -218,7 +239,7 @@ impl Phone {
                         },
                     ],
                 );
-                m.header("Reason", restart.reason_header())
+                m.header("Reason", restart.reason_header(self.id))
                     .header("Expires", "3600")
                     .header("Content-Type", "multipart/mixed; boundary=uniqueBoundary")
                     .header("Mime-Version", "1.0")
@@ -238,8 +259,8 @@ impl Phone {
         body: &str,
     ) -> TextMessage {
         let c = path.cluster;
-        let me = format!("\"{0}\" <sip:{0}@{PHONE_IP}>", c.line_dn);
-        let cid = format!("{}@{PHONE_IP}", self.rng.hex(8));
+        let me = format!("\"{0}\" <sip:{0}@{1}>", c.line_dn, self.id.ip);
+        let cid = format!("{}@{}", self.rng.hex(8), self.id.ip);
         sip::request("REFER", &format!("sip:{}", c.ip))
             .header("Via", self.via(path))
             .header("From", format!("{me};tag={}", self.new_tag()))
@@ -248,7 +269,7 @@ impl Phone {
             .header("Session-ID", self.session_id())
             .header("Date", http_date(t))
             .header("CSeq", "1000 REFER")
-            .header("User-Agent", USER_AGENT)
+            .header("User-Agent", self.id.model.user_agent)
             .header("Expires", "10")
             .header("Max-Forwards", "70")
             .header("Contact", device_contact(path))
@@ -267,7 +288,7 @@ impl Phone {
     pub fn ok(&mut self, req: &TextMessage, t: Micros) -> TextMessage {
         let tag = self.new_tag();
         sip::response_to(req, 200, "OK", &tag, &http_date(t))
-            .header("Server", USER_AGENT)
+            .header("Server", self.id.model.user_agent)
             .length_header("Content-Length")
     }
 
@@ -275,7 +296,7 @@ impl Phone {
     pub fn ok_with_contact(&mut self, req: &TextMessage, path: SipPath, t: Micros) -> TextMessage {
         let tag = self.new_tag();
         sip::response_to(req, 200, "OK", &tag, &http_date(t))
-            .header("Server", USER_AGENT)
+            .header("Server", self.id.model.user_agent)
             .header("Contact", device_contact(path))
             .header("Session-ID", self.session_id())
             .header("Allow", ALLOW)

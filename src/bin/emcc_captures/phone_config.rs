@@ -3,10 +3,7 @@
 //!
 //! Content is plausible CUCM 11.5 output for this lab, not a copy of a real file.
 
-use crate::topology::{
-    Cluster, DEVICE_NAME, DEVICE_PROFILE, EMAPP_PORT, LOAD, SIP_PORT, TFTP_HTTP_PORT, TVS_PORT,
-    USER_ID,
-};
+use crate::topology::{Cluster, PhoneId, EMAPP_PORT, SIP_PORT, TFTP_HTTP_PORT, TVS_PORT};
 use crate::xml::{element, escape};
 
 /// Which configuration of the phone a cluster hands out.
@@ -22,6 +19,7 @@ pub enum ConfigKind<'a> {
 }
 
 pub struct ConfigSpec<'a> {
+    pub phone: &'a PhoneId,
     /// The cluster whose TFTP serves the file and whose CallManager the phone registers with.
     pub cluster: &'a Cluster,
     /// The visiting cluster: phone services and TVS stay there during an EMCC login.
@@ -36,9 +34,9 @@ fn call_manager_group(c: &Cluster) -> String {
          <member priority=\"0\">\n<callManager>\n{}\n{}\n<ports>\n<ethernetPhonePort>2000</ethernetPhonePort>\n\
          <sipPort>{SIP_PORT}</sipPort>\n<securedSipPort>5061</securedSipPort>\n<mgcpPorts>\n<listen>2427</listen>\n\
          <keepAlive>2428</keepAlive>\n</mgcpPorts>\n</ports>\n{}\n</callManager>\n</member>\n</members>\n</callManagerGroup>\n",
-        element("name", c.ip),
-        element("description", c.fqdn),
-        element("processNodeName", c.ip),
+        element("name", &c.ip),
+        element("description", &c.fqdn),
+        element("processNodeName", &c.ip),
     )
 }
 
@@ -70,7 +68,7 @@ fn sip_line(dn: &str, label: &str, registrar: &Cluster) -> String {
         element("featureLabel", label),
         element("name", dn),
         element("displayName", label),
-        escape(registrar.ip),
+        escape(&registrar.ip),
     )
 }
 
@@ -104,11 +102,12 @@ fn vendor_config() -> &'static str {
 }
 
 pub fn device_config(spec: &ConfigSpec) -> String {
+    let phone = spec.phone;
     let c = spec.cluster;
     let v = spec.visiting;
-    let dn = c.line_dn;
+    let dn: &str = &c.line_dn;
     let label = match spec.kind {
-        ConfigKind::HomeProfile => format!("{dn} ({USER_ID})"),
+        ConfigKind::HomeProfile => format!("{dn} ({})", phone.user_id),
         _ => dn.to_string(),
     };
     let profile = match spec.kind {
@@ -117,17 +116,21 @@ pub fn device_config(spec: &ConfigSpec) -> String {
             "<userId serviceProfileFile=\"SPDefault.cnf.xml\"></userId>\n<emccInfo>\n<emccMode>true</emccMode>\n\
              <homeClusterId>{}</homeClusterId>\n<homeTftpServers>\n<tftpServer priority=\"1\">{}</tftpServer>\n\
              </homeTftpServers>\n<visitingEmServer>{}:{EMAPP_PORT}</visitingEmServer>\n</emccInfo>\n",
-            escape(home.cluster_id),
-            escape(home.ip),
-            escape(v.ip)
+            escape(&home.cluster_id),
+            escape(&home.ip),
+            escape(&v.ip)
         ),
         ConfigKind::HomeProfile => format!(
-            "<userId serviceProfileFile=\"SPDefault.cnf.xml\">{USER_ID}</userId>\n\
-             <deviceProfile>{DEVICE_PROFILE}</deviceProfile>\n<emccMode>true</emccMode>\n"
+            "<userId serviceProfileFile=\"SPDefault.cnf.xml\">{}</userId>\n\
+             <deviceProfile>{}</deviceProfile>\n<emccMode>true</emccMode>\n",
+            phone.user_id, phone.device_profile
         ),
     };
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    x.push_str("<device ctiid=\"3\" uuid=\"{b5a73ec1-a04d-5ad3-fa7f-e38c501800f7}\">\n");
+    x.push_str(&format!(
+        "<device ctiid=\"3\" uuid=\"{}\">\n",
+        phone.config_uuid
+    ));
     x.push_str("<fullConfig>true</fullConfig>\n<deviceProtocol>SIP</deviceProtocol>\n");
     x.push_str(
         "<sshUserId></sshUserId>\n<sshPassword></sshPassword>\n<ipAddressMode>0</ipAddressMode>\n",
@@ -166,7 +169,10 @@ pub fn device_config(spec: &ConfigSpec) -> String {
         sip_line(dn, &label, c),
     ));
     x.push_str(&profile);
-    x.push_str(&format!("<loadInformation>{LOAD}</loadInformation>\n"));
+    x.push_str(&format!(
+        "<loadInformation>{}</loadInformation>\n",
+        phone.model.load
+    ));
     x.push_str(vendor_config());
     x.push_str(&format!(
         "<versionStamp>{}</versionStamp>\n",
@@ -201,7 +207,7 @@ pub fn device_config(spec: &ConfigSpec) -> String {
         "<tftpServer>{}</tftpServer>\n<tftpHttpPort>{TFTP_HTTP_PORT}</tftpHttpPort>\n",
         c.ip
     ));
-    x.push_str(&format!("<deviceName>{DEVICE_NAME}</deviceName>\n"));
+    x.push_str(&format!("<deviceName>{}</deviceName>\n", phone.device_name));
     x.push_str("</device>\n");
     x
 }

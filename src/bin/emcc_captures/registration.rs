@@ -7,10 +7,12 @@ use crate::clock::{unix_secs, us, Micros};
 use crate::cluster_files::{itl_signature_text, version_stamp};
 use crate::cucm::RestartNotice;
 use crate::lab::{Lab, Node};
-use crate::phone::{LoadStyle, RegisterKind, Restart, ALARM_TYPE, REMOTECC_REQUEST};
+use crate::phone::{
+    call_id_prefix, LoadStyle, RegisterKind, Restart, ALARM_TYPE, REMOTECC_REQUEST,
+};
 use crate::remotecc;
 use crate::tcp::Dir;
-use crate::topology::{Cluster, PHONE_IP, PHONE_SIP_PORT_VC};
+use crate::topology::{Cluster, PhoneId};
 
 /// The REGISTER after power-up (article frame 5).
 pub const BOOTED: Restart = Restart {
@@ -26,6 +28,27 @@ pub const RESTARTED: Restart = Restart {
     style: LoadStyle::Single,
 };
 
+/// The fallback REGISTER's cause when the home cluster's CTL and ITL cannot be had.
+pub const FILE_NOT_FOUND: Restart = Restart {
+    code: 6,
+    last: "File-Not-Found",
+    style: LoadStyle::Single,
+};
+
+/// The fallback REGISTER's cause when TVS could not vouch for the home cluster's ITL.
+pub const FILE_AUTH_ERROR: Restart = Restart {
+    code: 31,
+    last: "FileAuthError",
+    style: LoadStyle::Single,
+};
+
+/// The fallback REGISTER's cause when the home cluster refused the registration.
+pub const REGISTER_REJECTED: Restart = Restart {
+    code: 24,
+    last: "Phone-Reg-Rej",
+    style: LoadStyle::Single,
+};
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RegisterOutcome {
     Accepted,
@@ -38,7 +61,7 @@ pub struct Outage {
     pub reason: u32,
     pub text: &'static str,
     /// Where and when the phone lost that service.
-    pub cluster: &'static Cluster,
+    pub node: Node,
     pub local_port: u16,
     pub at_unix_ms: u64,
     pub last_cseq: u32,
@@ -53,55 +76,62 @@ fn article(on: bool, frame: u32, what: &str) -> String {
     }
 }
 
-fn tl_info(c: &Cluster) -> String {
-    alarm::device_tl_info(&itl_signature_text(c), c.ip)
+pub(crate) fn tl_info(phone: &PhoneId, c: &Cluster) -> String {
+    alarm::device_tl_info(phone, &itl_signature_text(c), &c.ip)
 }
 
-impl Lab {
+impl Lab<'_> {
     /// Phase 1 (article frames 5-8): the freshly booted phone registers with the VC.
     pub fn register_with_visiting(&mut self) {
         let node = Node::Visiting;
-        self.arp(node, 0);
-        self.open_sip(node, PHONE_SIP_PORT_VC, us(787_602));
-        let t = us(788_879);
+        self.arp(node, self.at_time(0));
+        let port = self.phone_id().sip_port_vc;
+        self.open_sip(node, port, self.at_time(us(787_602)));
+        let t = self.at_time(us(788_879));
         let reg = self.phone_register(node, t, &RegisterKind::Bind(BOOTED));
         let s = self.sip_send(node, Dir::ToServer, t, &reg, None);
         self.note(
             s.last,
             "article #5: REGISTER (1 binding), Reason cisco-alarm:25 Initialized",
         );
-        let t = us(789_738);
+        let t = self.at_time(us(789_738));
         let trying = self.cucm(node).trying(&reg, t);
         let s = self.sip_send(node, Dir::ToClient, t, &trying, None);
         self.note(s.last, "article #6: 100 Trying");
-        let t = us(790_626);
+        let t = self.at_time(us(790_626));
         let ok = self.cucm(node).registered(&reg, t, false);
         let s = self.sip_send(node, Dir::ToClient, t, &ok, None);
         self.note(s.last, "article #8: 200 OK (1 binding)");
     }
 
-    fn out_of_service_report(&mut self, o: &Outage) -> String {
+    pub(crate) fn out_of_service_report(&mut self, o: &Outage) -> String {
+        let phone = self.phone_id();
         let call_id = format!(
-            "c80084aa-87430002-{}-{}@{PHONE_IP}",
+            "{}0002-{}-{}@{}",
+            call_id_prefix(phone),
             self.rng().hex(8),
-            self.rng().hex(8)
+            self.rng().hex(8),
+            phone.ip
         );
-        let c = o.cluster;
-        alarm::last_out_of_service(&OutOfService {
-            unified_cm: c.ip,
-            local_port: o.local_port,
-            timestamp_ms: o.at_unix_ms,
-            reason: o.reason,
-            reason_text: o.text,
-            last_sent: format!(
-                "Sent:REGISTER sip:{} SIP/2.0 Cseq:{} REGISTER CallId:{call_id} ",
-                c.ip, o.last_cseq
-            ),
-            last_received: format!(
-                "Rcvd:SIP/2.0 200 OK Cseq:{} REGISTER CallId:{call_id} ",
-                o.last_cseq
-            ),
-        })
+        let c = self.cluster(o.node);
+        alarm::last_out_of_service(
+            phone,
+            &OutOfService {
+                unified_cm: &c.ip,
+                local_port: o.local_port,
+                timestamp_ms: o.at_unix_ms,
+                reason: o.reason,
+                reason_text: o.text,
+                last_sent: format!(
+                    "Sent:REGISTER sip:{} SIP/2.0 Cseq:{} REGISTER CallId:{call_id} ",
+                    c.ip, o.last_cseq
+                ),
+                last_received: format!(
+                    "Rcvd:SIP/2.0 200 OK Cseq:{} REGISTER CallId:{call_id} ",
+                    o.last_cseq
+                ),
+            },
+        )
     }
 
     /// Phase 3 (article frames 342-362): the node's restart NOTIFY, the phone's two alarms
@@ -109,7 +139,8 @@ impl Lab {
     /// `t0` is the NOTIFY's time; the rest keeps the article's spacing.
     pub fn restart_and_unregister(&mut self, node: Node, t0: Micros, outage: &Outage) {
         let lab = node == Node::Visiting;
-        let c = node.cluster();
+        let c = self.cluster(node);
+        let phone = self.phone_id();
         let path = self.sip_path(node);
         let notice_call_id = self.register_call_id(node);
         let config_stamp = version_stamp(c, "config", unix_secs(t0) - 1);
@@ -131,7 +162,7 @@ impl Lab {
         self.note(s.last, &article(lab, 344, "200 OK to the NOTIFY"));
 
         let t = t0 + us(78_758);
-        let refer = self.phone.refer(path, t, ALARM_TYPE, &tl_info(c));
+        let refer = self.phone.refer(path, t, ALARM_TYPE, &tl_info(phone, c));
         let s = self.sip_send(node, Dir::ToServer, t, &refer, None);
         let what = format!("REFER alarm DeviceTLInfo, ITL of {}", c.ip);
         self.note(s.last, &article(lab, 349, &what));
@@ -187,11 +218,9 @@ impl Lab {
         outcome: RegisterOutcome,
     ) {
         let lab = node == Node::Home;
-        let here = node.cluster();
-        let before = match node {
-            Node::Home => Node::Visiting.cluster(),
-            Node::Visiting => Node::Home.cluster(),
-        };
+        let here = self.cluster(node);
+        let before = self.cluster(node.other());
+        let phone = self.phone_id();
         self.open_sip(node, port, t0);
         let path = self.sip_path(node);
         for (i, (c, end, acc, tail, frames)) in [
@@ -202,7 +231,7 @@ impl Lab {
         .enumerate()
         {
             let t = t0 + us(end);
-            let refer = self.phone.refer(path, t, ALARM_TYPE, &tl_info(c));
+            let refer = self.phone.refer(path, t, ALARM_TYPE, &tl_info(phone, c));
             let s = self.sip_send(node, Dir::ToServer, t, &refer, Some(tail));
             let what = format!(
                 "REFER alarm DeviceTLInfo #{}, ITL_TFTP_Server {} (continuation segment)",
@@ -290,12 +319,13 @@ impl Lab {
     /// visiting cluster's trust list again and registers there, naming `restart`.
     pub fn fallback_to_visiting(&mut self, t0: Micros, restart: Restart) {
         let node = Node::Visiting;
-        let c = node.cluster();
+        let c = self.cluster(node);
+        let phone = self.phone_id();
         let port = self.ephemeral_port();
         self.open_sip(node, port, t0);
         let path = self.sip_path(node);
         let t = t0 + us(1_402);
-        let refer = self.phone.refer(path, t, ALARM_TYPE, &tl_info(c));
+        let refer = self.phone.refer(path, t, ALARM_TYPE, &tl_info(phone, c));
         let s = self.sip_send(node, Dir::ToServer, t, &refer, None);
         self.note(
             s.last,

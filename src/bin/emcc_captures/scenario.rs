@@ -1,17 +1,21 @@
 //! The lab login as one builder: the article's run by default; options change a single
-//! outcome, and the run stops where the phone cannot go on.
-//! Every lab-based capture uses the same seed label, so they share identifiers, ports
-//! and sequence numbers up to the point where they differ.
+//! outcome, and the run stops where the phone cannot go on. The same phases run for any
+//! site (phone and clusters) at any start time; the logout is here too.
+//! Every lab-based capture of the article's site uses the same seed label, so they share
+//! identifiers, ports and sequence numbers up to the point where they differ.
 
-use crate::clock::us;
+use crate::clock::{secs, unix_us, us, Micros};
 use crate::downloads::HomeTrust;
 use crate::emapp_flow::LoginOutcome;
 use crate::lab::{Lab, Node};
-use crate::registration::{Outage, RegisterOutcome, RESTARTED};
-use crate::topology::{PHONE_SIP_PORT_HC, VISITING};
+use crate::phase::Phase;
+use crate::phone::{LoadStyle, Restart};
+use crate::registration::{
+    Outage, RegisterOutcome, FILE_AUTH_ERROR, FILE_NOT_FOUND, REGISTER_REJECTED, RESTARTED,
+};
 use crate::tvs::TvsOutcome;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct LabOptions {
     pub login: LoginOutcome,
     pub home_trust: HomeTrust,
@@ -27,46 +31,138 @@ pub const ARTICLE: LabOptions = LabOptions {
     home_register: RegisterOutcome::Accepted,
 };
 
-const SEED_LABEL: &str = "emcc-lab";
+pub const SEED_LABEL: &str = "emcc-lab";
+
+/// How long before its lab's clock starts the phone was last initialized (article
+/// frame 355 reports that outage, at 1552156141327 ms, registered with the VC).
+const BOOT_OUTAGE_AGE_MS: u64 = 182_573;
 
 /// The phone's previous outage, reported after the boot (article frame 355): it was
-/// last initialized a few minutes before the capture, registered with the VC.
-const BOOT_OUTAGE: Outage = Outage {
-    reason: 25,
-    text: "LastTimeInitialized",
-    cluster: &VISITING,
-    local_port: 51_544,
-    at_unix_ms: 1_552_156_141_327,
-    last_cseq: 1_190,
-};
+/// last initialized a few minutes before the lab's clock starts, registered with the VC.
+fn boot_outage(lab: &Lab) -> Outage {
+    Outage {
+        reason: 25,
+        text: "LastTimeInitialized",
+        node: Node::Visiting,
+        local_port: 51_544,
+        at_unix_ms: unix_us(lab.origin()) / 1_000 - BOOT_OUTAGE_AGE_MS,
+        last_cseq: 1_190,
+    }
+}
 
-/// Runs the phases the outcomes allow and returns the lab so a variant can add an ending.
-pub fn run(o: &LabOptions) -> Lab {
+/// Runs the article's lab with these outcomes and returns the lab so a variant can add
+/// an ending.
+pub fn run(o: &LabOptions) -> Lab<'static> {
     let mut lab = Lab::new(SEED_LABEL);
+    run_phases(&mut lab, o);
+    lab
+}
+
+/// Runs the phases the outcomes allow, on the lab's clock (the article's times after the
+/// lab's origin), each message labelled with the phase that sends it.
+pub fn run_phases(lab: &mut Lab, o: &LabOptions) {
+    lab.cap.enter(Phase::VisitingRegistration);
     lab.register_with_visiting();
+    lab.cap.enter(Phase::EmccLogin);
     lab.emapp_login(o.login);
     if o.login != LoginOutcome::Success {
-        return lab; // the phone stays registered with the visiting cluster
+        return; // the phone stays registered with the visiting cluster
     }
-    lab.restart_and_unregister(Node::Visiting, us(26_587_478), &BOOT_OUTAGE);
-    lab.visiting_downloads(us(27_468_600), true);
+    lab.cap.enter(Phase::RestartAndUnregister);
+    let outage = boot_outage(lab);
+    lab.restart_and_unregister(Node::Visiting, lab.at_time(us(26_587_478)), &outage);
+    lab.cap.enter(Phase::VisitingTrustAndConfig);
+    lab.visiting_downloads(lab.at_time(us(27_468_600)), true);
+    lab.cap.enter(Phase::HomeTrust);
     lab.home_trust_downloads(o.home_trust);
     if o.home_trust != HomeTrust::ItlAvailable {
-        return lab;
+        return;
     }
     lab.tvs_session(o.tvs);
     if o.tvs != TvsOutcome::Answered {
-        return lab;
+        return;
     }
+    lab.cap.enter(Phase::HomeConfig);
     lab.home_config_downloads();
+    lab.cap.enter(Phase::HomeRegistration);
+    let port = lab.phone_id().sip_port_hc;
     lab.register_after_restart(
         Node::Home,
-        PHONE_SIP_PORT_HC,
-        us(38_782_950),
+        port,
+        lab.at_time(us(38_782_950)),
         RESTARTED,
         o.home_register,
     );
-    lab
+}
+
+/// When (on the lab's clock) and with which restart cause the phone of a failed login
+/// gives up and registers with the visiting cluster again; `None` if the login succeeds
+/// or the phone never left the visiting cluster.
+pub fn fallback(o: &LabOptions) -> Option<(Micros, Restart)> {
+    if o.login != LoginOutcome::Success {
+        None
+    } else if o.home_trust != HomeTrust::ItlAvailable {
+        Some((us(44_871_302), FILE_NOT_FOUND))
+    } else if o.tvs == TvsOutcome::Reset {
+        Some((us(35_420_117), FILE_AUTH_ERROR))
+    } else if o.tvs == TvsOutcome::NoResponse {
+        Some((us(44_316_550), FILE_AUTH_ERROR))
+    } else if o.home_register == RegisterOutcome::Forbidden {
+        Some((us(39_802_644), REGISTER_REJECTED))
+    } else {
+        None
+    }
+}
+
+/// The phases, then the fallback to the visiting cluster if the login failed half way.
+pub fn run_to_the_end(lab: &mut Lab, o: &LabOptions) {
+    run_phases(lab, o);
+    if let Some((at, restart)) = fallback(o) {
+        // Giving up belongs to the phase the login stopped in (the flow
+        // dissector labels it so): no new phase is entered.
+        lab.fallback_to_visiting(lab.at_time(at), restart);
+    }
+}
+
+/// How long the user was logged in when the logout starts: the article's login restart
+/// (27.072653 s into its capture) happened this long before `logout`'s `t0`.
+const LOGGED_IN_FOR: Micros = secs(3_600) - us(27_072_653);
+
+/// The logout of an EMCC user whose login ended an hour before `t0`: the phone starts
+/// registered with the home cluster on the login's connection (no handshake in the
+/// capture). EMApp logout on the VC, restart NOTIFY from the HC, unregister, VC
+/// downloads, registration back on the VC. Every message is phase 8.
+pub fn logout(lab: &mut Lab, t0: Micros) {
+    lab.cap.enter(Phase::Logout);
+    let phone = lab.phone_id();
+    lab.adopt_sip(Node::Home, phone.sip_port_hc);
+    lab.assume_registered(Node::Home, 113);
+    lab.emapp_logout(t0 + us(1_212), t0 + us(196_573));
+    // The outage the phone reports is the login's restart, when it left the VC.
+    let login_restart = Outage {
+        reason: 23,
+        text: "LastTimeResetRestart",
+        node: Node::Visiting,
+        local_port: phone.sip_port_vc,
+        at_unix_ms: (unix_us(t0) - LOGGED_IN_FOR) / 1_000,
+        last_cseq: 102,
+    };
+    lab.restart_and_unregister(Node::Home, t0 + us(412_288), &login_restart);
+    lab.visiting_downloads(t0 + us(1_293_514), false);
+    // Spelled as the article's phone log writes it after a restart.
+    let restarted = Restart {
+        code: 23,
+        last: "reset-restart",
+        style: LoadStyle::ActiveInactive,
+    };
+    let port = lab.ephemeral_port();
+    lab.register_after_restart(
+        Node::Visiting,
+        port,
+        t0 + us(4_611_820),
+        restarted,
+        RegisterOutcome::Accepted,
+    );
 }
 
 #[cfg(test)]

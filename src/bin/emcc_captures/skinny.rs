@@ -11,7 +11,7 @@ use crate::capture::Capture;
 use crate::clock::{secs, us};
 use crate::net::Host;
 use crate::tcp::{ConnSpec, Dir, Endpoint, TcpConn};
-use crate::topology::{phone_stack, QUICK_ACK, VISITING};
+use crate::topology::{ARTICLE_PHONE, QUICK_ACK, VISITING};
 
 const XML_ALARM_MESSAGE: u32 = 0x015A;
 const SKINNY_PORT: u16 = 2000;
@@ -57,7 +57,7 @@ pub fn xml_alarm() -> Capture {
             host: SCCP_PHONE,
             port: 51_002,
         },
-        client_stack: phone_stack(),
+        client_stack: ARTICLE_PHONE.stack(),
         server: VISITING.endpoint(SKINNY_PORT),
         server_stack: VISITING.stack(QUICK_ACK),
         tos: 0x60,

@@ -299,6 +299,7 @@ impl TcpConn {
         for (i, piece) in pieces.into_iter().enumerate() {
             let push = if i + 1 == count { flags::PSH } else { 0 };
             let id = self.emit(cap, dir, t, flags::ACK | push, piece);
+            cap.mark_part(id);
             first.get_or_insert(id);
             last = id;
             let quick = self.rng.range(40, 160);
@@ -311,6 +312,7 @@ impl TcpConn {
             }
             t += SEGMENT_GAP;
         }
+        cap.mark_message(last);
         let t_last = t - SEGMENT_GAP;
         let jitter = self.rng.range(0, 120);
         let (_, receiver) = self.pair(dir);

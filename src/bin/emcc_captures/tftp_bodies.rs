@@ -18,7 +18,7 @@ use crate::lab::{Lab, Node};
 use crate::phone_config::{device_config, ConfigKind, ConfigSpec};
 use crate::tcp::Endpoint;
 use crate::tftp;
-use crate::topology::{phone_endpoint, DEVICE_NAME, TFTP_PORT, VISITING};
+use crate::topology::{TFTP_PORT, VISITING};
 
 /// What happens to a transfer.
 #[derive(Clone, Copy)]
@@ -70,10 +70,11 @@ fn blocks(body: &[u8], size: usize) -> Vec<&[u8]> {
     out
 }
 
-impl Lab {
+impl Lab<'_> {
     pub fn tftp_read(&mut self, r: &TftpRead) -> TftpFrames {
-        let c = r.node.cluster();
-        let phone = phone_endpoint(self.ephemeral_port());
+        let c = self.cluster(r.node);
+        let port = self.ephemeral_port();
+        let phone = self.phone_id().endpoint(port);
         let server = Endpoint {
             host: c.host,
             port: self.rng().range(32_768, 61_000) as u16,
@@ -169,10 +170,12 @@ impl Lab {
 pub fn ciscotl_tftp() -> Capture {
     let mut lab = Lab::new("ciscotl-tftp");
     let node = Node::Home;
-    let home = node.cluster();
-    let ctl_name = format!("CTL{DEVICE_NAME}.tlv");
-    let itl_name = format!("ITL{DEVICE_NAME}.tlv");
-    let config_name = format!("{DEVICE_NAME}.cnf.xml.sgn");
+    let home = lab.cluster(node);
+    let phone = lab.phone_id();
+    let device = &phone.device_name;
+    let ctl_name = format!("CTL{device}.tlv");
+    let itl_name = format!("ITL{device}.tlv");
+    let config_name = format!("{device}.cnf.xml.sgn");
 
     let t0 = secs(1);
     let f = lab.download(
@@ -211,7 +214,8 @@ pub fn ciscotl_tftp() -> Capture {
     lab.note(read.request, "ITL over TFTP, asking blksize 1468 and tsize");
 
     let stamp = unix_secs(read.end) - 7;
-    let config = cluster_files::signed_config(home, &VISITING, ConfigKind::HomeProfile, stamp);
+    let config =
+        cluster_files::signed_config(phone, home, &VISITING, ConfigKind::HomeProfile, stamp);
     let t = read.end + us(1_204_377);
     let read = lab.tftp_read(&TftpRead {
         node,
@@ -255,6 +259,7 @@ pub fn ciscotl_tftp() -> Capture {
 
     let stamp_text = cluster_files::version_stamp(home, "config", stamp);
     let plain = device_config(&ConfigSpec {
+        phone,
         cluster: home,
         visiting: &VISITING,
         kind: ConfigKind::HomeProfile,
@@ -263,7 +268,7 @@ pub fn ciscotl_tftp() -> Capture {
     let read = lab.tftp_read(&TftpRead {
         node,
         t: read.end + us(512_664),
-        file: &format!("{DEVICE_NAME}.cnf.xml"),
+        file: &format!("{device}.cnf.xml"),
         body: plain.as_bytes(),
         options: &[],
         fate: Fate::CutAfter(2),

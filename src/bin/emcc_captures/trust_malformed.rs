@@ -11,7 +11,7 @@ use crate::cluster_files::{itl, signed_config};
 use crate::downloads::file;
 use crate::lab::{Lab, Node};
 use crate::phone_config::ConfigKind;
-use crate::topology::{DEVICE_NAME, VISITING};
+use crate::topology::{ARTICLE_PHONE, VISITING};
 
 /// Offset of the header-length value: the version TLV (tag, 2-byte length,
 /// 2-byte value) then tag 2 and its 2-byte length.
@@ -27,7 +27,8 @@ fn first_record_length_at(itl: &[u8]) -> usize {
 
 pub fn malformed() -> Capture {
     let mut lab = Lab::new("ciscotl-malformed");
-    let itl_name = format!("ITL{DEVICE_NAME}.tlv");
+    let device = &ARTICLE_PHONE.device_name;
+    let itl_name = format!("ITL{device}.tlv");
     let good = itl(&VISITING);
 
     let cut = good[..good.len() * 7 / 10].to_vec();
@@ -37,7 +38,13 @@ pub fn malformed() -> Capture {
     let mut unknown_tag = good.clone();
     unknown_tag.extend_from_slice(&[0xEE, 0x00, 0x04, 0xDE, 0xAD, 0xBE, 0xEF]);
     let web_page = b"<html><body><h1>Service Unavailable</h1></body></html>\n".to_vec();
-    let config = signed_config(&VISITING, &VISITING, ConfigKind::Visiting, 1_552_156_000);
+    let config = signed_config(
+        &ARTICLE_PHONE,
+        &VISITING,
+        &VISITING,
+        ConfigKind::Visiting,
+        1_552_156_000,
+    );
     let config_cut = config[..config.len() - 200].to_vec();
 
     let cases: [(&str, Vec<u8>, &str); 5] = [
@@ -58,7 +65,7 @@ pub fn malformed() -> Capture {
         ),
         (&itl_name, web_page, "a web page served as the ITL"),
         (
-            &format!("{DEVICE_NAME}.cnf.xml.sgn"),
+            &format!("{device}.cnf.xml.sgn"),
             config_cut,
             "signed configuration cut 200 bytes before its end, inside the XML",
         ),

@@ -5,11 +5,11 @@
 
 use crate::clock::{secs, unix_secs, us, Micros};
 use crate::cluster_files;
-use crate::lab::Lab;
+use crate::lab::{Lab, Node};
 use crate::prng::Prng;
 use crate::tcp::{ConnSpec, Dir, TcpConn};
 use crate::tls::{self, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE};
-use crate::topology::{phone_endpoint, phone_stack, PHONE_TVS_PORT, QUICK_ACK, TVS_PORT, VISITING};
+use crate::topology::{QUICK_ACK, TVS_PORT};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TvsOutcome {
@@ -34,33 +34,35 @@ fn random32(rng: &mut Prng, t: Micros) -> [u8; 32] {
     r
 }
 
-impl Lab {
+impl Lab<'_> {
     pub fn tvs_session(&mut self, outcome: TvsOutcome) {
-        let mut rng = Prng::from_label("tvs session");
+        let (phone, vc, o) = (self.phone_id(), self.cluster(Node::Visiting), self.origin());
+        let mut rng = Prng::from_label(&phone.seed_label("tvs session"));
         let spec = ConnSpec {
-            client: phone_endpoint(PHONE_TVS_PORT),
-            client_stack: phone_stack(),
-            server: VISITING.endpoint(TVS_PORT),
-            server_stack: VISITING.stack(QUICK_ACK),
+            client: phone.endpoint(phone.tvs_port),
+            client_stack: phone.stack(),
+            server: vc.endpoint(TVS_PORT),
+            server_stack: vc.stack(QUICK_ACK),
             tos: 0,
         };
+        let label = phone.seed_label(&format!("tvs {}", phone.tvs_port));
         let cap = &mut self.cap;
-        let mut conn = TcpConn::connect(cap, &spec, us(32_833_207), "tvs 51672");
+        let mut conn = TcpConn::connect(cap, &spec, o + us(32_833_207), &label);
 
         let hello = tls::record(
             CONTENT_HANDSHAKE,
-            &tls::client_hello(&random32(&mut rng, us(32_846_664))),
+            &tls::client_hello(&random32(&mut rng, o + us(32_846_664))),
         );
-        let s = conn.send(cap, Dir::ToServer, us(32_846_664), &hello);
+        let s = conn.send(cap, Dir::ToServer, o + us(32_846_664), &hello);
         cap.note(
             s.last,
             "article #485: TLS Client Hello to the visiting cluster's TVS",
         );
 
-        let cert = cluster_files::trust(&VISITING).tvs.der;
+        let cert = cluster_files::trust(vc).tvs.der;
         let flight = [
             tls::server_hello(
-                &random32(&mut rng, us(32_847_319)),
+                &random32(&mut rng, o + us(32_847_319)),
                 tls::SUITE_RSA_AES128_CBC_SHA,
             ),
             tls::certificate(&[&cert]),
@@ -70,13 +72,14 @@ impl Lab {
         let s = conn.send(
             cap,
             Dir::ToClient,
-            us(32_847_319),
+            o + us(32_847_319),
             &tls::record(CONTENT_HANDSHAKE, &flight),
         );
-        cap.note(
-            s.last,
-            "article #487: Server Hello, Certificate (CN=cucm-vc.lab.local), Server Hello Done",
+        let what = format!(
+            "article #487: Server Hello, Certificate (CN={}), Server Hello Done",
+            vc.fqdn
         );
+        cap.note(s.last, &what);
 
         let finish = [
             tls::record(
@@ -87,7 +90,7 @@ impl Lab {
             tls::protected_record(CONTENT_HANDSHAKE, tls::FINISHED_LEN, &mut rng),
         ]
         .concat();
-        let s = conn.send(cap, Dir::ToServer, us(33_362_164), &finish);
+        let s = conn.send(cap, Dir::ToServer, o + us(33_362_164), &finish);
         cap.note(
             s.last,
             "article #490: Client Key Exchange, Change Cipher Spec, Finished",
@@ -102,34 +105,34 @@ impl Lab {
             tls::protected_record(CONTENT_HANDSHAKE, tls::FINISHED_LEN, &mut rng),
         ]
         .concat();
-        let s = conn.send(cap, Dir::ToClient, us(33_370_101), &ticket);
+        let s = conn.send(cap, Dir::ToClient, o + us(33_370_101), &ticket);
         cap.note(
             s.last,
             "article #491: New Session Ticket, Change Cipher Spec, Finished",
         );
 
         let request = tls::protected_record(CONTENT_APPLICATION_DATA, REQUEST_PLAINTEXT, &mut rng);
-        let s = conn.send(cap, Dir::ToServer, us(33_866_946), &request);
+        let s = conn.send(cap, Dir::ToServer, o + us(33_866_946), &request);
         cap.note(s.last, "article #495: TVS request (encrypted)");
 
         match outcome {
             TvsOutcome::Answered => {
                 let response =
                     tls::protected_record(CONTENT_APPLICATION_DATA, RESPONSE_PLAINTEXT, &mut rng);
-                let s = conn.send(cap, Dir::ToClient, us(33_867_758), &response);
+                let s = conn.send(cap, Dir::ToClient, o + us(33_867_758), &response);
                 cap.note(s.last, "article #496: TVS response (encrypted)");
-                let fin = conn.close(cap, Dir::ToServer, us(33_887_531));
+                let fin = conn.close(cap, Dir::ToServer, o + us(33_887_531));
                 cap.note(fin, "phone closes the TVS session");
             }
             TvsOutcome::Reset => {
-                let rst = conn.reset(cap, Dir::ToClient, us(33_867_758));
+                let rst = conn.reset(cap, Dir::ToClient, o + us(33_867_758));
                 cap.note(
                     rst,
                     "variant: TVS resets the connection instead of answering",
                 );
             }
             TvsOutcome::NoResponse => {
-                let fin = conn.close(cap, Dir::ToServer, us(33_866_946) + secs(10));
+                let fin = conn.close(cap, Dir::ToServer, o + us(33_866_946) + secs(10));
                 cap.note(fin, "variant: no TVS response in 10 s, the phone closes");
             }
         }

@@ -21,9 +21,7 @@ use crate::prng::Prng;
 use crate::tcp::{ConnSpec, Dir, TcpConn};
 use crate::tls::{self, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE};
 use crate::tls12::{Session, MASTER_SECRET_LEN, RANDOM_LEN};
-use crate::topology::{
-    phone_endpoint, phone_stack, DEVICE_NAME, HOME, QUICK_ACK, TVS_PORT, VISITING,
-};
+use crate::topology::{ARTICLE_PHONE, HOME, QUICK_ACK, TVS_PORT, VISITING};
 use crate::tvs_message::{self as tvs, tlv};
 use crate::x509::{self, CertSpec, EKU_CLIENT_AUTH, EKU_SERVER_AUTH};
 
@@ -88,9 +86,10 @@ fn dir(from_client: bool) -> Dir {
 /// close. Its key log line joins the capture.
 fn session(lab: &mut Lab, start: Micros, label: &str, flights: &[Flight]) {
     let mut rng = Prng::from_label(label);
+    let port = lab.ephemeral_port();
     let spec = ConnSpec {
-        client: phone_endpoint(lab.ephemeral_port()),
-        client_stack: phone_stack(),
+        client: lab.phone_id().endpoint(port),
+        client_stack: lab.phone_id().stack(),
         server: VISITING.endpoint(TVS_PORT),
         server_stack: VISITING.stack(QUICK_ACK),
         tos: 0,
@@ -191,7 +190,7 @@ fn regenerated_home_certificate() -> Vec<u8> {
         ("L", "RTP"),
         ("O", "EMCC Lab"),
         ("OU", ou.as_str()),
-        ("CN", HOME.fqdn),
+        ("CN", &HOME.fqdn),
     ];
     x509::build(&CertSpec {
         subject: &name,
@@ -199,7 +198,7 @@ fn regenerated_home_certificate() -> Vec<u8> {
         not_before: "190301120000Z",
         not_after: "240229115959Z",
         extended_key_usage: &[EKU_SERVER_AUTH, EKU_CLIENT_AUTH],
-        dns_name: Some(HOME.fqdn),
+        dns_name: Some(&HOME.fqdn),
         label: "hc callmanager regenerated",
     })
     .der
@@ -209,7 +208,7 @@ pub fn decrypted() -> Capture {
     let mut lab = Lab::new("ciscotvs-decrypted");
     let mut ids = Prng::from_label("ciscotvs-decrypted session ids");
     let home = cluster_files::trust(&HOME);
-    let device = || tlv(tvs::TAG_DEVICE_NAME, DEVICE_NAME.as_bytes());
+    let device = || tlv(tvs::TAG_DEVICE_NAME, ARTICLE_PHONE.device_name.as_bytes());
 
     let id = ids.next_u32();
     let ask = tvs::message(

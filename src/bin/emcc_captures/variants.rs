@@ -2,14 +2,12 @@
 //! builder with one outcome changed, plus the logout and a short-snaplen copy.
 
 use crate::capture::Capture;
-use crate::clock::{secs, unix_ms, us, Micros};
+use crate::clock::secs;
 use crate::downloads::HomeTrust;
 use crate::emapp_flow::LoginOutcome;
-use crate::lab::{Lab, Node};
-use crate::phone::{LoadStyle, Restart};
-use crate::registration::{Outage, RegisterOutcome};
+use crate::lab::Lab;
+use crate::registration::RegisterOutcome;
 use crate::scenario::{self, LabOptions, ARTICLE};
-use crate::topology::{PHONE_SIP_PORT_HC, PHONE_SIP_PORT_VC, VISITING};
 use crate::tvs::TvsOutcome;
 
 pub struct Spec {
@@ -119,6 +117,11 @@ pub const ALL: &[Spec] = &[
         about: "Four TVS sessions really encrypted, with their TLS key log in the capture: verify valid, verify invalid, query-certificate (response over two records), malformed messages",
         build: crate::tvs_decrypted::decrypted,
     },
+    Spec {
+        name: "emcc-multi-phone",
+        about: "Six phones on another site (10.20.5.x, VC 10.20.0.10, HCs 10.30.0.10 and 10.40.0.10) interleaved: logins (one caught mid-flow), a 201 refusal, CTL/ITL unavailable, TVS reset, a logout; flow: comments give each message's phase",
+        build: crate::multi_phone::multi_phone,
+    },
 ];
 
 fn with(change: impl FnOnce(&mut LabOptions)) -> LabOptions {
@@ -140,87 +143,33 @@ fn home_unknown_user() -> Capture {
 }
 
 /// A failed login ends with the phone back on the visiting cluster.
-fn fell_back(options: LabOptions, at: Micros, restart: Restart) -> Capture {
-    let mut lab = scenario::run(&options);
-    lab.fallback_to_visiting(at, restart);
+fn fell_back(options: LabOptions) -> Capture {
+    let mut lab = Lab::new(scenario::SEED_LABEL);
+    scenario::run_to_the_end(&mut lab, &options);
     lab.finish()
 }
 
 fn ctl_itl_unavailable() -> Capture {
-    const FILE_NOT_FOUND: Restart = Restart {
-        code: 6,
-        last: "File-Not-Found",
-        style: LoadStyle::Single,
-    };
-    let o = with(|o| o.home_trust = HomeTrust::CtlAndItlUnavailable);
-    fell_back(o, us(44_871_302), FILE_NOT_FOUND)
+    fell_back(with(|o| o.home_trust = HomeTrust::CtlAndItlUnavailable))
 }
 
-const FILE_AUTH_ERROR: Restart = Restart {
-    code: 31,
-    last: "FileAuthError",
-    style: LoadStyle::Single,
-};
-
 fn tvs_reset() -> Capture {
-    fell_back(
-        with(|o| o.tvs = TvsOutcome::Reset),
-        us(35_420_117),
-        FILE_AUTH_ERROR,
-    )
+    fell_back(with(|o| o.tvs = TvsOutcome::Reset))
 }
 
 fn tvs_no_response() -> Capture {
-    fell_back(
-        with(|o| o.tvs = TvsOutcome::NoResponse),
-        us(44_316_550),
-        FILE_AUTH_ERROR,
-    )
+    fell_back(with(|o| o.tvs = TvsOutcome::NoResponse))
 }
 
 fn home_register_rejected() -> Capture {
-    const REJECTED: Restart = Restart {
-        code: 24,
-        last: "Phone-Reg-Rej",
-        style: LoadStyle::Single,
-    };
-    let o = with(|o| o.home_register = RegisterOutcome::Forbidden);
-    fell_back(o, us(39_802_644), REJECTED)
+    fell_back(with(|o| o.home_register = RegisterOutcome::Forbidden))
 }
 
 /// An hour after the lab login, the user logs out: the phone starts registered with the
 /// home cluster on the connection the login opened.
 fn lab_logout() -> Capture {
-    let t0 = secs(3_600);
     let mut lab = Lab::new("emcc-logout");
-    lab.adopt_sip(Node::Home, PHONE_SIP_PORT_HC);
-    lab.assume_registered(Node::Home, 113);
-    lab.emapp_logout(t0 + us(1_212), t0 + us(196_573));
-    // The outage the phone reports is the login's restart, when it left the VC.
-    let login_restart = Outage {
-        reason: 23,
-        text: "LastTimeResetRestart",
-        cluster: &VISITING,
-        local_port: PHONE_SIP_PORT_VC,
-        at_unix_ms: unix_ms(us(27_072_653)),
-        last_cseq: 102,
-    };
-    lab.restart_and_unregister(Node::Home, t0 + us(412_288), &login_restart);
-    lab.visiting_downloads(t0 + us(1_293_514), false);
-    // Spelled as the article's phone log writes it after a restart.
-    let restarted = Restart {
-        code: 23,
-        last: "reset-restart",
-        style: LoadStyle::ActiveInactive,
-    };
-    let port = lab.ephemeral_port();
-    lab.register_after_restart(
-        Node::Visiting,
-        port,
-        t0 + us(4_611_820),
-        restarted,
-        RegisterOutcome::Accepted,
-    );
+    scenario::logout(&mut lab, secs(3_600));
     lab.finish()
 }
 

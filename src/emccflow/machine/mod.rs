@@ -171,6 +171,12 @@ impl Flow {
         self.config = config;
     }
 
+    /// Whether a frame of this TCP connection without a message of its own
+    /// can still get a label: the connection is followed, or opening.
+    pub fn follows(&self, tcp: &Tcp) -> bool {
+        tcp.syn || self.streams.contains_key(&tcp.stream)
+    }
+
     pub fn observe(&mut self, facts: &FrameFacts) -> Decision {
         let mut label = facts.message.as_ref().and_then(|m| self.classify(facts, m));
         if let Some(label) = label.as_mut() {

@@ -126,7 +126,10 @@ impl Flow {
             Some(a) if a.kind == Kind::Login && !a.failed => {
                 (Phase::Restart, Side::Visiting, steps::RESTART_NOTIFY)
             }
-            Some(a) if a.kind == Kind::Logout => (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY),
+            Some(a) if a.kind == Kind::Logout => {
+                self.add_home(&p.key, &p.server);
+                (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY)
+            }
             _ if phone.logged_in || self.config.home.contains(&p.server) => {
                 self.add_home(&p.key, &p.server);
                 self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
