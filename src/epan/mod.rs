@@ -5,6 +5,7 @@
 //! - `plugin`: the exported symbols the plugin loader reads;
 //! - `registry`: static tables of protocols, fields, subtrees, expert infos;
 //! - `dissector`: dissector registration and the trampoline all calls enter by;
+//! - `postdissectors`: our post-dissectors, run by one Wireshark post-dissector;
 //! - `packet`: the safe per-call API (bytes, columns, tree, expert infos);
 //! - `tap`: taps, `-z` text statistics and statistics trees;
 //! - `guard`: panics become values, never unwinding into C.
@@ -19,6 +20,7 @@ mod dissector;
 mod guard;
 mod packet;
 mod plugin;
+mod postdissectors;
 mod registry;
 mod sys;
 mod tap;
