@@ -9,6 +9,7 @@ use std::os::raw::c_int;
 use std::ptr;
 
 use super::dissector::ForeignDissector;
+use super::echo::{self, Echoed};
 use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
 use super::sys;
 
@@ -396,6 +397,31 @@ impl<'d> Packet<'d> {
         }
     }
 
+    /// Notes the value for a later post-dissector of ours (see `echo`), on the
+    /// frame's first pass, when the field is one of those echoed.
+    fn echo(&self, field: &Field, value: impl FnOnce() -> Echoed) {
+        if echo::is_echoed(field.id()) && !self.visited() {
+            echo::record(self.frame_number(), field.id(), value());
+        }
+    }
+
+    /// The first value of one of our echoed fields (`echo::echo_fields`) that
+    /// a dissector of ours added in this frame's first pass.
+    pub fn echoed_string(&self, field: &ForeignField) -> Option<String> {
+        match echo::first(self.frame_number(), field.id())? {
+            Echoed::Text(text) => Some(text),
+            Echoed::Number(n) => Some(n.to_string()),
+        }
+    }
+
+    /// As `echoed_string`, for unsigned integer fields.
+    pub fn echoed_uint(&self, field: &ForeignField) -> Option<u32> {
+        match echo::first(self.frame_number(), field.id())? {
+            Echoed::Number(n) => Some(n),
+            Echoed::Text(_) => None,
+        }
+    }
+
     /// Whether an item of `field` in `tree` would be kept (the tree is shown,
     /// or something asks for the field): lets a dissector skip building
     /// values nobody will see, as Wireshark's own dissectors do.
@@ -411,6 +437,7 @@ impl<'d> Packet<'d> {
         range: Range<usize>,
         value: &str,
     ) -> Item<'d> {
+        self.echo(field, || Echoed::Text(value.to_string()));
         if tree.raw.is_null() {
             return Item::none();
         }
@@ -427,6 +454,7 @@ impl<'d> Packet<'d> {
         range: Range<usize>,
         value: u32,
     ) -> Item<'d> {
+        self.echo(field, || Echoed::Number(value));
         self.add(tree, range, |t, tvb, s, l, e| unsafe {
             sys::emcc_add_uint(t, field.id(), tvb, s, l, value, e)
         })
