@@ -33,6 +33,9 @@ use report::Report;
 
 static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
 static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
+// Protocols (a protocol's filter name is also its field name).
+static HTTP_LAYER: ForeignField = ForeignField::new(c"http", c"http");
+static TLS_LAYER: ForeignField = ForeignField::new(c"tls", c"tls");
 static SIP_METHOD: ForeignField = ForeignField::new(c"sip.Method", c"sip");
 static SIP_STATUS: ForeignField = ForeignField::new(c"sip.Status-Code", c"sip");
 static SIP_STATUS_LINE: ForeignField = ForeignField::new(c"sip.Status-Line", c"sip");
@@ -164,6 +167,8 @@ pub fn handoff() {
     // the fields of our own protocols name no layer of the frame.
     DISSECTOR.register_as_postdissector_on(&WANTED, &[c"tcp", c"sip", c"tftp"]);
     echo_fields(&OURS);
+    HTTP_LAYER.resolve();
+    TLS_LAYER.resolve();
     REPORT_STATISTIC.register();
     STATS_TREE.register();
 }
@@ -226,8 +231,15 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
     });
     let message = gather_message(packet);
     let mut flow = lock(&FLOW);
-    if message.is_none() && !tcp.as_ref().is_some_and(|t| flow.follows(t)) {
-        return Decision::default();
+    if message.is_none() {
+        let Some(tcp) = tcp.as_ref().filter(|t| flow.follows(t)) else {
+            return Decision::default();
+        };
+        // Most followed connections are other web traffic: stop at its first
+        // message rather than follow it to its end.
+        if packet.carries(&[&HTTP_LAYER, &TLS_LAYER]) && flow.not_ours(tcp) {
+            return Decision::default();
+        }
     }
     let (src, dst) = packet.addresses();
     let (secs, nsecs) = packet.time();

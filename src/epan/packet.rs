@@ -330,6 +330,14 @@ impl<'d> Packet<'d> {
         (c_message(&src), c_message(&dst))
     }
 
+    /// True when the frame carries one of these protocols (each named by a
+    /// `ForeignField` of the protocol's own filter name, resolved at handoff).
+    pub fn carries(&self, protocols: &[&ForeignField]) -> bool {
+        let ids: Vec<c_int> = protocols.iter().map(|p| p.id()).collect();
+        // SAFETY: pinfo is valid for the call; ids outlive it.
+        unsafe { sys::emcc_frame_layer_mask(self.pinfo, ids.as_ptr(), ids.len() as c_int) != 0 }
+    }
+
     /// True when Wireshark wants a tree for this pass.
     pub fn wants_tree(&self) -> bool {
         !self.tree.is_null()
