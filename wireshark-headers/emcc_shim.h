@@ -36,6 +36,9 @@ int emcc_protocol_id(const char *filter_name);
 /* Bit i set when the frame carries protocol proto_ids[i] (i < 64); all bits when
  * the frame has no layer list. */
 uint64_t emcc_frame_layer_mask(const packet_info *pinfo, const int *proto_ids, int count);
+/* The TCP ports of the frame's innermost TCP header; 0 when the frame's
+ * transport is not TCP. */
+int emcc_frame_tcp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst);
 /* Nonzero unless the user disabled the protocol. */
 int emcc_protocol_enabled(int proto_id);
 

@@ -321,6 +321,15 @@ impl<'d> Packet<'d> {
         (secs, nsecs)
     }
 
+    /// Source and destination port of the frame's (innermost) TCP header;
+    /// None when the frame is not TCP.
+    pub fn tcp_ports(&self) -> Option<(u32, u32)> {
+        let (mut src, mut dst) = (0u32, 0u32);
+        // SAFETY: pinfo is valid; the out pointers are local.
+        let tcp = unsafe { sys::emcc_frame_tcp_ports(self.pinfo, &mut src, &mut dst) };
+        (tcp != 0).then_some((src, dst))
+    }
+
     /// The frame's network source and destination addresses, as text.
     pub fn addresses(&self) -> (String, String) {
         let mut src = [0 as std::os::raw::c_char; 64];

@@ -565,3 +565,12 @@ int emcc_protocol_enabled(int proto_id)
     protocol_t *protocol = find_protocol_by_id(proto_id);
     return protocol == NULL || proto_is_protocol_enabled(protocol);
 }
+
+int emcc_frame_tcp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst)
+{
+    if (pinfo->ptype != PT_TCP)
+        return 0;
+    *src = pinfo->srcport;
+    *dst = pinfo->destport;
+    return 1;
+}
