@@ -113,7 +113,14 @@ fn a_disabled_protocol_is_skipped_and_the_others_still_decode() {
         if !disabled.is_empty() {
             args.extend(["--disable-protocol", disabled]);
         }
-        args.extend(["-e", "emcc.action", "-e", "ciscotl.file", "-e", "emccflow.phase"]);
+        args.extend([
+            "-e",
+            "emcc.action",
+            "-e",
+            "ciscotl.file",
+            "-e",
+            "emccflow.phase",
+        ]);
         let run = s.tshark(&args);
         run.assert_clean(&format!("disabled {disabled:?}"));
         let mut counts = [0usize; 3];

@@ -57,12 +57,7 @@ pub fn register() {
 }
 
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&[
-        &TCP_STREAM,
-        &TCP_FLAGS,
-        &TLS_TYPE,
-        &TLS_LENGTH,
-    ]);
+    DISSECTOR.register_as_postdissector(&[&TCP_STREAM, &TCP_FLAGS, &TLS_TYPE, &TLS_LENGTH]);
     preferences_applied();
 }
 

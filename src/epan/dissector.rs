@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use once_cell::sync::Lazy;
 
 use super::guard;
-use super::postdissectors;
 use super::packet::Packet;
+use super::postdissectors;
 use super::registry::{Field, ForeignField, Protocol};
 use super::sys;
 

@@ -122,8 +122,9 @@ unsafe extern "C" fn run_members(
         return 0;
     };
     // SAFETY: pinfo is valid for the call; the ids outlive it.
-    let carried =
-        unsafe { sys::emcc_frame_layer_mask(pinfo, hub.layers.as_ptr(), hub.layers.len() as c_int) };
+    let carried = unsafe {
+        sys::emcc_frame_layer_mask(pinfo, hub.layers.as_ptr(), hub.layers.len() as c_int)
+    };
     for member in &hub.members {
         if member.gate != 0 && member.gate & carried == 0 {
             continue;
