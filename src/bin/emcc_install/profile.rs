@@ -9,6 +9,9 @@
 //! coloring rule was changed in the GUI) is kept, and the new version is put
 //! beside it as `NAME.emcc-new`. `--replace-profile` installs the new
 //! version anyway and keeps the user's as `NAME.emcc-old`.
+//!
+//! `recent` (column widths) is written only when the profile has none:
+//! Wireshark rewrites it with the window's state every time it closes.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,20 +23,30 @@ const STAMP: &str = ".emcc-install";
 pub struct ProfileFile {
     pub name: &'static str,
     pub text: &'static str,
+    /// Written when missing, never updated (Wireshark owns it afterwards).
+    pub seed_only: bool,
 }
 
-pub const FILES: [ProfileFile; 3] = [
+pub const FILES: [ProfileFile; 4] = [
     ProfileFile {
         name: "preferences",
         text: include_str!("../../profile/preferences"),
+        seed_only: false,
     },
     ProfileFile {
         name: "colorfilters",
         text: include_str!("../../profile/colorfilters"),
+        seed_only: false,
     },
     ProfileFile {
         name: "dfilter_buttons",
         text: include_str!("../../profile/dfilter_buttons"),
+        seed_only: false,
+    },
+    ProfileFile {
+        name: "recent",
+        text: include_str!("../../profile/recent"),
+        seed_only: true,
     },
 ];
 
@@ -78,10 +91,14 @@ pub fn install(profiles: &Path, replace: bool, dry_run: bool) -> Result<Vec<Stri
             .iter()
             .find(|(name, _)| name == file.name)
             .map(|(_, hash)| *hash);
-        let action = decide(current.as_deref(), file.text, before, replace);
+        let action = match (&current, file.seed_only) {
+            (Some(_), true) => Action::Unchanged,
+            _ => decide(current.as_deref(), file.text, before, replace),
+        };
         let shown = path.display();
         let line = match action {
             Action::Create => format!("create {shown}"),
+            Action::Unchanged if file.seed_only => format!("left as it is {shown}"),
             Action::Unchanged => format!("unchanged {shown}"),
             Action::Update => format!("update {shown}"),
             Action::KeepEdited => format!(
@@ -97,6 +114,7 @@ pub fn install(profiles: &Path, replace: bool, dry_run: bool) -> Result<Vec<Stri
         lines.push(line);
         // The stamp keeps describing what the installer last wrote there.
         let written_hash = match action {
+            _ if file.seed_only => None,
             Action::KeepEdited => before,
             _ => Some(fnv1a(file.text.as_bytes())),
         };
@@ -203,9 +221,10 @@ mod tests {
         }
         let lines = install(&profiles, false, false).unwrap();
         assert!(
-            lines.iter().all(|l| l.starts_with("unchanged")),
+            lines[..3].iter().all(|l| l.starts_with("unchanged")),
             "{lines:?}"
         );
+        assert!(lines[3].starts_with("left as it is"), "{lines:?}");
 
         // A user edits the coloring rules: the next install keeps them.
         let edited = "@mine@ip@[0,0,0][65535,65535,65535]\n";
