@@ -6,9 +6,13 @@
 #   packet-list.png     the packet list: EMCC columns filled, frames coloured by phase
 #   packet-details.png  a TVS response with the ciscotvs and emccflow trees expanded
 #   statistics.png      Statistics > EMCC Login Flow
+#   statistics-alarms.png  Statistics > Cisco Phone Alarms
 #
-#   tests/gui.sh [--out DIR]    (default DIR: target/gui; the README's
-#                                screenshots: --out tests/gui/screenshots)
+#   tests/gui.sh [--debug] [--out DIR]
+#       --out DIR   where the PNGs go (default target/gui; the README's
+#                   screenshots: --out tests/gui/screenshots)
+#       --debug     use the debug build (what `cargo test` built: no release
+#                   build needed, which is how CI runs it)
 #
 # Fails when a tool is missing, when Wireshark writes a plugin, profile or
 # preference complaint to its log, when an unexpected window (an error
@@ -21,11 +25,15 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$repo/target/gui
-case ${1:-} in
---out) out=$(realpath -m "${2:?--out needs a folder}") ;;
-"") ;;
-*) echo "usage: tests/gui.sh [--out DIR]" >&2; exit 2 ;;
-esac
+build=release
+while (($#)); do
+    case $1 in
+    --out) out=$(realpath -m "${2:?--out needs a folder}"); shift ;;
+    --debug) build=debug ;;
+    *) echo "usage: tests/gui.sh [--debug] [--out DIR]" >&2; exit 2 ;;
+    esac
+    shift
+done
 
 missing=()
 for tool in wireshark Xvfb xdotool import convert cargo; do
@@ -48,8 +56,12 @@ fail() {
     exit 1
 }
 
-step "building the plugin and the installer (release)"
-(cd "$repo" && cargo build --release --quiet)
+step "building the plugin and the installer ($build)"
+if [[ $build == release ]]; then
+    (cd "$repo" && cargo build --release --quiet)
+else
+    (cd "$repo" && cargo build --quiet)
+fi
 
 work=$(mktemp -d /tmp/emcc-gui.XXXXXX)
 home=$work/home
@@ -65,7 +77,7 @@ trap cleanup EXIT
 
 step "installing plugin and profile with emcc-install into a sandbox home"
 install_log=$(env -u XDG_CONFIG_HOME -u WIRESHARK_CONFIG_DIR HOME="$home" \
-    "$repo/target/release/emcc-install" 2>&1) || fail "emcc-install: $install_log"
+    "$repo/target/$build/emcc-install" 2>&1) || fail "emcc-install: $install_log"
 grep -q "installed the Wireshark profile EMCC" <<<"$install_log" ||
     fail "emcc-install did not install the profile: $install_log"
 profile=$home/.config/wireshark/profiles/EMCC
@@ -200,20 +212,31 @@ sleep 1
 shot "$main" packet-details.png
 check_log "after expanding the details"
 
+# Our entries sit at the bottom of Statistics in 4.0, sorted with the other
+# plugin-style trees: Cisco Phone Alarms, EMCC Extension Mobility, EMCC Login
+# Flow, F5, IPv4 Statistics, IPv6 Statistics. Up from the first item wraps.
+open_statistics() { # ups from the top, window title, file
+    xdotool windowfocus --sync "$main"
+    xdotool key alt+s
+    sleep 1
+    for _ in $(seq "$1"); do xdotool key Up; done
+    xdotool key Return
+    local dialog
+    dialog=$(timeout 30 xdotool search --sync --name "$2" | head -1) ||
+        fail "Statistics > $2 did not open"
+    xdotool windowsize "$dialog" 760 360
+    sleep 3
+    shot "$dialog" "$3"
+    check_log "after Statistics > $2"
+    check_windows "Wireshark . $2"
+    xdotool windowfocus --sync "$dialog"
+    xdotool key Escape
+    sleep 1
+}
 step "screenshot: Statistics > EMCC Login Flow"
-xdotool windowfocus --sync "$main"
-xdotool key alt+s
-sleep 1
-# Our entry is the fourth from the bottom of Statistics in 4.0 (EMCC Login
-# Flow, F5, IPv4 Statistics, IPv6 Statistics): Up from the first item wraps.
-xdotool key Up Up Up Up Return
-stats=$(timeout 30 xdotool search --sync --name 'EMCC Login Flow' | head -1) ||
-    fail "Statistics > EMCC Login Flow did not open"
-xdotool windowsize "$stats" 760 360
-sleep 3
-shot "$stats" statistics.png
-check_log "after the Statistics dialog"
-check_windows 'Wireshark . EMCC Login Flow'
+open_statistics 4 "EMCC Login Flow" statistics.png
+step "screenshot: Statistics > Cisco Phone Alarms"
+open_statistics 6 "Cisco Phone Alarms" statistics-alarms.png
 
 ls -l "$out"/*.png
 step "passed: screenshots in $out"
