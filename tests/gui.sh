@@ -121,8 +121,9 @@ export DISPLAY=$display
 step "starting Xvfb on $display"
 Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
-for _ in $(seq 50); do
+for _ in $(seq 150); do
     xdotool getdisplaygeometry >/dev/null 2>&1 && break
+    kill -0 "$xvfb_pid" 2>/dev/null || break
     sleep 0.1
 done
 xdotool getdisplaygeometry >/dev/null 2>&1 || fail "Xvfb did not start: $(cat "$work/xvfb.log")"
