@@ -7,6 +7,8 @@
 //! collected while the frame is dissected and handed to the tap once, by
 //! the post-dissector, which runs after all of them. Listeners run right
 //! after the frame's dissection: they read what was handed over for it.
+//! The post-dissector runs on frames with SIP or Skinny, which carry every
+//! alarm phones send; an alarm body in anything else would not be counted.
 
 use std::sync::{Mutex, MutexGuard};
 
