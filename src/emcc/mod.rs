@@ -13,6 +13,7 @@ pub mod phone_xml;
 pub mod query;
 mod request;
 mod response;
+mod statistics;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -77,6 +78,7 @@ pub fn register() {
     PROTOCOL.register();
     PROTOCOL.register_prefs(&[&REVEAL_PIN], &[]);
     DISSECTOR.register();
+    statistics::register();
 }
 
 pub fn handoff() {
@@ -87,6 +89,7 @@ pub fn handoff() {
         &HTTP_RESPONSE_IN,
         &HTTP_BODY,
     ]);
+    statistics::handoff();
 }
 
 /// A new capture file.

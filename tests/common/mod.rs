@@ -136,6 +136,19 @@ impl Sandbox {
         );
     }
 
+    /// The sandbox's HOME (its personal plugin and configuration folders).
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// Makes what a test wrote under the sandbox readable for the user
+    /// tshark runs as.
+    pub fn share(&self) {
+        if self.run_as_nobody {
+            make_world_readable(&self.root);
+        }
+    }
+
     pub fn capture(&self, name: &str) -> String {
         let path = self.root.join("captures").join(name);
         assert!(path.exists(), "no capture {name} in captures/");
