@@ -172,6 +172,16 @@ fn run(data: &[u8], report: &mut Report) -> Result<()> {
         } else {
             None
         };
+        // As the plugin does: a frame of another application's message on a
+        // followed connection (web traffic) stops it being followed.
+        if message.is_none() {
+            if let Some(tcp) = tcp.as_ref().filter(|t| flow.follows(t)) {
+                if u.ratio(1, 3)? && flow.not_ours(tcp) {
+                    assert!(!flow.follows(tcp) || tcp.syn);
+                    continue;
+                }
+            }
+        }
         let facts = FrameFacts {
             frame,
             time,
