@@ -14,6 +14,7 @@ mod emcc;
 mod emccflow;
 mod epan;
 mod frame_memory;
+pub mod harness;
 mod http_requests;
 mod span;
 mod xml_bytes;

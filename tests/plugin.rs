@@ -120,3 +120,42 @@ fn iso_times_are_shown_as_older_tshark_prints_them() {
     );
     assert_eq!(classic_times("no time"), "no time");
 }
+
+/// Our post-dissectors run together (one Wireshark post-dissector), yet a
+/// protocol the user disables is skipped on its own, as Wireshark skips its
+/// own post-dissectors: the others still decode.
+#[test]
+fn a_disabled_protocol_is_skipped_and_the_others_still_decode() {
+    let s = sandbox();
+    let lab = s.capture("emcc-lab-login.pcapng");
+    let count = |disabled: &str| {
+        let mut args = vec!["-n", "-r", &lab, "-T", "fields"];
+        if !disabled.is_empty() {
+            args.extend(["--disable-protocol", disabled]);
+        }
+        args.extend([
+            "-e",
+            "emcc.action",
+            "-e",
+            "ciscotl.file",
+            "-e",
+            "emccflow.phase",
+        ]);
+        let run = s.tshark(&args);
+        run.assert_clean(&format!("disabled {disabled:?}"));
+        let mut counts = [0usize; 3];
+        for line in run.stdout.lines() {
+            for (i, value) in line.split('\t').enumerate().take(3) {
+                counts[i] += usize::from(!value.is_empty());
+            }
+        }
+        counts
+    };
+    let all = count("");
+    assert!(all.iter().all(|&n| n > 0), "everything decodes: {all:?}");
+    let without_flow = count("emccflow");
+    assert_eq!(without_flow, [all[0], all[1], 0]);
+    let without_tl = count("ciscotl");
+    assert_eq!(without_tl[0], all[0]);
+    assert_eq!(without_tl[1], 0);
+}

@@ -198,34 +198,70 @@ fn bodies_cut_by_the_snapshot_length_are_never_decoded_as_whole() {
     );
 }
 
+/// How each capture is mangled: editcap arguments and a tag. By default a few
+/// error rates and seeds and one snapshot length (what CI runs); with
+/// `EMCC_MANGLE_SEEDS=N` the larger run: N seeds at each of several error rates,
+/// and several snapshot lengths.
+fn mangle_variants() -> Vec<(String, Vec<String>)> {
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let seeds: u32 = match std::env::var("EMCC_MANGLE_SEEDS") {
+        Ok(n) => n.parse().expect("EMCC_MANGLE_SEEDS is a number"),
+        Err(_) => {
+            return vec![
+                ("e02".into(), args(&["-E", "0.02", "--seed", "1"])),
+                ("e10".into(), args(&["-E", "0.10", "--seed", "7"])),
+                ("e30".into(), args(&["-E", "0.30", "--seed", "42"])),
+                ("s96".into(), args(&["-s", "96"])),
+            ]
+        }
+    };
+    let mut variants = Vec::new();
+    for rate in ["0.005", "0.02", "0.05", "0.10", "0.30"] {
+        for seed in 1..=seeds {
+            let tag = format!("e{}-{seed}", &rate[2..]);
+            variants.push((tag, args(&["-E", rate, "--seed", &seed.to_string()])));
+        }
+    }
+    for snap in ["60", "96", "160", "300", "600", "1000"] {
+        variants.push((format!("s{snap}"), args(&["-s", snap])));
+    }
+    variants
+}
+
+/// A tshark run over a mangled file that takes longer than this is a hang.
+const MANGLED_RUN_LIMIT: u32 = 120;
+
 /// Every capture mangled by editcap (random byte errors at several rates
-/// and seeds, and snapshot truncation) goes through tshark with the plugin
-/// and full dissection: no crash, no hang (bounded by the test's own run
-/// time), no panic text, and the exit code tshark gives without the plugin
-/// (0 for these files).
+/// and seeds, and snapshot truncation; see `mangle_variants`) goes through
+/// tshark with the plugin and full dissection: no crash, no hang (each run is
+/// killed after `MANGLED_RUN_LIMIT` seconds), no panic text, no "Plugin bug",
+/// and the exit code tshark gives without the plugin.
 #[test]
 fn mangled_captures_never_crash_tshark() {
     let s = sandbox();
     let out_dir = std::env::temp_dir().join(format!("emcc-mangled-{}", std::process::id()));
     std::fs::create_dir_all(&out_dir).unwrap();
+    // A HOME without plugins, for the run without ours.
+    let plain_home = out_dir.join("plain-home");
+    std::fs::create_dir_all(&plain_home).unwrap();
+    make_readable(&plain_home);
+    let plain_home = plain_home.to_string_lossy().into_owned();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let variants = mangle_variants();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pcapng"))
+        .collect();
+    names.sort();
+    let started = std::time::Instant::now();
     let mut runs = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".pcapng") {
-            continue;
-        }
-        let source = s.capture(&name);
-        let variants: [(&str, Vec<&str>); 4] = [
-            ("e02", vec!["-E", "0.02", "--seed", "1"]),
-            ("e10", vec!["-E", "0.10", "--seed", "7"]),
-            ("e30", vec!["-E", "0.30", "--seed", "42"]),
-            ("s96", vec!["-s", "96"]),
-        ];
-        for (tag, args) in variants {
+    for name in &names {
+        let source = s.capture(name);
+        for (tag, args) in &variants {
             let mangled = out_dir.join(format!("{tag}-{name}"));
             let status = std::process::Command::new("editcap")
-                .args(&args)
+                .args(args)
                 .arg(&source)
                 .arg(&mangled)
                 .status()
@@ -233,25 +269,44 @@ fn mangled_captures_never_crash_tshark() {
             assert!(status.success(), "editcap {args:?} {name}");
             make_readable(&mangled);
             let path = mangled.to_string_lossy().into_owned();
-            let run = s.tshark(&["-n", "-V", "-r", &path]);
-            run.assert_clean(&format!("{tag} {name}"));
-            if let Some(at) = run.stdout.find("Plugin bug") {
-                let end = (at + 300).min(run.stdout.len());
-                panic!("{tag} {name}: {}", &run.stdout[at..end]);
-            }
-            let two = s.tshark(&[
+            let what = format!("{tag} {name}");
+            let full = ["-n", "-V", "-r", &path];
+            let two = [
                 "-n",
                 "-2",
                 "-r",
                 &path,
                 "-Y",
                 "ciscoalarm || ciscoremotecc || emcc || ciscotl || ciscotvs || emccflow",
-            ]);
-            two.assert_clean(&format!("{tag} {name} two passes"));
-            runs += 2;
+            ];
+            for (i, tshark_args) in [&full[..], &two[..]].into_iter().enumerate() {
+                let run = s.tshark_limited(tshark_args, &[], Some(MANGLED_RUN_LIMIT));
+                assert_ne!(run.code, Some(124), "{what}: tshark hung");
+                assert_no_panic_text(&run.stderr, &what);
+                if let Some(at) = run.stdout.find("Plugin bug") {
+                    let end = (at + 300).min(run.stdout.len());
+                    panic!("{what}: {}", &run.stdout[at..end]);
+                }
+                if run.code != Some(0) {
+                    let plain = s.tshark_limited(tshark_args, &[("HOME", &plain_home)], None);
+                    assert_eq!(
+                        run.code, plain.code,
+                        "{what} (run {i}): exit code differs from tshark without the plugin:\n{}",
+                        run.stderr
+                    );
+                }
+                runs += 1;
+            }
+            let _ = std::fs::remove_file(&mangled);
         }
     }
     let _ = std::fs::remove_dir_all(&out_dir);
+    eprintln!(
+        "mangled captures: {} captures x {} variants, {runs} tshark runs in {:.0} s",
+        names.len(),
+        variants.len(),
+        started.elapsed().as_secs_f64()
+    );
     assert!(runs >= 60, "only {runs} runs");
 }
 

@@ -33,7 +33,14 @@ tvbuff_t *emcc_new_data_source(tvbuff_t *parent, packet_info *pinfo, const uint8
 /* Protocols: the id of a protocol by filter name (-1: none), and whether the
  * frame carries any of the given protocol ids (1 when layers are unknown). */
 int emcc_protocol_id(const char *filter_name);
-int emcc_frame_has_layer(const packet_info *pinfo, const int *proto_ids, int count);
+/* Bit i set when the frame carries protocol proto_ids[i] (i < 64); all bits when
+ * the frame has no layer list. */
+uint64_t emcc_frame_layer_mask(const packet_info *pinfo, const int *proto_ids, int count);
+/* The TCP ports of the frame's innermost TCP header; 0 when the frame's
+ * transport is not TCP. */
+int emcc_frame_tcp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst);
+/* Nonzero unless the user disabled the protocol. */
+int emcc_protocol_enabled(int proto_id);
 
 /* Packet info */
 uint32_t emcc_frame_number(const packet_info *pinfo);

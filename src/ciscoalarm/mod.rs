@@ -18,6 +18,7 @@ mod postdissector;
 pub mod reason;
 mod register_reason;
 mod skinny_alarm;
+mod statistics;
 mod trust_memory;
 
 use std::ops::Range;
@@ -35,11 +36,13 @@ pub fn register() {
     PROTOCOL.register();
     DISSECTOR.register();
     postdissector::register();
+    statistics::register();
 }
 
 pub fn handoff() {
     DISSECTOR.add_to_string_table(c"media_type", MEDIA_TYPE);
     postdissector::handoff();
+    statistics::handoff();
 }
 
 /// A new capture file: forget what devices reported in the previous one.
@@ -107,6 +110,15 @@ fn decode_alarm<'d>(
             device.trimmed_value(),
         );
     }
+    statistics::note(
+        packet.frame_number(),
+        statistics::Reported::Alarm {
+            name: name.to_string(),
+            device: alarm
+                .param("DeviceName")
+                .map(|d| d.trimmed_value().to_string()),
+        },
+    );
     let (detail, known_params) = match name {
         "DeviceTLInfo" => (
             device_tl::decode(packet, tree, alarm, well_formed),

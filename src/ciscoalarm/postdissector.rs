@@ -81,5 +81,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
             }
         }
     }
+    // Last of this frame's alarm decoding (alarm bodies came before, with SIP).
+    super::statistics::queue(packet);
     0
 }

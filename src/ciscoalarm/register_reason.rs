@@ -10,6 +10,7 @@ use super::codes::{self, RESTART_CAUSES};
 use super::fields::*;
 use super::parse::Span;
 use super::reason::{CiscoReason, ReasonPair};
+use super::statistics;
 use crate::epan::{Field, Packet, Source, Tree};
 
 /// `origin`: SIP's item (data source and byte range) the value came from;
@@ -58,6 +59,17 @@ pub fn decode<'d>(
         }
     }
     info.push(']');
+    if let Some(code) = &parsed.code {
+        let cause = match codes::lookup(RESTART_CAUSES, code.value) {
+            Some(name) => format!("{} {name}", code.value),
+            None => code.value.to_string(),
+        };
+        let device = parsed.device().map(|d| d.value.to_string());
+        statistics::note(
+            packet.frame_number(),
+            statistics::Reported::Restart { cause, device },
+        );
+    }
     let pairs: [(Option<&ReasonPair>, &Field); 5] = [
         (parsed.device(), &REASON_DEVICE),
         (parsed.load(), &REASON_LOAD),

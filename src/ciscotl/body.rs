@@ -10,7 +10,8 @@ use crate::epan::{Packet, Tree};
 use crate::span::Span;
 
 /// Decodes a file's bytes; `whole` when they are the entire file (a SHA-1 of
-/// part of a file would only mislead a comparison).
+/// part of a file would only mislead a comparison). The SHA-1 is computed only
+/// when someone will see it: it was half the plugin's work on config downloads.
 pub fn decode<'d>(
     packet: &mut Packet<'d>,
     tree: Tree<'d>,
@@ -18,7 +19,7 @@ pub fn decode<'d>(
     bytes: &[u8],
     whole: bool,
 ) {
-    if whole {
+    if whole && packet.is_referenced(tree, &SHA1) {
         let digest = packet.add_bytes(tree, &SHA1, 0..bytes.len(), &sha1(bytes));
         packet.set_generated(digest);
     }

@@ -10,14 +10,14 @@
 //! `frame_memory`).
 
 mod body;
-mod downloads;
+pub(crate) mod downloads;
 mod fields;
 pub mod files;
 pub mod sha1;
 pub mod signed_config;
 mod tftp;
 mod tftp_steps;
-mod transfers;
+pub(crate) mod transfers;
 pub mod trustlist;
 
 use std::sync::{Mutex, MutexGuard};

@@ -302,11 +302,12 @@ fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// Expands XML references in `raw` (a value's raw text).
-fn unescape(raw: &str, at: usize, problems: &mut Problems) -> String {
+/// Expands XML references in `raw` (a value's text); `place` turns a byte range of
+/// `raw` (start, length) into the span a problem is reported at.
+fn unescape(raw: &str, place: impl Fn(usize, usize) -> Span, problems: &mut Problems) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
-    let mut offset = at;
+    let mut offset = 0;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
@@ -342,7 +343,7 @@ fn unescape(raw: &str, at: usize, problems: &mut Problems) -> String {
                 let shown: String = rest[amp..].chars().take(len.min(14)).collect();
                 problems.push(
                     ProblemKind::BadReference(shown),
-                    Span::new(offset + amp, len.min(rest.len() - amp)),
+                    place(offset + amp, len.min(rest.len() - amp)),
                 );
                 out.push('&');
                 rest = after;
@@ -394,22 +395,32 @@ impl ConfigFacts {
             problems.push(ProblemKind::ValueTooLong, Span::between(start, end));
             bytes = &bytes[..MAX_VALUE_LEN];
         }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
+        // The text is the input's bytes up to `lined_up` (all of it, or up to the
+        // first bad byte, which became a 3-byte U+FFFD).
+        let (text, lined_up) = match std::str::from_utf8(bytes) {
+            Ok(s) => (std::borrow::Cow::Borrowed(s), s.len()),
             Err(e) if e.error_len().is_none() && bytes.len() < end - start => {
                 // Cut inside a character by the length limit.
-                std::borrow::Cow::Borrowed(
-                    std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
-                )
+                let s = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+                (std::borrow::Cow::Borrowed(s), s.len())
             }
-            Err(_) => {
+            Err(e) => {
                 problems.push(ProblemKind::BadUtf8, Span::between(start, end));
-                String::from_utf8_lossy(bytes)
+                (String::from_utf8_lossy(bytes), e.valid_up_to())
+            }
+        };
+        let whole = Span::between(start, end);
+        // A problem past that point is shown on the whole value.
+        let place = |from: usize, len: usize| {
+            if from + len <= lined_up {
+                Span::new(start + from, len)
+            } else {
+                whole
             }
         };
         let value = Spanned {
-            value: unescape(&text, start, problems),
-            span: Span::between(start, end),
+            value: unescape(&text, place, problems),
+            span: whole,
         };
         match name {
             b"name" | b"processNodeName" if parent == b"callManager" => {
@@ -672,6 +683,29 @@ mod tests {
             ]
         );
         assert_eq!(u.problems[1].span, Span::new(16, 7));
+    }
+
+    /// Found by fuzzing (tests/fuzz, target signed_config): after a bad byte the text
+    /// (with a 3-byte U+FFFD per bad byte) no longer lines up with the input, and a bad
+    /// reference behind it was placed on later bytes, even past the end of the input.
+    #[test]
+    fn a_bad_reference_after_bad_bytes_stays_inside_the_value() {
+        let xml = b"<d><tftpServer>a\xff\xff\xff\xff&bogus;</tftpServer></d>";
+        let u = config_facts(xml);
+        assert_eq!(
+            u.tftp_servers[0].value,
+            "a\u{fffd}\u{fffd}\u{fffd}\u{fffd}&bogus;"
+        );
+        assert_eq!(
+            kinds(&u.problems),
+            vec![
+                ProblemKind::BadUtf8,
+                ProblemKind::BadReference("&bogus;".into())
+            ]
+        );
+        let value = u.tftp_servers[0].span;
+        assert_eq!(value, Span::new(15, 12));
+        assert_eq!(u.problems[1].span, value);
     }
 
     #[test]

@@ -11,8 +11,8 @@
 
 mod decrypted;
 mod fields;
-mod messages;
-mod sessions;
+pub(crate) mod messages;
+pub(crate) mod sessions;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -24,8 +24,6 @@ use fields::*;
 use sessions::{Finding, FrameFacts, Marker, Sessions};
 
 static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
-static TCP_SRCPORT: ForeignField = ForeignField::new(c"tcp.srcport", c"tcp");
-static TCP_DSTPORT: ForeignField = ForeignField::new(c"tcp.dstport", c"tcp");
 static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
 static TLS_TYPE: ForeignField = ForeignField::new(c"tls.record.content_type", c"tls");
 static TLS_LENGTH: ForeignField = ForeignField::new(c"tls.record.length", c"tls");
@@ -59,14 +57,7 @@ pub fn register() {
 }
 
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&[
-        &TCP_STREAM,
-        &TCP_SRCPORT,
-        &TCP_DSTPORT,
-        &TCP_FLAGS,
-        &TLS_TYPE,
-        &TLS_LENGTH,
-    ]);
+    DISSECTOR.register_as_postdissector(&[&TCP_STREAM, &TCP_FLAGS, &TLS_TYPE, &TLS_LENGTH]);
     preferences_applied();
 }
 
@@ -107,8 +98,8 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 fn gather(packet: &mut Packet<'_>, port: u32) -> Option<FrameFacts> {
     let uint =
         |packet: &mut Packet<'_>, field| packet.fields(field).into_iter().find_map(|f| f.uint);
-    let src_port = uint(packet, &TCP_SRCPORT)?;
-    let dst_port = uint(packet, &TCP_DSTPORT)?;
+    // From the frame's own data, not fields: most TCP frames are not TVS.
+    let (src_port, dst_port) = packet.tcp_ports()?;
     if src_port != port && dst_port != port {
         return None;
     }

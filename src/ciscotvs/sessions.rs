@@ -144,12 +144,12 @@ impl Sessions {
             match kind {
                 HANDSHAKE | CHANGE_CIPHER_SPEC => event = event.or(Some(Event::Handshake)),
                 APPLICATION_DATA if facts.to_server => {
-                    session.request_len += len;
+                    session.request_len = session.request_len.saturating_add(len);
                     session.request.get_or_insert((frame, facts.time));
                     event = Some(Event::Request);
                 }
                 APPLICATION_DATA => {
-                    session.response_len += len;
+                    session.response_len = session.response_len.saturating_add(len);
                     if !session.answered {
                         session.answered = true;
                         rtt = session.request.map(|(_, t)| facts.time - t);
@@ -293,5 +293,21 @@ mod tests {
         assert_eq!(s.observe(1, &a, 5.0).session, 1);
         assert_eq!(s.observe(2, &b, 5.0).session, 2);
         assert_eq!(s.observe(3, &a, 5.0).session, 1);
+    }
+
+    /// Found by fuzzing (tests/fuzz, target tvs_sessions): the byte counts of a session
+    /// overflowed (a panic in debug builds) once its records passed 4 GiB.
+    #[test]
+    fn byte_counts_saturate() {
+        let mut s = Sessions::default();
+        let mut request = frame(true, 2.0);
+        request.records = vec![
+            (APPLICATION_DATA, u32::MAX - 10),
+            (APPLICATION_DATA, 16_384),
+        ];
+        assert_eq!(s.observe(8, &request, 5.0).request_len, Some(u32::MAX));
+        let mut response = frame(false, 2.5);
+        response.records = vec![(APPLICATION_DATA, u32::MAX); 2];
+        assert_eq!(s.observe(9, &response, 5.0).response_len, Some(u32::MAX));
     }
 }

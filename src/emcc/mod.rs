@@ -14,6 +14,7 @@ pub mod phone_xml;
 pub mod query;
 mod request;
 mod response;
+mod statistics;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -76,12 +77,14 @@ pub fn register() {
     PROTOCOL.register();
     PROTOCOL.register_prefs(&[&REVEAL_PIN], &[]);
     DISSECTOR.register();
+    statistics::register();
 }
 
 pub fn handoff() {
     let mut wanted = http_requests::WANTED.to_vec();
     wanted.extend([&HTTP_RESPONSE_IN, &HTTP_BODY]);
     DISSECTOR.register_as_postdissector(&wanted);
+    statistics::handoff();
 }
 
 /// A new capture file.

@@ -412,8 +412,8 @@ fn decode_one(raw: &[u8], i: usize) -> (u8, usize, bool) {
     }
 }
 
-/// Percent-decodes `input[span]` (`+` as space) into at most `max` bytes, then reads them
-/// as UTF-8 (lossy). Reports bad escapes, cutting and invalid UTF-8.
+/// Percent-decodes `input[span]` (`+` as space), reads the bytes as UTF-8 (lossy), and
+/// keeps at most `max` bytes of text. Reports bad escapes, cutting and invalid UTF-8.
 fn decode(
     input: &[u8],
     span: Span,
@@ -447,9 +447,26 @@ fn decode(
         i += step;
     }
     if cut {
-        problems.push(too_long, span);
+        problems.push(too_long.clone(), span);
         drop_incomplete_tail(&mut out);
     }
+    let mut text = lossy(out, raw, span, problems);
+    // Each invalid byte became a 3-byte U+FFFD: the limit holds for the text too.
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        if !cut {
+            problems.push(too_long, span);
+        }
+    }
+    text
+}
+
+/// The decoded bytes of `raw` (at `span`) as text, invalid UTF-8 replaced and reported.
+fn lossy(out: Vec<u8>, raw: &[u8], span: Span, problems: &mut Problems) -> String {
     match String::from_utf8(out) {
         Ok(s) => s,
         Err(e) => {
@@ -982,5 +999,31 @@ mod tests {
             ProblemKind::TooManyProblems.to_string(),
             "More than 32 problems; the rest are not reported"
         );
+    }
+
+    /// Found by fuzzing (tests/fuzz, target emapp_query): the limit was applied before
+    /// invalid bytes became 3-byte U+FFFD, so a name or value could be three times it.
+    #[test]
+    fn invalid_bytes_do_not_stretch_a_name_past_its_limit() {
+        let mut body = vec![0xff; 100];
+        body.extend_from_slice(b"=");
+        body.extend(vec![0xfe; MAX_VALUE_LEN]);
+        let form = parse_form(&body);
+        let p = &form.params[0];
+        assert!(
+            p.name.len() <= MAX_NAME_LEN,
+            "name of {} bytes",
+            p.name.len()
+        );
+        assert!(
+            p.value.len() <= MAX_VALUE_LEN,
+            "value of {} bytes",
+            p.value.len()
+        );
+        assert!(p.name.chars().all(|c| c == char::REPLACEMENT_CHARACTER));
+        let kinds: Vec<_> = form.problems.iter().map(|p| &p.kind).collect();
+        assert!(kinds.contains(&&ProblemKind::NameTooLong), "{kinds:?}");
+        assert!(kinds.contains(&&ProblemKind::ValueTooLong), "{kinds:?}");
+        assert!(kinds.contains(&&ProblemKind::InvalidUtf8), "{kinds:?}");
     }
 }

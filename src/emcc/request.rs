@@ -3,6 +3,7 @@
 use super::emservice::{parse_emservice, EmServiceDoc};
 use super::fields::*;
 use super::query::{self, parse_form, parse_target, QueryParam, Servlet};
+use super::statistics;
 use super::{frame_time, requests, shown, HttpInputs, Origins, RequestInfo};
 use crate::epan::{Field, Packet, Tree};
 
@@ -74,6 +75,7 @@ pub fn decode<'d>(
     }
     summary.push(']');
     packet.append_info(&summary);
+    statistics::queue(packet, Some(&action), device.as_deref());
     true
 }
 

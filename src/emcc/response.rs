@@ -8,6 +8,7 @@ use super::emservice::{parse_emservice, EmServiceDoc};
 use super::fields::*;
 use super::phone_xml::{parse_phone_xml, ErrorSource, PhoneObject};
 use super::query::{parse_target, Servlet};
+use super::statistics::{self, Table};
 use super::{frame_time, requests, shown, HttpInputs, Origins, RequestInfo};
 use crate::epan::{Packet, Tree};
 
@@ -45,6 +46,8 @@ pub fn decode<'d>(
         }
     };
     packet.append_info(&format!("[EMCC {summary}]"));
+    let device = request.as_ref().and_then(|r| r.device.as_deref());
+    statistics::queue(packet, None, device);
     true
 }
 
@@ -104,11 +107,12 @@ fn add_phone_object<'d>(
         );
     }
     if let Some(error) = &object.error {
-        let (field, table) = match object.error_source {
-            ErrorSource::EmApp => (&ERROR_CODE, EMAPP_ERRORS),
-            ErrorSource::EmService => (&SVC_ERROR_CODE, EMSERVICE_ERRORS),
+        let (field, table, shown_in) = match object.error_source {
+            ErrorSource::EmApp => (&ERROR_CODE, EMAPP_ERRORS, Table::EmApp),
+            ErrorSource::EmService => (&SVC_ERROR_CODE, EMSERVICE_ERRORS, Table::EmService),
         };
         let meaning = lookup(table, error.code).unwrap_or("meaning unknown");
+        statistics::note_error(packet.frame_number(), shown_in, error.code, meaning);
         let item = packet.add_uint(tree, field, error.span.range(), error.code);
         packet.add_string(tree, &ERROR_TEXT, error.text_span.range(), &error.text);
         let message = format!(
@@ -175,6 +179,7 @@ pub fn add_emservice<'d>(
     }
     if let Some((code, span, text)) = &doc.error {
         let meaning = lookup(EMSERVICE_ERRORS, *code).unwrap_or("meaning unknown");
+        statistics::note_error(packet.frame_number(), Table::EmService, *code, meaning);
         let item = packet.add_uint(tree, &SVC_ERROR_CODE, at(*span), *code);
         let detail = text
             .as_deref()

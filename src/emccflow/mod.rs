@@ -3,18 +3,19 @@
 //! and reports a per-phone timeline (`tshark -z emccflow`, a statistics
 //! tree, and a tap).
 //!
-//! A post-dissector, registered after all our others: it reads SIP and TCP
-//! fields and the fields of `emcc`, `ciscotl`, `ciscotvs` and `ciscoalarm`
-//! on each frame's first pass, feeds them to the flow (`machine`), and keeps
+//! A post-dissector, registered after all our others: on each frame's first
+//! pass it reads SIP and TCP fields from Wireshark, and takes the values of
+//! `emcc`, `ciscotl`, `ciscotvs` and `ciscoalarm` fields as those dissectors
+//! add them (`epan::echo_fields`), feeds them to the flow (`machine`), and keeps
 //! the decision per frame so every later pass, tap listener and GUI click
 //! shows the same labels.
 
-mod facts;
+pub(crate) mod facts;
 mod fields;
 mod label;
-mod machine;
+pub(crate) mod machine;
 mod phase;
-mod report;
+pub(crate) mod report;
 mod statistics;
 mod steps;
 
@@ -22,7 +23,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use once_cell::sync::Lazy;
 
-use crate::epan::{Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
+use crate::epan::{echo_fields, Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
 use crate::frame_memory::FrameMemory;
 use facts::{FrameFacts, Message, Tcp};
 use fields::*;
@@ -32,6 +33,9 @@ use report::Report;
 
 static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
 static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
+// Protocols (a protocol's filter name is also its field name).
+static HTTP_LAYER: ForeignField = ForeignField::new(c"http", c"http");
+static TLS_LAYER: ForeignField = ForeignField::new(c"tls", c"tls");
 static SIP_METHOD: ForeignField = ForeignField::new(c"sip.Method", c"sip");
 static SIP_STATUS: ForeignField = ForeignField::new(c"sip.Status-Code", c"sip");
 static SIP_STATUS_LINE: ForeignField = ForeignField::new(c"sip.Status-Line", c"sip");
@@ -62,7 +66,8 @@ static TVS_SERVER: ForeignField = ForeignField::new(c"ciscotvs.server", c"ciscot
 static ALARM_NAME: ForeignField = ForeignField::new(c"ciscoalarm.name", c"ciscoalarm");
 static ALARM_DEVICE: ForeignField = ForeignField::new(c"ciscoalarm.device_name", c"ciscoalarm");
 
-static WANTED: [&ForeignField; 31] = [
+/// Read from Wireshark: the fields of other protocols.
+static WANTED: [&ForeignField; 9] = [
     &TCP_STREAM,
     &TCP_FLAGS,
     &SIP_METHOD,
@@ -72,6 +77,12 @@ static WANTED: [&ForeignField; 31] = [
     &SIP_EVENT,
     &SIP_EXPIRES,
     &SIP_CONTACT,
+];
+
+/// Our own protocols' fields, handed over directly as our dissectors add them
+/// (`epan::echo_fields`): wanting them would make Wireshark prime them on every
+/// frame and build them as real items.
+static OURS: [&ForeignField; 22] = [
     &EMCC_SERVLET,
     &EMCC_ACTION,
     &EMCC_DEVICE,
@@ -155,6 +166,9 @@ pub fn handoff() {
     // Everything the flow follows rides on TCP, SIP (also over UDP) or TFTP;
     // the fields of our own protocols name no layer of the frame.
     DISSECTOR.register_as_postdissector_on(&WANTED, &[c"tcp", c"sip", c"tftp"]);
+    echo_fields(&OURS);
+    HTTP_LAYER.resolve();
+    TLS_LAYER.resolve();
     REPORT_STATISTIC.register();
     STATS_TREE.register();
 }
@@ -217,8 +231,15 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
     });
     let message = gather_message(packet);
     let mut flow = lock(&FLOW);
-    if message.is_none() && !tcp.as_ref().is_some_and(|t| flow.follows(t)) {
-        return Decision::default();
+    if message.is_none() {
+        let Some(tcp) = tcp.as_ref().filter(|t| flow.follows(t)) else {
+            return Decision::default();
+        };
+        // Most followed connections are other web traffic: stop at its first
+        // message rather than follow it to its end.
+        if packet.carries(&[&HTTP_LAYER, &TLS_LAYER]) && flow.not_ours(tcp) {
+            return Decision::default();
+        }
     }
     let (src, dst) = packet.addresses();
     let (secs, nsecs) = packet.time();
@@ -255,23 +276,23 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
 
 /// The one message of the frame that matters to the flow, most specific first.
 fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
-    if let Some(event) = first_string(packet, &TVS_EVENT) {
+    if let Some(event) = packet.echoed_string(&TVS_EVENT) {
         return Some(Message::Tvs {
             event,
-            client: first_string(packet, &TVS_CLIENT).unwrap_or_default(),
-            server: first_string(packet, &TVS_SERVER).unwrap_or_default(),
+            client: packet.echoed_string(&TVS_CLIENT).unwrap_or_default(),
+            server: packet.echoed_string(&TVS_SERVER).unwrap_or_default(),
         });
     }
-    if let Some(kind) = first_string(packet, &TL_KIND) {
+    if let Some(kind) = packet.echoed_string(&TL_KIND) {
         return Some(Message::Download {
-            file: first_string(packet, &TL_FILE).unwrap_or_default(),
+            file: packet.echoed_string(&TL_FILE).unwrap_or_default(),
             kind,
-            device: first_string(packet, &TL_DEVICE),
-            transport: first_string(packet, &TL_TRANSPORT).unwrap_or_default(),
-            result: first_string(packet, &TL_RESULT),
+            device: packet.echoed_string(&TL_DEVICE),
+            transport: packet.echoed_string(&TL_TRANSPORT).unwrap_or_default(),
+            result: packet.echoed_string(&TL_RESULT),
         });
     }
-    if let Some(servlet) = first_string(packet, &EMCC_SERVLET) {
+    if let Some(servlet) = packet.echoed_string(&EMCC_SERVLET) {
         return Some(emcc_message(packet, &servlet));
     }
     if let Some(method) = first_string(packet, &SIP_METHOD) {
@@ -283,8 +304,8 @@ fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
             event: first_string(packet, &SIP_EVENT),
             expires,
             device: contact.as_deref().and_then(facts::contact_device),
-            alarm: first_string(packet, &ALARM_NAME),
-            alarm_device: first_string(packet, &ALARM_DEVICE),
+            alarm: packet.echoed_string(&ALARM_NAME),
+            alarm_device: packet.echoed_string(&ALARM_DEVICE),
         });
     }
     if let Some(status) = first_uint(packet, &SIP_STATUS) {
@@ -301,28 +322,28 @@ fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
 
 fn emcc_message(packet: &mut Packet<'_>, servlet: &str) -> Message {
     if servlet.starts_with("EMService") {
-        return match first_string(packet, &EMCC_SVC_REQUEST) {
+        return match packet.echoed_string(&EMCC_SVC_REQUEST) {
             Some(request) => Message::EmserviceRequest {
                 request,
-                device: first_string(packet, &EMCC_SVC_DEVICE),
-                user: first_string(packet, &EMCC_SVC_USER),
+                device: packet.echoed_string(&EMCC_SVC_DEVICE),
+                user: packet.echoed_string(&EMCC_SVC_USER),
             },
             None => Message::EmserviceResponse {
-                result: first_string(packet, &EMCC_SVC_RESULT),
-                error_code: first_uint(packet, &EMCC_SVC_ERROR),
+                result: packet.echoed_string(&EMCC_SVC_RESULT),
+                error_code: packet.echoed_uint(&EMCC_SVC_ERROR),
             },
         };
     }
-    match first_string(packet, &EMCC_ACTION) {
+    match packet.echoed_string(&EMCC_ACTION) {
         Some(action) => Message::EmappRequest {
             action,
-            device: first_string(packet, &EMCC_DEVICE),
-            user: first_string(packet, &EMCC_USER),
+            device: packet.echoed_string(&EMCC_DEVICE),
+            user: packet.echoed_string(&EMCC_USER),
         },
         None => Message::EmappResponse {
-            error_code: first_uint(packet, &EMCC_ERROR_CODE),
-            error_text: first_string(packet, &EMCC_ERROR_TEXT),
-            object: first_string(packet, &EMCC_OBJECT),
+            error_code: packet.echoed_uint(&EMCC_ERROR_CODE),
+            error_text: packet.echoed_string(&EMCC_ERROR_TEXT),
+            object: packet.echoed_string(&EMCC_OBJECT),
         },
     }
 }

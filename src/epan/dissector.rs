@@ -9,6 +9,7 @@ use once_cell::sync::Lazy;
 
 use super::guard;
 use super::packet::Packet;
+use super::postdissectors;
 use super::registry::{Field, ForeignField, Protocol};
 use super::sys;
 
@@ -29,10 +30,6 @@ pub struct Dissector {
     handle: AtomicPtr<sys::dissector_handle>,
     /// The port of a uint table it is attached to (0: none).
     attached: AtomicU32,
-    /// Post-dissectors: the protocols (ids) one of which a frame must carry
-    /// for the dissector to have anything to read; others are skipped before
-    /// any work (most frames of a voice network are RTP).
-    gate: std::sync::OnceLock<Vec<c_int>>,
 }
 
 impl Dissector {
@@ -71,7 +68,6 @@ impl Dissector {
             copies_bytes,
             handle: AtomicPtr::new(std::ptr::null_mut()),
             attached: AtomicU32::new(0),
-            gate: std::sync::OnceLock::new(),
         }
     }
 
@@ -153,36 +149,25 @@ impl Dissector {
     /// `register_as_postdissector`, called only for frames that carry one of
     /// `layers` (protocol filter names; the wanted fields' own layers by
     /// default). Names this Wireshark lacks are left out; if none is known the
-    /// dissector sees every frame.
+    /// dissector sees every frame. Post-dissectors run in the order they are
+    /// registered in (see `postdissectors`).
     pub fn register_as_postdissector_on(
         &'static self,
         wanted: &[&'static ForeignField],
         layers: &[&CStr],
     ) {
-        let mut ids: Vec<c_int> = layers
+        let layers: Vec<c_int> = layers
             .iter()
             // SAFETY: NUL-terminated names; registration thread.
             .map(|name| unsafe { sys::emcc_protocol_id(name.as_ptr()) })
             .filter(|&id| id >= 0)
             .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let _ = self.gate.set(ids);
-        self.register_wanted(wanted);
-    }
-
-    fn register_wanted(&'static self, wanted: &[&'static ForeignField]) {
-        let ids: Vec<c_int> = wanted
+        let wanted: Vec<c_int> = wanted
             .iter()
             .filter(|f| f.resolve())
             .map(|f| f.id())
             .collect();
-        let handle = self.handle.load(Ordering::Relaxed);
-        // SAFETY: the handle was created by `register`; the shim copies ids.
-        unsafe {
-            sys::register_postdissector(handle);
-            sys::emcc_set_wanted_fields(handle, ids.as_ptr(), ids.len() as c_int);
-        }
+        postdissectors::enlist(self, wanted, layers);
     }
 }
 
@@ -198,27 +183,37 @@ unsafe extern "C" fn trampoline(
 ) -> c_int {
     // SAFETY: cb_data is the &'static Dissector given at registration.
     let dissector = unsafe { &*(cb_data as *const Dissector) };
-    if let Some(ids) = dissector.gate.get().filter(|ids| !ids.is_empty()) {
-        // SAFETY: pinfo is valid for the call; ids outlive it.
-        if unsafe { sys::emcc_frame_has_layer(pinfo, ids.as_ptr(), ids.len() as c_int) } == 0 {
-            return 0;
-        }
-    }
     // SAFETY: the pointers come from Wireshark for this call.
-    let mut packet =
-        unsafe { Packet::new(tvb, pinfo, tree, dissector.protocol, dissector.copies_bytes) };
-    let outcome = guard::run(|| {
-        inject_faults(&mut packet, dissector);
-        (dissector.dissect)(&mut packet)
-    });
-    let taken = match &outcome {
-        Ok(taken) => *taken,
-        Err(_) => packet.bytes().len(),
-    };
-    let panic = outcome.err();
-    // Reporting itself is guarded too: it must never unwind into C.
-    let _ = guard::run(|| packet.report_problems(panic.as_deref()));
-    c_int::try_from(taken).unwrap_or(c_int::MAX)
+    unsafe { dissector.call(tvb, pinfo, tree) }
+}
+
+impl Dissector {
+    /// Runs the dissect function inside the panic guard and reports what went
+    /// wrong as expert infos.
+    ///
+    /// # Safety
+    /// The pointers are the ones Wireshark passed for this call.
+    pub(super) unsafe fn call(
+        &'static self,
+        tvb: *mut sys::tvbuff_t,
+        pinfo: *mut sys::packet_info,
+        tree: *mut sys::proto_tree,
+    ) -> c_int {
+        // SAFETY: the caller passes Wireshark's pointers for this call.
+        let mut packet = unsafe { Packet::new(tvb, pinfo, tree, self.protocol, self.copies_bytes) };
+        let outcome = guard::run(|| {
+            inject_faults(&mut packet, self);
+            (self.dissect)(&mut packet)
+        });
+        let taken = match &outcome {
+            Ok(taken) => *taken,
+            Err(_) => packet.bytes().len(),
+        };
+        let panic = outcome.err();
+        // Reporting itself is guarded too: it must never unwind into C.
+        let _ = guard::run(|| packet.report_problems(panic.as_deref()));
+        c_int::try_from(taken).unwrap_or(c_int::MAX)
+    }
 }
 
 /// Faults injected on purpose by the test suite, from the environment

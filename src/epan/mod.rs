@@ -5,6 +5,8 @@
 //! - `plugin`: the exported symbols the plugin loader reads;
 //! - `registry`: static tables of protocols, fields, subtrees, expert infos;
 //! - `dissector`: dissector registration and the trampoline all calls enter by;
+//! - `echo`: our own fields' values handed to a later post-dissector of ours;
+//! - `postdissectors`: our post-dissectors, run by one Wireshark post-dissector;
 //! - `packet`: the safe per-call API (bytes, columns, tree, expert infos);
 //! - `tap`: taps, `-z` text statistics and statistics trees;
 //! - `guard`: panics become values, never unwinding into C.
@@ -16,15 +18,18 @@
 #![allow(dead_code)]
 
 mod dissector;
+mod echo;
 mod guard;
 mod packet;
 mod plugin;
+mod postdissectors;
 mod registry;
 mod sys;
 mod tap;
 mod version;
 
 pub use dissector::{Dissector, ForeignDissector};
+pub use echo::echo_fields;
 // Item and Tree are named by decoders that pass tree handles around.
 #[allow(unused_imports)]
 pub use packet::{FoundField, FoundString, Item, Packet, Source, Tree};

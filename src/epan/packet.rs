@@ -9,6 +9,7 @@ use std::os::raw::c_int;
 use std::ptr;
 
 use super::dissector::ForeignDissector;
+use super::echo::{self, Echoed};
 use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
 use super::sys;
 
@@ -331,6 +332,15 @@ impl<'d> Packet<'d> {
         (secs, nsecs)
     }
 
+    /// Source and destination port of the frame's (innermost) TCP header;
+    /// None when the frame is not TCP.
+    pub fn tcp_ports(&self) -> Option<(u32, u32)> {
+        let (mut src, mut dst) = (0u32, 0u32);
+        // SAFETY: pinfo is valid; the out pointers are local.
+        let tcp = unsafe { sys::emcc_frame_tcp_ports(self.pinfo, &mut src, &mut dst) };
+        (tcp != 0).then_some((src, dst))
+    }
+
     /// The frame's network source and destination addresses, as text.
     pub fn addresses(&self) -> (String, String) {
         let mut src = [0 as std::os::raw::c_char; 64];
@@ -338,6 +348,14 @@ impl<'d> Packet<'d> {
         // SAFETY: both buffers hold 64 bytes; the shim NUL-terminates.
         unsafe { sys::emcc_frame_addresses(self.pinfo, src.as_mut_ptr(), dst.as_mut_ptr(), 64) };
         (c_message(&src), c_message(&dst))
+    }
+
+    /// True when the frame carries one of these protocols (each named by a
+    /// `ForeignField` of the protocol's own filter name, resolved at handoff).
+    pub fn carries(&self, protocols: &[&ForeignField]) -> bool {
+        let ids: Vec<c_int> = protocols.iter().map(|p| p.id()).collect();
+        // SAFETY: pinfo is valid for the call; ids outlive it.
+        unsafe { sys::emcc_frame_layer_mask(self.pinfo, ids.as_ptr(), ids.len() as c_int) != 0 }
     }
 
     /// True when Wireshark wants a tree for this pass.
@@ -408,6 +426,31 @@ impl<'d> Packet<'d> {
         }
     }
 
+    /// Notes the value for a later post-dissector of ours (see `echo`), on the
+    /// frame's first pass, when the field is one of those echoed.
+    fn echo(&self, field: &Field, value: impl FnOnce() -> Echoed) {
+        if echo::is_echoed(field.id()) && !self.visited() {
+            echo::record(self.frame_number(), field.id(), value());
+        }
+    }
+
+    /// The first value of one of our echoed fields (`echo::echo_fields`) that
+    /// a dissector of ours added in this frame's first pass.
+    pub fn echoed_string(&self, field: &ForeignField) -> Option<String> {
+        match echo::first(self.frame_number(), field.id())? {
+            Echoed::Text(text) => Some(text),
+            Echoed::Number(n) => Some(n.to_string()),
+        }
+    }
+
+    /// As `echoed_string`, for unsigned integer fields.
+    pub fn echoed_uint(&self, field: &ForeignField) -> Option<u32> {
+        match echo::first(self.frame_number(), field.id())? {
+            Echoed::Number(n) => Some(n),
+            Echoed::Text(_) => None,
+        }
+    }
+
     /// Whether an item of `field` in `tree` would be kept (the tree is shown,
     /// or something asks for the field): lets a dissector skip building
     /// values nobody will see, as Wireshark's own dissectors do.
@@ -423,6 +466,7 @@ impl<'d> Packet<'d> {
         range: Range<usize>,
         value: &str,
     ) -> Item<'d> {
+        self.echo(field, || Echoed::Text(value.to_string()));
         if tree.raw.is_null() {
             return Item::none();
         }
@@ -439,6 +483,7 @@ impl<'d> Packet<'d> {
         range: Range<usize>,
         value: u32,
     ) -> Item<'d> {
+        self.echo(field, || Echoed::Number(value));
         self.add(tree, range, |t, tvb, s, l, e| unsafe {
             sys::emcc_add_uint(t, field.id(), tvb, s, l, value, e)
         })

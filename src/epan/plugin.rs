@@ -83,6 +83,9 @@ extern "C" fn register_handoff() {
     if let Err(message) = guard::run(crate::register_handoffs) {
         report_registration_failure("handoff", &message);
     }
+    if let Err(message) = guard::run(super::postdissectors::start) {
+        report_registration_failure("post-dissector registration", &message);
+    }
 }
 
 /// A failure here is a plugin bug found before any packet: say so once, on

@@ -603,18 +603,42 @@ int emcc_protocol_id(const char *filter_name)
     return proto_get_id_by_filter_name(filter_name);
 }
 
-int emcc_frame_has_layer(const packet_info *pinfo, const int *proto_ids, int count)
+uint64_t emcc_frame_layer_mask(const packet_info *pinfo, const int *proto_ids, int count)
 {
     wmem_list_frame_t *frame;
+    uint64_t mask = 0, sieve = 0;
     int i;
 
     if (pinfo->layers == NULL)
-        return 1;
+        return UINT64_MAX;
+    if (count > 64)
+        count = 64;
+    /* Most of a frame's layers (eth, ip, udp, rtp) are none of ours: a
+     * one-word sieve of the ids' low bits leaves them after one test. */
+    for (i = 0; i < count; i++)
+        sieve |= (uint64_t)1 << (proto_ids[i] & 63);
     for (frame = wmem_list_head(pinfo->layers); frame != NULL; frame = wmem_list_frame_next(frame)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+        if (!(sieve & ((uint64_t)1 << (id & 63))))
+            continue;
         for (i = 0; i < count; i++)
             if (proto_ids[i] == id)
-                return 1;
+                mask |= (uint64_t)1 << i;
     }
-    return 0;
+    return mask;
+}
+
+int emcc_protocol_enabled(int proto_id)
+{
+    protocol_t *protocol = find_protocol_by_id(proto_id);
+    return protocol == NULL || proto_is_protocol_enabled(protocol);
+}
+
+int emcc_frame_tcp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst)
+{
+    if (pinfo->ptype != PT_TCP)
+        return 0;
+    *src = pinfo->srcport;
+    *dst = pinfo->destport;
+    return 1;
 }

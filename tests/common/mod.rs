@@ -153,6 +153,19 @@ impl Sandbox {
         );
     }
 
+    /// The sandbox's HOME (its personal plugin and configuration folders).
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// Makes what a test wrote under the sandbox readable for the user
+    /// tshark runs as.
+    pub fn share(&self) {
+        if self.run_as_nobody {
+            make_world_readable(&self.root);
+        }
+    }
+
     pub fn capture(&self, name: &str) -> String {
         let path = self.root.join("captures").join(name);
         assert!(path.exists(), "no capture {name} in captures/");
@@ -178,20 +191,41 @@ impl Sandbox {
     }
 
     pub fn tshark_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = if self.run_as_nobody {
-            let mut c = Command::new("setpriv");
-            c.args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                "--",
-                "tshark",
+        self.tshark_limited(args, env, None)
+    }
+
+    /// As `tshark_with_env`; with a limit, tshark is killed after that many
+    /// seconds (exit code 124, from timeout(1)).
+    pub fn tshark_limited(&self, args: &[&str], env: &[(&str, &str)], limit: Option<u32>) -> Run {
+        let mut program: Vec<String> = Vec::new();
+        if let Some(seconds) = limit {
+            program.extend([
+                "timeout".into(),
+                "--kill-after=10".into(),
+                seconds.to_string(),
             ]);
-            c
-        } else {
-            Command::new("tshark")
-        };
-        cmd.args(args)
+        }
+        if self.run_as_nobody {
+            program.extend(
+                [
+                    "setpriv",
+                    "--reuid=65534",
+                    "--regid=65534",
+                    "--clear-groups",
+                    "--",
+                ]
+                .map(String::from),
+            );
+        }
+        // A tool to run tshark under (valgrind, see README "Tests"), as the
+        // same user with the same sandbox.
+        if let Ok(wrapper) = std::env::var("EMCC_TSHARK_WRAPPER") {
+            program.extend(wrapper.split_whitespace().map(String::from));
+        }
+        program.push("tshark".into());
+        let mut cmd = Command::new(&program[0]);
+        cmd.args(&program[1..])
+            .args(args)
             .current_dir(&self.root)
             .env("HOME", &self.home)
             .env("TZ", "UTC")

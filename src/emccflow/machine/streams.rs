@@ -17,6 +17,20 @@ impl Flow {
         }
     }
 
+    /// A frame of this connection carries another application's message (web
+    /// browsing from the phone's PC port, say): a connection not labelled yet
+    /// is not part of a login, and is no longer followed. True when forgotten.
+    pub fn not_ours(&mut self, tcp: &Tcp) -> bool {
+        let unlabelled = self
+            .streams
+            .get(&tcp.stream)
+            .is_some_and(|stream| stream.last.is_none());
+        if unlabelled {
+            self.streams.remove(&tcp.stream);
+        }
+        unlabelled
+    }
+
     pub(super) fn stream_labelled(
         &mut self,
         tcp: &Tcp,

@@ -309,3 +309,40 @@ fn cut_or_retried_tftp_transfers_are_not_a_verdict() {
     let missing = s.send(3.0, hc, phone, tftp("not-found")).unwrap();
     assert_eq!(missing.findings[0].kind, FindingKind::FilesUnavailable);
 }
+
+#[test]
+fn other_applications_connections_stop_being_followed_but_labelled_ones_stay() {
+    let mut flow = Flow::new(Config::default());
+    let frame = |n: u32, stream: u32, syn: bool, message: Option<Message>| FrameFacts {
+        frame: n,
+        time: f64::from(n),
+        src: "10.0.0.5".into(),
+        dst: "10.1.1.1".into(),
+        tcp: Some(Tcp {
+            stream,
+            syn,
+            fin: false,
+            rst: false,
+        }),
+        message,
+    };
+    let tcp = |stream| Tcp {
+        stream,
+        syn: false,
+        fin: false,
+        rst: false,
+    };
+    // Stream 1: web browsing. Followed from its SYN, dropped at its request.
+    flow.observe(&frame(1, 1, true, None));
+    assert!(flow.follows(&tcp(1)));
+    assert!(flow.not_ours(&tcp(1)));
+    assert!(!flow.follows(&tcp(1)));
+    // Stream 2: an EMApp connection, labelled; a later other request on it
+    // (keep-alive) does not drop it.
+    flow.observe(&frame(2, 2, true, None));
+    flow.observe(&frame(3, 2, false, Some(emapp("service-entry", "SEP1"))));
+    assert!(!flow.not_ours(&tcp(2)));
+    assert!(flow.follows(&tcp(2)));
+    // A stream never seen is not forgotten (nothing to forget).
+    assert!(!flow.not_ours(&tcp(9)));
+}

@@ -1,13 +1,21 @@
 //! Installs the plugin built next to this program into Wireshark's plugin
-//! folder for the Wireshark version it was built against.
+//! folder for the Wireshark version it was built against, and the "EMCC"
+//! configuration profile into Wireshark's profiles folder.
 //!
-//! Usage: `cargo build --release && target/release/emcc-install [--global] [--dry-run]`
+//! Usage: `cargo build --release && target/release/emcc-install [--global]
+//! [--dry-run] [--no-profile] [--replace-profile]`
 //!
-//! - default: the personal folder `~/.local/lib/wireshark/plugins/X.Y/epan/`;
+//! - default: the personal folder `~/.local/lib/wireshark/plugins/X.Y/epan/`,
+//!   the profile into the personal configuration folder's `profiles/EMCC`;
 //! - `--global`: the system folder from `pkg-config --variable=plugindir
-//!   wireshark` (needs root), the only one a tshark run as root reads.
+//!   wireshark` (needs root), the only one a tshark run as root reads; the
+//!   profile into the global configuration folder's `profiles/EMCC`, which
+//!   Wireshark lists for every user and copies into a user's own profiles
+//!   when they choose it.
 
-use std::path::PathBuf;
+mod profile;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 const WS_MAJOR_MINOR: &str = concat!(env!("EMCC_WS_MAJOR"), ".", env!("EMCC_WS_MINOR"));
@@ -16,17 +24,25 @@ const INSTALLED_NAME: &str = "emcc.so";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut global = false;
-    let mut dry_run = false;
+    let mut options = Options::default();
     for arg in &args {
         match arg.as_str() {
-            "--global" => global = true,
-            "--dry-run" => dry_run = true,
+            "--global" => options.global = true,
+            "--dry-run" => options.dry_run = true,
+            "--no-profile" => options.profile = ProfileChoice::Skip,
+            "--replace-profile" => options.profile = ProfileChoice::ReplaceEdited,
             "-h" | "--help" => {
                 println!(
-                    "usage: emcc-install [--global] [--dry-run]\n\
+                    "usage: emcc-install [--global] [--dry-run] [--no-profile] [--replace-profile]\n\
                      Copies libemcc.so (built for Wireshark {WS_MAJOR_MINOR}) into the personal \
-                     plugin folder, or with --global into the system one."
+                     plugin folder, or with --global into the system one, and the Wireshark \
+                     configuration profile \"EMCC\" into the personal (--global: system) \
+                     profiles folder.\n\
+                     --dry-run          say what would be copied, copy nothing\n\
+                     --no-profile       install the plugin only\n\
+                     --replace-profile  replace profile files edited since the last install \
+                     (yours are kept as NAME.emcc-old); without it they are kept and the new \
+                     version is written as NAME.emcc-new"
                 );
                 return ExitCode::SUCCESS;
             }
@@ -36,13 +52,30 @@ fn main() -> ExitCode {
             }
         }
     }
-    match install(global, dry_run) {
+    let installed =
+        install(options.global, options.dry_run).and_then(|()| install_profile(&options));
+    match installed {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("emcc-install: {message}");
             ExitCode::FAILURE
         }
     }
+}
+
+#[derive(Default)]
+struct Options {
+    global: bool,
+    dry_run: bool,
+    profile: ProfileChoice,
+}
+
+#[derive(Default, PartialEq)]
+enum ProfileChoice {
+    #[default]
+    Install,
+    ReplaceEdited,
+    Skip,
 }
 
 fn install(global: bool, dry_run: bool) -> Result<(), String> {
@@ -95,6 +128,64 @@ fn install(global: bool, dry_run: bool) -> Result<(), String> {
         target.display()
     );
     Ok(())
+}
+
+fn install_profile(options: &Options) -> Result<(), String> {
+    if options.profile == ProfileChoice::Skip {
+        return Ok(());
+    }
+    let profiles = profiles_folder(options.global)?;
+    let replace = options.profile == ProfileChoice::ReplaceEdited;
+    let lines = profile::install(&profiles, replace, options.dry_run)
+        .map_err(|e| format!("{e} (--no-profile skips the profile)"))?;
+    for line in lines {
+        if options.dry_run {
+            println!("would {line}");
+        } else {
+            println!("profile: {line}");
+        }
+    }
+    if !options.dry_run {
+        println!(
+            "installed the Wireshark profile {} in {}; choose it in Wireshark's status bar \
+             (Profile) or run tshark -C {}",
+            profile::PROFILE_NAME,
+            profiles.display(),
+            profile::PROFILE_NAME
+        );
+    }
+    Ok(())
+}
+
+/// The profiles folder Wireshark reads: asked from tshark itself
+/// (`-G folders`), which knows about `WIRESHARK_CONFIG_DIR`, an old
+/// `~/.wireshark` and `XDG_CONFIG_HOME`; the usual places if tshark is missing.
+fn profiles_folder(global: bool) -> Result<PathBuf, String> {
+    let wanted = if global {
+        "Global configuration:"
+    } else {
+        "Personal configuration:"
+    };
+    let from_tshark = Command::new("tshark")
+        .args(["-G", "folders"])
+        .output()
+        .ok()
+        .and_then(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .find_map(|line| line.strip_prefix(wanted).map(|p| PathBuf::from(p.trim())))
+        })
+        .filter(|p| !p.as_os_str().is_empty());
+    let folder = match from_tshark {
+        Some(folder) => folder,
+        None if global => PathBuf::from("/usr/share/wireshark"),
+        None => match std::env::var_os("XDG_CONFIG_HOME") {
+            Some(config) => PathBuf::from(config).join("wireshark"),
+            None => Path::new(&std::env::var_os("HOME").ok_or("HOME is not set")?)
+                .join(".config/wireshark"),
+        },
+    };
+    Ok(folder.join("profiles"))
 }
 
 /// Wireshark loads a plugin only into the major.minor it was built for (its

@@ -1,0 +1,102 @@
+//! Values of our own fields, handed to a later post-dissector of ours in the
+//! same frame without asking Wireshark for them.
+//!
+//! `emccflow` reads what `emcc`, `ciscotl`, `ciscotvs` and `ciscoalarm` decoded
+//! in the frame. Reading them as Wireshark fields means wanting them, and a
+//! wanted field is primed on every frame and built as a real tree item wherever
+//! it occurs, shown or not. Instead, the values of the fields named by
+//! `echo_fields` are noted here as our dissectors add them on a frame's first
+//! pass, and read back by field; the first value added is the one read, as the
+//! first item of a field would be.
+
+use std::os::raw::c_int;
+use std::sync::{Mutex, MutexGuard};
+
+use super::registry::ForeignField;
+
+/// A value as it was added.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Echoed {
+    Text(String),
+    Number(u32),
+}
+
+/// Values kept for one frame: more are not needed (a frame has a handful of
+/// the fields read) and a hostile frame must not grow memory.
+const MAX_PER_FRAME: usize = 64;
+
+struct FrameEchoes {
+    frame: u32,
+    values: Vec<(c_int, Echoed)>,
+}
+
+/// Field ids whose values are noted, sorted.
+static ECHOED_FIELDS: Mutex<Vec<c_int>> = Mutex::new(Vec::new());
+static CURRENT: Mutex<FrameEchoes> = Mutex::new(FrameEchoes {
+    frame: 0,
+    values: Vec::new(),
+});
+
+fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Notes the values of these fields of ours from now on. Call at handoff; fields
+/// unknown to Wireshark are left out.
+pub fn echo_fields(fields: &[&'static ForeignField]) {
+    let mut ids = lock(&ECHOED_FIELDS);
+    ids.extend(fields.iter().filter(|f| f.resolve()).map(|f| f.id()));
+    ids.sort_unstable();
+    ids.dedup();
+}
+
+pub(super) fn is_echoed(id: c_int) -> bool {
+    lock(&ECHOED_FIELDS).binary_search(&id).is_ok()
+}
+
+/// Notes a value added in `frame` (values of an earlier frame are dropped).
+pub(super) fn record(frame: u32, id: c_int, value: Echoed) {
+    let mut current = lock(&CURRENT);
+    if current.frame != frame {
+        current.frame = frame;
+        current.values.clear();
+    }
+    if current.values.len() < MAX_PER_FRAME {
+        current.values.push((id, value));
+    }
+}
+
+/// The first value of field `id` added in `frame`.
+pub(super) fn first(frame: u32, id: c_int) -> Option<Echoed> {
+    let current = lock(&CURRENT);
+    if current.frame != frame {
+        return None;
+    }
+    current
+        .values
+        .iter()
+        .find(|(field, _)| *field == id)
+        .map(|(_, value)| value.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_belong_to_their_frame_and_the_first_wins() {
+        record(7, 1, Echoed::Text("a".into()));
+        record(7, 1, Echoed::Text("b".into()));
+        record(7, 2, Echoed::Number(9));
+        assert_eq!(first(7, 1), Some(Echoed::Text("a".into())));
+        assert_eq!(first(7, 2), Some(Echoed::Number(9)));
+        assert_eq!(first(8, 1), None, "another frame sees nothing");
+        record(8, 2, Echoed::Number(3));
+        assert_eq!(first(7, 1), None, "an earlier frame's values are gone");
+        assert_eq!(first(8, 2), Some(Echoed::Number(3)));
+        for i in 0..1000 {
+            record(9, 5, Echoed::Number(i));
+        }
+        assert_eq!(lock(&CURRENT).values.len(), MAX_PER_FRAME);
+    }
+}

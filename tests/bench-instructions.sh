@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Instruction counts of tshark with and without the plugin (valgrind callgrind),
+# on the benchmark mix at a size callgrind can take (PHONES=500: about 100,000
+# frames). Unlike wall time, the counts do not depend on what else the machine is
+# doing, so a change's cost can be compared to the instruction.
+#
+#   bash tests/bench-instructions.sh                 # scenarios 2 and 1b
+#   PHONES=1000 bash tests/bench-instructions.sh
+#
+# About two minutes per run on one core (four runs). Needs valgrind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PHONES=${PHONES:-500}
+SEED=${SEED:-1}
+BENCH=$PWD/target/bench
+OUT=$BENCH/callgrind
+command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
+
+cargo build --quiet --release --lib --bin emcc-captures
+ws_version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
+mkdir -p "$OUT/home-with/.local/lib/wireshark/plugins/$ws_version/epan" "$OUT/home-without"
+cp target/release/libemcc.so "$OUT/home-with/.local/lib/wireshark/plugins/$ws_version/epan/emcc.so"
+capture=$BENCH/emcc-bench-$PHONES-$SEED.pcapng
+[ -s "$capture" ] || target/release/emcc-captures --bench "$PHONES" --seed "$SEED" --out "$BENCH" >&2
+
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+    as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+    chmod -R a+rwX "$BENCH"
+    d=$BENCH
+    while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
+fi
+
+# count SIDE NAME ARGS...: instructions tshark executes
+count() {
+    local side=$1 name=$2
+    shift 2
+    local log=$OUT/$name-$side.log
+    env -i PATH=/usr/bin:/bin HOME="$OUT/home-$side" "${as_user[@]}" \
+        valgrind --tool=callgrind --callgrind-out-file="$OUT/$name-$side.out" \
+        tshark -n -r "$capture" "$@" >/dev/null 2>"$log"
+    sed -n 's/.*Collected : *//p' "$log"
+}
+
+env -i PATH=/usr/bin:/bin HOME="$OUT/home-with" "${as_user[@]}" tshark -G plugins | grep -q emcc.so ||
+    { echo "the plugin did not load" >&2; exit 1; }
+
+frames=$(capinfos -M -c "$capture" | awk -F': *' '/Number of packets/ { print $2 }')
+echo "Capture: $(basename "$capture") ($frames frames); instructions executed by tshark"
+printf '%-32s %16s %16s %8s\n' scenario without with plugin
+for spec in "2-filter|-q -Y sip||http" "1b-io-phs|-q -z io,phs"; do
+    name=${spec%%|*}
+    # shellcheck disable=SC2086
+    without=$(count without "$name" ${spec#*|})
+    # shellcheck disable=SC2086
+    with=$(count with "$name" ${spec#*|})
+    printf '%-32s %16s %16s %8s\n' "$name (${spec#*|})" "$without" "$with" \
+        "$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
+done
+echo "Profiles: $OUT/*.out (callgrind_annotate FILE)"
