@@ -66,6 +66,14 @@ pub(super) fn record(frame: u32, id: c_int, value: Echoed) {
     }
 }
 
+/// Forgets the values kept: a new capture file starts (its frame numbers start
+/// again, and its frame N is not the last file's).
+pub(super) fn forget() {
+    let mut current = lock(&CURRENT);
+    current.frame = 0;
+    current.values.clear();
+}
+
 /// The first value of field `id` added in `frame`.
 pub(super) fn first(frame: u32, id: c_int) -> Option<Echoed> {
     let current = lock(&CURRENT);
@@ -98,5 +106,9 @@ mod tests {
             record(9, 5, Echoed::Number(i));
         }
         assert_eq!(lock(&CURRENT).values.len(), MAX_PER_FRAME);
+        forget();
+        assert_eq!(first(9, 5), None, "a new capture starts empty");
+        record(9, 5, Echoed::Number(1));
+        assert_eq!(first(9, 5), Some(Echoed::Number(1)));
     }
 }

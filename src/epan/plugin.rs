@@ -74,7 +74,11 @@ extern "C" fn register_protoinfo() {
 /// Wireshark calls this before reading each capture file: state kept across
 /// frames (per-device memories) starts afresh.
 extern "C" fn capture_start() {
-    if let Err(message) = guard::run(crate::reset_capture_state) {
+    let reset = || {
+        super::echo::forget();
+        crate::reset_capture_state();
+    };
+    if let Err(message) = guard::run(reset) {
         report_registration_failure("capture reset", &message);
     }
 }
