@@ -185,10 +185,7 @@ fn gather<'d>(packet: &mut Packet<'d>) -> Option<Found<'d>> {
 /// A response to a request of a phone file: its status and body.
 fn http_response<'d>(packet: &mut Packet<'d>, uri: &str) -> Option<Found<'d>> {
     let file = phone_file(uri)?;
-    let status = packet
-        .fields(&HTTP_STATUS)
-        .into_iter()
-        .find_map(|f| f.uint)?;
+    let status = packet.first_uint(&HTTP_STATUS)?;
     let mut origin = None;
     let mut body = None;
     if let Some(b) = packet.fields(&HTTP_BODY).into_iter().next() {

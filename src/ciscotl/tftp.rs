@@ -80,12 +80,8 @@ pub enum TftpPacket<'d> {
     },
 }
 
-fn first_uint(packet: &mut Packet<'_>, field: &ForeignField) -> Option<u32> {
-    packet.fields(field).into_iter().find_map(|f| f.uint)
-}
-
 pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
-    match first_uint(packet, &OPCODE)? {
+    match packet.first_uint(&OPCODE)? {
         READ_REQUEST => {
             let name = packet.string_fields(&SOURCE_FILE).into_iter().next()?;
             Some(TftpPacket::Request {
@@ -95,7 +91,7 @@ pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
             })
         }
         OPTION_ACK => {
-            let request = first_uint(packet, &REQUEST_FRAME)?;
+            let request = packet.first_uint(&REQUEST_FRAME)?;
             let names = packet.string_fields(&OPTION_NAME);
             let values = packet.string_fields(&OPTION_VALUE);
             let mut block_size = None;
@@ -115,8 +111,10 @@ pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
             })
         }
         DATA_PACKET => {
-            let request = first_uint(packet, &REQUEST_FRAME)?;
-            let block = first_uint(packet, &FULL_BLOCK).or_else(|| first_uint(packet, &BLOCK))?;
+            let request = packet.first_uint(&REQUEST_FRAME)?;
+            let block = packet
+                .first_uint(&FULL_BLOCK)
+                .or_else(|| packet.first_uint(&BLOCK))?;
             let whole = packet.fields(&REASSEMBLED).into_iter().next();
             let reassembled = whole.is_some();
             let found = whole.or_else(|| packet.fields(&DATA).into_iter().next());
@@ -138,7 +136,7 @@ pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
         }
         ERROR => {
             let name = packet.string_fields(&DESTINATION_FILE).into_iter().next()?;
-            let code = first_uint(packet, &ERROR_CODE).unwrap_or(0);
+            let code = packet.first_uint(&ERROR_CODE).unwrap_or(0);
             let message = packet
                 .string_fields(&ERROR_MESSAGE)
                 .into_iter()
@@ -149,7 +147,7 @@ pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
                 file: name.value,
                 code,
                 message,
-                request: first_uint(packet, &REQUEST_FRAME),
+                request: packet.first_uint(&REQUEST_FRAME),
                 sender: packet.addresses().0,
             })
         }

@@ -96,15 +96,13 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 
 /// TCP and TLS facts of a frame to or from the TVS port.
 fn gather(packet: &mut Packet<'_>, port: u32) -> Option<FrameFacts> {
-    let uint =
-        |packet: &mut Packet<'_>, field| packet.fields(field).into_iter().find_map(|f| f.uint);
     // From the frame's own data, not fields: most TCP frames are not TVS.
     let (src_port, dst_port) = packet.tcp_ports()?;
     if src_port != port && dst_port != port {
         return None;
     }
-    let stream = uint(packet, &TCP_STREAM)?;
-    let flags = uint(packet, &TCP_FLAGS).unwrap_or(0);
+    let stream = packet.first_uint(&TCP_STREAM)?;
+    let flags = packet.first_uint(&TCP_FLAGS).unwrap_or(0);
     let types: Vec<u32> = packet
         .fields(&TLS_TYPE)
         .into_iter()

@@ -135,10 +135,7 @@ fn gather<'d>(packet: &mut Packet<'d>) -> (HttpInputs, Origins<'d>) {
             inputs.request_in = request_frame;
         }
     }
-    inputs.response_in = packet
-        .fields(&HTTP_RESPONSE_IN)
-        .into_iter()
-        .find_map(|f| f.uint);
+    inputs.response_in = packet.first_uint(&HTTP_RESPONSE_IN);
     if let Some(body) = packet.fields(&HTTP_BODY).into_iter().next() {
         inputs.body = packet.source_bytes(body.source, body.range.clone());
         origins.body = Some((body.source, body.range.start));

@@ -204,24 +204,12 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     0
 }
 
-fn first_string(packet: &mut Packet<'_>, field: &ForeignField) -> Option<String> {
-    packet
-        .string_fields(field)
-        .into_iter()
-        .next()
-        .map(|f| f.value.to_string())
-}
-
-fn first_uint(packet: &mut Packet<'_>, field: &ForeignField) -> Option<u32> {
-    packet.fields(field).into_iter().find_map(|f| f.uint)
-}
-
 /// The first pass over a frame: what it says, and what the flow makes of
 /// it. Most frames of a voice network (RTP, DNS, other TCP) say nothing to
 /// the flow: they are left after a handful of field lookups.
 fn first_pass(packet: &mut Packet<'_>) -> Decision {
-    let tcp = first_uint(packet, &TCP_STREAM).map(|stream| {
-        let flags = first_uint(packet, &TCP_FLAGS).unwrap_or(0);
+    let tcp = packet.first_uint(&TCP_STREAM).map(|stream| {
+        let flags = packet.first_uint(&TCP_FLAGS).unwrap_or(0);
         Tcp {
             stream,
             syn: flags & SYN != 0,
@@ -295,26 +283,28 @@ fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
     if let Some(servlet) = packet.echoed_string(&EMCC_SERVLET) {
         return Some(emcc_message(packet, &servlet));
     }
-    if let Some(method) = first_string(packet, &SIP_METHOD) {
-        let contact = first_string(packet, &SIP_CONTACT);
-        let expires = first_uint(packet, &SIP_EXPIRES)
+    if let Some(method) = packet.first_string(&SIP_METHOD) {
+        let contact = packet.first_string(&SIP_CONTACT);
+        let expires = packet
+            .first_uint(&SIP_EXPIRES)
             .or_else(|| contact.as_deref().and_then(facts::contact_expires));
         return Some(Message::SipRequest {
             method,
-            event: first_string(packet, &SIP_EVENT),
+            event: packet.first_string(&SIP_EVENT),
             expires,
             device: contact.as_deref().and_then(facts::contact_device),
             alarm: packet.echoed_string(&ALARM_NAME),
             alarm_device: packet.echoed_string(&ALARM_DEVICE),
         });
     }
-    if let Some(status) = first_uint(packet, &SIP_STATUS) {
+    if let Some(status) = packet.first_uint(&SIP_STATUS) {
         return Some(Message::SipResponse {
             status,
-            phrase: first_string(packet, &SIP_STATUS_LINE)
+            phrase: packet
+                .first_string(&SIP_STATUS_LINE)
                 .map(|line| facts::status_phrase(&line))
                 .unwrap_or_default(),
-            method: first_string(packet, &SIP_CSEQ_METHOD).unwrap_or_default(),
+            method: packet.first_string(&SIP_CSEQ_METHOD).unwrap_or_default(),
         });
     }
     None

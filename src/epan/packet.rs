@@ -183,6 +183,19 @@ impl<'d> Packet<'d> {
         found
     }
 
+    /// The first unsigned value of another protocol's field in this frame.
+    pub fn first_uint(&mut self, field: &ForeignField) -> Option<u32> {
+        self.fields(field).into_iter().find_map(|f| f.uint)
+    }
+
+    /// The first string value of another protocol's field in this frame.
+    pub fn first_string(&mut self, field: &ForeignField) -> Option<String> {
+        self.string_fields(field)
+            .into_iter()
+            .next()
+            .map(|f| f.value)
+    }
+
     /// The string occurrences of another protocol's field (see `fields`).
     pub fn string_fields(&mut self, field: &ForeignField) -> Vec<FoundString<'d>> {
         self.fields(field)
