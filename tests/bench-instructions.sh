@@ -17,7 +17,8 @@ BENCH=$PWD/target/bench
 OUT=$BENCH/callgrind
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 
-cargo build --quiet --release --lib --bin emcc-captures
+cargo build --quiet --release -p emcc-dissector --lib
+cargo build --quiet --release -p emcc-captures
 ws_version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 mkdir -p "$OUT/home-with/.local/lib/wireshark/plugins/$ws_version/epan" "$OUT/home-without"
 cp target/release/libemcc.so "$OUT/home-with/.local/lib/wireshark/plugins/$ws_version/epan/emcc.so"

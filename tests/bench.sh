@@ -25,7 +25,8 @@ mkdir -p "$BENCH"
 
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 
-cargo build --quiet --release --lib --bin emcc-captures
+cargo build --quiet --release -p emcc-dissector --lib
+cargo build --quiet --release -p emcc-captures
 plugin=$PWD/target/release/libemcc.so
 ws_version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 
