@@ -11,6 +11,7 @@ use crate::trustlist::{self, Function, Record};
 use crate::x509::{
     self, CertSpec, Certificate, EKU_CLIENT_AUTH, EKU_IPSEC_END_SYSTEM, EKU_SERVER_AUTH,
 };
+use x509_cert::der::oid::ObjectIdentifier;
 
 pub const SOFTKEY_FILE: &str = "SKb0ec918f-b9ee-994b-57ae-345883c1fde8.xml";
 
@@ -22,7 +23,12 @@ pub struct Trust {
     pub recovery: Certificate,
 }
 
-fn certificate(c: &Cluster, role: &str, common_name: &str, eku: &[&[u64]]) -> Certificate {
+fn certificate(
+    c: &Cluster,
+    role: &str,
+    common_name: &str,
+    eku: &[ObjectIdentifier],
+) -> Certificate {
     // Service certificates carry the node's FQDN as a subjectAltName too.
     let dns_name = (common_name == c.fqdn).then_some(&*c.fqdn);
     let ou = format!("Collaboration {}", c.cluster_id);

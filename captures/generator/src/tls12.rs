@@ -6,35 +6,57 @@
 //! carry is never computed (it would need the server's RSA key), which is fine for
 //! decryption: the key log's `CLIENT_RANDOM` line gives the master secret directly.
 
-use crate::crypto::aes::{self, Aes128};
-use crate::crypto::{hex, hmac, sha1, sha256};
 use crate::tls;
+use aes::cipher::block_padding::NoPadding;
+use aes::cipher::{BlockEncryptMut, KeyIvInit};
+use aes::Aes128;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
 
 pub const MASTER_SECRET_LEN: usize = 48;
 pub const RANDOM_LEN: usize = 32;
-const MAC_KEY_LEN: usize = sha1::DIGEST_LEN;
-const ENC_KEY_LEN: usize = aes::KEY_LEN;
+/// The cipher's block, and so the explicit IV's length (RFC 5246, 6.2.3.2).
+pub const BLOCK: usize = 16;
+/// SHA-1's output length: the MAC key and the MAC of the suite (RFC 5246, appendix C).
+const MAC_KEY_LEN: usize = 20;
+/// AES-128's key length (RFC 5246, appendix C: Key Material 16).
+const ENC_KEY_LEN: usize = 16;
 const VERIFY_DATA_LEN: usize = 12;
 const HS_FINISHED: u8 = 20;
 const TLS_1_2: [u8; 2] = [0x03, 0x03];
 
 /// P_SHA256 (RFC 5246, 5): the TLS 1.2 PRF of every suite that names no other hash.
+/// Written here rather than taken from a crate: it is a dozen lines over HMAC-SHA256
+/// (the RustCrypto `hmac` and `sha2` crates), and no maintained crate offers it alone.
 pub fn prf(secret: &[u8], label: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
     let seed = [label, seed].concat();
-    let mut out = Vec::with_capacity(len + sha256::DIGEST_LEN);
-    let mut a = hmac::sha256(secret, &seed).to_vec();
+    // At most one 32-byte HMAC output too many before the truncation.
+    let mut out = Vec::with_capacity(len + 32);
+    // A(1) = HMAC(secret, seed); A(i) = HMAC(secret, A(i-1)).
+    let mut a = hmac_sha256(secret, &[&seed]);
     while out.len() < len {
-        out.extend(hmac::sha256(secret, &[a.as_slice(), &seed].concat()));
-        a = hmac::sha256(secret, &a).to_vec();
+        // P_SHA256 = HMAC(secret, A(1) + seed) + HMAC(secret, A(2) + seed) + ...
+        out.extend(hmac_sha256(secret, &[&a, &seed]));
+        a = hmac_sha256(secret, &[&a]);
     }
     out.truncate(len);
     out
 }
 
+/// HMAC (RFC 2104) over SHA-256 of the concatenated `parts`.
+fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().to_vec()
+}
+
 /// One direction's write state.
 struct Writer {
     mac_key: [u8; MAC_KEY_LEN],
-    cipher: Aes128,
+    key: [u8; ENC_KEY_LEN],
     /// Record sequence number, from 0 after Change Cipher Spec.
     seq: u64,
 }
@@ -43,7 +65,7 @@ impl Writer {
     fn new(mac_key: &[u8], key: &[u8]) -> Writer {
         Writer {
             mac_key: mac_key.try_into().expect("MAC key length"),
-            cipher: Aes128::new(key.try_into().expect("AES-128 key length")),
+            key: key.try_into().expect("AES-128 key length"),
             seq: 0,
         }
     }
@@ -90,8 +112,8 @@ impl Session {
     pub fn key_log_line(&self) -> String {
         format!(
             "CLIENT_RANDOM {} {}",
-            hex(&self.client_random),
-            hex(&self.master_secret)
+            hex::encode(self.client_random),
+            hex::encode(self.master_secret)
         )
     }
 
@@ -109,7 +131,7 @@ impl Session {
         } else {
             b"server finished"
         };
-        let hash = sha256::digest(&self.transcript);
+        let hash = Sha256::digest(&self.transcript);
         let verify_data = prf(&self.master_secret, label, &hash, VERIFY_DATA_LEN);
         let mut message = vec![HS_FINISHED, 0, 0, VERIFY_DATA_LEN as u8];
         message.extend(verify_data);
@@ -125,7 +147,7 @@ impl Session {
         from_client: bool,
         content_type: u8,
         plaintext: &[u8],
-        iv: &[u8; aes::BLOCK],
+        iv: &[u8; BLOCK],
     ) -> Vec<u8> {
         let writer = if from_client {
             &mut self.client
@@ -138,16 +160,24 @@ impl Session {
         mac_input.extend_from_slice(&TLS_1_2);
         mac_input.extend_from_slice(&length.to_be_bytes());
         mac_input.extend_from_slice(plaintext);
-        let mac = hmac::sha1(&writer.mac_key, &mac_input);
+        let mut mac = Hmac::<Sha1>::new_from_slice(&writer.mac_key).expect("any key length");
+        mac.update(&mac_input);
+        let mac = mac.finalize().into_bytes();
         writer.seq += 1;
 
         let mut data = plaintext.to_vec();
         data.extend_from_slice(&mac);
         // padding_length + 1 bytes, each holding padding_length, up to a whole block.
-        let padding = aes::BLOCK - 1 - data.len() % aes::BLOCK;
+        let padding = BLOCK - 1 - data.len() % BLOCK;
         data.extend(std::iter::repeat(padding as u8).take(padding + 1));
+        // Whole blocks now: the cipher adds no padding of its own.
+        let length = data.len();
+        let encryptor = cbc::Encryptor::<Aes128>::new(&writer.key.into(), iv.into());
+        let ciphertext = encryptor
+            .encrypt_padded_mut::<NoPadding>(&mut data, length)
+            .expect("whole blocks");
         let mut body = iv.to_vec();
-        body.extend(writer.cipher.encrypt_cbc(iv, &data));
+        body.extend_from_slice(ciphertext);
         debug_assert_eq!(body.len(), tls::cbc_sha_length(plaintext.len()));
         tls::record(content_type, &body)
     }
@@ -156,7 +186,11 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::from_hex;
+    use aes::cipher::BlockDecryptMut;
+
+    fn from_hex(text: &str) -> Vec<u8> {
+        hex::decode(text).expect("hex digits")
+    }
 
     /// The TLS 1.2 PRF (SHA-256) test vector published on the IETF TLS list and used by
     /// many implementations' test suites; checked independently with Python's hmac.
@@ -169,7 +203,7 @@ mod tests {
             100,
         );
         assert_eq!(
-            hex(&out),
+            hex::encode(out),
             "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a\
              6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab\
              4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff701\
@@ -187,6 +221,36 @@ mod tests {
         }
         assert_eq!(s.client.seq, 9);
         assert_eq!(s.server.seq, 0);
+    }
+
+    /// What Wireshark does with the key log: CBC-decrypt under the explicit IV, strip the
+    /// padding, check the MAC over sequence number, header and plaintext (RFC 5246,
+    /// 6.2.3.1 and 6.2.3.2).
+    #[test]
+    fn a_record_decrypts_and_its_mac_verifies() {
+        let mut s = Session::new(&[1; 32], &[2; 32], &[3; 48]);
+        let plaintext = b"a TVS request".to_vec();
+        let record = s.protect(true, tls::CONTENT_APPLICATION_DATA, &plaintext, &[9; 16]);
+        let (iv, ciphertext) = record[5..].split_at(BLOCK);
+        let mut data = ciphertext.to_vec();
+        let decrypted = cbc::Decryptor::<Aes128>::new(&s.client.key.into(), iv.into())
+            .decrypt_padded_mut::<NoPadding>(&mut data)
+            .unwrap();
+        let padding = usize::from(*decrypted.last().unwrap());
+        let unpadded = &decrypted[..decrypted.len() - padding - 1];
+        let (message, mac) = unpadded.split_at(plaintext.len());
+        assert_eq!(message, plaintext);
+        let mut expected = Hmac::<Sha1>::new_from_slice(&s.client.mac_key).unwrap();
+        expected.update(&0u64.to_be_bytes());
+        expected.update(&[
+            tls::CONTENT_APPLICATION_DATA,
+            3,
+            3,
+            0,
+            plaintext.len() as u8,
+        ]);
+        expected.update(&plaintext);
+        expected.verify_slice(mac).unwrap();
     }
 
     #[test]

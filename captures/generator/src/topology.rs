@@ -125,8 +125,7 @@ impl PhoneId {
     /// given model and user; everything else (contact and device UUIDs, local ports, TCP
     /// clock) is drawn from a generator seeded by its device name.
     pub fn generated(mac: Mac, ip: Ipv4, model: &'static Model, user: &str, pin: &str) -> PhoneId {
-        let hex: String = mac.iter().map(|b| format!("{b:02X}")).collect();
-        let device_name = format!("SEP{hex}");
+        let device_name = format!("SEP{}", hex::encode_upper(mac));
         let mut rng = Prng::from_label(&device_name);
         let mut uuid = || {
             format!(
@@ -190,7 +189,7 @@ impl PhoneId {
 
     /// The MAC address in lower-case hex, as the phone writes it into its identifiers.
     pub fn mac_hex(&self) -> String {
-        self.host.mac.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.host.mac)
     }
 
     /// A seed label for something of this phone's.
