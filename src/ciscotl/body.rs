@@ -3,11 +3,11 @@
 
 use super::fields::*;
 use super::files::FileKind;
-use super::sha1::sha1;
 use super::signed_config::{self, config_facts, parse_signed};
 use super::trustlist::{self, parse_trust_list, Header};
 use crate::epan::{Packet, Tree};
 use crate::span::Span;
+use sha1::{Digest, Sha1};
 
 /// Decodes a file's bytes; `whole` when they are the entire file (a SHA-1 of
 /// part of a file would only mislead a comparison). The SHA-1 is computed only
@@ -20,7 +20,7 @@ pub fn decode<'d>(
     whole: bool,
 ) {
     if whole && packet.is_referenced(tree, &SHA1) {
-        let digest = packet.add_bytes(tree, &SHA1, 0..bytes.len(), &sha1(bytes));
+        let digest = packet.add_bytes(tree, &SHA1, 0..bytes.len(), &Sha1::digest(bytes));
         packet.set_generated(digest);
     }
     match kind {

@@ -13,7 +13,6 @@ mod body;
 pub(crate) mod downloads;
 mod fields;
 pub mod files;
-pub mod sha1;
 pub mod signed_config;
 mod tftp;
 mod tftp_steps;
