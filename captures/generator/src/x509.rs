@@ -125,7 +125,8 @@ fn extension<T: AssociatedOid + Encode>(value: &T, critical: bool) -> Extension 
     }
 }
 
-/// An AlgorithmIdentifier with NULL parameters, as RSA algorithms have (RFC 4055, 5).
+/// An AlgorithmIdentifier with NULL parameters, as rsaEncryption (RFC 3279, 2.3.1) and
+/// sha256WithRSAEncryption (RFC 4055, 5) have.
 fn algorithm(oid: ObjectIdentifier) -> AlgorithmIdentifierOwned {
     AlgorithmIdentifierOwned {
         oid,
