@@ -169,8 +169,8 @@ fn personal_global_and_shadowed_copies() {
         out.stdout.contains(&format!(
             "note: {personal}, in a personal plugin folder, is the same build. Wireshark \
              loads the global copy {global} (it reads the global folder first) and skips \
-             that one, printing \"{SKIPPED}\" every time it starts as that user. \
-             Remove it: rm {personal}"
+             that one, saying \"{SKIPPED}\" (tshark on its error output, Wireshark in a \
+             dialog) every time it starts as that user. Remove it: rm {personal}"
         )),
         "{}",
         out.stdout

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 /// The message Wireshark prints when it skips a second copy.
 pub const WIRESHARK_SKIPS: &str = "The plugin 'emcc.so' was found in multiple directories";
+/// Where it says so (Wireshark 4.0: `report_warning`).
+const WHERE_SAID: &str = "tshark on its error output, Wireshark in a dialog";
 
 /// Another installed copy of the plugin.
 #[derive(Debug, Clone)]
@@ -90,8 +92,8 @@ pub fn notes(s: &Situation) -> Vec<Note> {
                 format!(
                     "{path}, in {whose} personal plugin folder, is {build}. Wireshark \
                      loads the global copy {target} (it reads the global folder first) \
-                     and skips that one, printing \"{WIRESHARK_SKIPS}\" every time it \
-                     starts as that user. Remove it: rm {path}"
+                     and skips that one, saying \"{WIRESHARK_SKIPS}\" ({WHERE_SAID}) \
+                     every time it starts as that user. Remove it: rm {path}"
                 ),
             ));
         }
@@ -104,6 +106,10 @@ pub fn notes(s: &Situation) -> Vec<Note> {
                  looks either: no Wireshark will load this copy. ",
                 s.root_home.display()
             )
+        } else if s.global_copy.is_some() {
+            "A Wireshark run by a normal user with that home folder would, but it \
+             loads the global copy first (below). "
+                .to_string()
         } else {
             "Only a Wireshark run by a normal user with that home folder will. ".to_string()
         };
@@ -133,13 +139,29 @@ pub fn notes(s: &Situation) -> Vec<Note> {
     }
     if let Some(copy) = &s.global_copy {
         let path = copy.path.display();
-        if copy.same_build {
+        if s.root {
+            // Root's Wireshark reads only the global folder: no clash, but
+            // that copy is the one root runs.
+            let build = if copy.same_build {
+                "the same build".to_string()
+            } else {
+                format!("a different build (replace it with: {global_command})")
+            };
+            notes.push(note(
+                !copy.same_build,
+                format!(
+                    "{path} is installed too, {build}: that global copy is what \
+                     Wireshark run as root loads, and every user's."
+                ),
+            ));
+        } else if copy.same_build {
             notes.push(note(
                 false,
                 format!(
                     "{path} is installed too, the same build. Wireshark loads that \
                      global copy (it reads the global folder first), skips {target} and \
-                     prints \"{WIRESHARK_SKIPS}\" every time it starts. Keep one: \
+                     says \"{WIRESHARK_SKIPS}\" ({WHERE_SAID}) every time it starts. \
+                     Keep one: \
                      rm {target} (the global one serves every user), or sudo rm {path}"
                 ),
             ));
@@ -149,8 +171,8 @@ pub fn notes(s: &Situation) -> Vec<Note> {
                 format!(
                     "Wireshark will NOT load {target}: {path} is installed too, a \
                      different build, and Wireshark loads the global copy (it reads the \
-                     global folder first), skips this one and prints \"{WIRESHARK_SKIPS}\". \
-                     You would keep running the old global copy. Replace it with this \
+                     global folder first), skips this one and says \"{WIRESHARK_SKIPS}\" \
+                     ({WHERE_SAID}). You keep running that other build. Replace it with this \
                      build: {global_command}; or remove it to use your personal copy: \
                      sudo rm {path}"
                 ),
@@ -261,6 +283,27 @@ mod tests {
         let notes = super::notes(&s);
         assert!(!notes[1].loud);
         assert!(notes[1].text.contains(&format!("skips {PERSONAL}")));
+    }
+
+    #[test]
+    fn root_runs_the_global_copy() {
+        let target = Path::new("/root/.local/lib/wireshark/plugins/4.0/epan/emcc.so");
+        let mut s = situation(false, true, target);
+        s.global_copy = Some(OtherCopy {
+            path: GLOBAL.into(),
+            owner: None,
+            same_build: false,
+        });
+        let notes = notes(&s);
+        assert!(notes[1].loud);
+        assert_eq!(
+            notes[1].text,
+            format!(
+                "{GLOBAL} is installed too, a different build (replace it with: \
+                 target/release/emcc-install --global): that global copy is what \
+                 Wireshark run as root loads, and every user's."
+            )
+        );
     }
 
     #[test]
