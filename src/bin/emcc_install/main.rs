@@ -55,7 +55,10 @@ fn main() -> ExitCode {
                      --no-profile       install the plugin only\n\
                      --replace-profile  replace profile files edited since the last install \
                      (yours are kept as NAME.emcc-old); without it they are kept and the new \
-                     version is written as NAME.emcc-new"
+                     version is written as NAME.emcc-new\n\
+                     Afterwards it says which Wireshark will load the copy: Wireshark run \
+                     as root never loads a personal one, and a copy in the system folder \
+                     is loaded before (and instead of) a personal one."
                 );
                 return ExitCode::SUCCESS;
             }
