@@ -19,8 +19,9 @@
 # dialog) opens, when the packet list lacks the phase colours, or when the
 # Statistics dialog does not open. Needs: wireshark-qt xvfb xdotool
 # imagemagick (apt). Run as root, Wireshark runs as user nobody (root's
-# Wireshark ignores personal plugins). The window is 1400x900; the test sets
-# that size and the pane split, everything else is the installed profile.
+# Wireshark ignores personal plugins). The window is 1920x1080, a full-HD
+# screen (the profile's columns leave Info about 700 pixels of it); the test
+# sets that size and the pane split, everything else is the installed profile.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,11 +88,11 @@ cp "$repo/captures/emcc-lab-login.pcapng" "$work/"
 cat >"$home/.config/wireshark/recent_common" <<'EOF'
 gui.geometry_main_x: 0
 gui.geometry_main_y: 0
-gui.geometry_main_width: 1400
-gui.geometry_main_height: 900
+gui.geometry_main_width: 1920
+gui.geometry_main_height: 1080
 gui.geometry_main_maximized: FALSE
 EOF
-printf 'gui.geometry_main_upper_pane: 330\ngui.geometry_main_lower_pane: 700\n' >>"$profile/recent"
+printf 'gui.geometry_main_upper_pane: 480\ngui.geometry_main_lower_pane: 1100\n' >>"$profile/recent"
 
 run_as=()
 mkdir -p "$work/runtime"
@@ -119,7 +120,7 @@ done
 [[ -n $display ]] || fail "no free X display between :90 and :140"
 export DISPLAY=$display
 step "starting Xvfb on $display"
-Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 150); do
     xdotool getdisplaygeometry >/dev/null 2>&1 && break
@@ -194,11 +195,11 @@ done
 step "screenshot: packet details of frame 146 with our trees expanded"
 goto_frame 146
 # Focus the details tree with a click on one of its first rows (the lower
-# pane starts at y=420), then expand our two trees from the keyboard: End
+# pane starts at y=570), then expand our two trees from the keyboard: End
 # selects the last top-level item (EMCC Login Flow), Up the one before it
 # (Cisco Trust Verification Service); Shift+Right expands an item's subtrees.
 # (Typed text would go to the display filter bar: Wireshark sends it there.)
-xdotool mousemove --window "$main" 150 445 click 1
+xdotool mousemove --window "$main" 150 595 click 1
 xdotool mousemove --window "$main" 1000 40
 sleep 0.5
 xdotool key End
@@ -238,6 +239,46 @@ step "screenshot: Statistics > EMCC Login Flow"
 open_statistics 4 "EMCC Login Flow" statistics.png
 step "screenshot: Statistics > Cisco Phone Alarms"
 open_statistics 6 "Cisco Phone Alarms" statistics-alarms.png
+
+# The profile's column widths (src/profile/recent) must show every text of
+# the lab capture whole: Qt cuts a longer text and ends it with "…". Wireshark
+# measures the texts itself, with the font it draws them in: View > Resize
+# Columns (Ctrl+Shift+R) sets each column to its widest text (over every
+# row, not only those on screen: the capture has fewer rows than Qt's
+# 1000-row limit) or its title, and Wireshark writes the widths into the
+# profile's recent when it quits. No profile width may be smaller. The
+# widest texts: "Visiting-cluster trust and config" (phase), "CiscoRemoteCC"
+# (protocol), MAC addresses of ARP frames shown as numbers (source,
+# destination), and in Info the REGISTER with its remotecc, alarm and EMCC
+# suffixes.
+step "checking the profile's column widths against the widest texts"
+xdotool windowfocus --sync "$main"
+xdotool key ctrl+shift+r
+sleep 2
+xdotool key ctrl+q
+for _ in $(seq 100); do
+    kill -0 "$wireshark_pid" 2>/dev/null || break
+    sleep 0.2
+done
+kill -0 "$wireshark_pid" 2>/dev/null && fail "Wireshark did not quit on Ctrl+Q"
+wireshark_pid=
+column_widths() { # a recent file: "format<TAB>width" per column, in order
+    awk '/^column\.width:/ { on = 1; sub(/^column\.width:/, ""); print; next }
+         on && /^[ \t]/ { print; next }
+         { on = 0 }' "$1" |
+        tr -d '\n' | tr ',' '\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//; s/"//g' |
+        grep -v '^$' | paste - -
+}
+ours=$(column_widths "$repo/src/profile/recent")
+needed=$(column_widths "$profile/recent")
+[[ $(wc -l <<<"$ours") == "$(wc -l <<<"$needed")" && $(wc -l <<<"$ours") -ge 11 ]] ||
+    fail "column widths: cannot compare the profile's ($ours) with Wireshark's ($needed)"
+[[ $ours != "$needed" ]] || fail "View > Resize Columns (Ctrl+Shift+R) changed no column width"
+too_narrow=$(paste <(echo "$ours") <(echo "$needed") | awk -F'\t' '
+    $2 < $4 { printf "  %s: %d px in src/profile/recent, its widest text needs %d px\n", $1, $2, $4 }
+    { printf "  %-24s %4d px, needs %4d px\n", $1, $2, $4 > "/dev/stderr" }')
+[[ -z $too_narrow ]] || fail "columns too narrow, Wireshark cuts their text with …:
+$too_narrow"
 
 ls -l "$out"/*.png
 step "passed: screenshots in $out"

@@ -256,15 +256,91 @@ fn tshark_reads_the_profile_without_complaint() {
         "tshark complains about the profile:\n{}",
         run.stderr
     );
+    let summary = |frame: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{frame} ")))
+            .unwrap_or_else(|| panic!("frame {frame} in the summary"))
+    };
     // The summary line uses the profile's columns: phase, device, user, cluster.
-    let frame_110 = run
-        .stdout
-        .lines()
-        .find(|l| l.trim_start().starts_with("110 "))
-        .expect("frame 110 in the summary");
+    let frame_110 = summary("110");
     assert!(
         frame_110.contains("Home-cluster trust SEPC80084AA8743 adgjm home"),
         "{frame_110}"
+    );
+    // Addresses and ports as numbers: the phone's MAC, not "Cisco_aa:87:43"
+    // (by default Wireshark names a MAC's manufacturer), 5060, not "sip".
+    let frame_1 = summary("1");
+    assert!(
+        frame_1.contains("c8:00:84:aa:87:43 → ff:ff:ff:ff:ff:ff ARP"),
+        "{frame_1}"
+    );
+    let frame_3 = summary("3");
+    assert!(frame_3.contains(" 49921 → 5060 [SYN]"), "{frame_3}");
+    let names = s.tshark(&[
+        "-C",
+        PROFILE,
+        "-r",
+        &capture,
+        "-Y",
+        "frame.number <= 2",
+        "-T",
+        "fields",
+        "-e",
+        "eth.src_resolved",
+        "-e",
+        "eth.dst_resolved",
+    ]);
+    names.assert_clean("resolved names with the profile");
+    assert_eq!(
+        names.stdout,
+        "c8:00:84:aa:87:43\tff:ff:ff:ff:ff:ff\n00:50:56:8a:3c:11\tc8:00:84:aa:87:43\n"
+    );
+}
+
+/// The profile's column widths (`recent`) are for its columns
+/// (`preferences`), one each, in the same order; tests/gui.sh checks in the
+/// real Wireshark that each is wide enough for its widest text.
+#[test]
+fn column_widths_match_the_columns() {
+    let prefs = profile_file("preferences");
+    let formats: Vec<String> = prefs
+        .split("gui.column.format:")
+        .nth(1)
+        .expect("gui.column.format in preferences")
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with('\t'))
+        .map(|l| {
+            let format = l.trim().trim_end_matches(',').rsplit(", ").next().unwrap();
+            // "%Cus:FIELD:0:R" is saved as "%Cus:FIELD" in recent.
+            let format = format.trim_matches('"');
+            match format.strip_prefix("%Cus:") {
+                Some(custom) => format!("%Cus:{}", custom.split(':').next().unwrap()),
+                None => format.to_string(),
+            }
+        })
+        .collect();
+    let recent =
+        fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/profile/recent"))
+            .unwrap();
+    let widths: Vec<(String, u32)> = recent
+        .split("column.width:")
+        .nth(1)
+        .expect("column.width in recent")
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with('\t'))
+        .map(|l| {
+            let (format, width) = l.trim().trim_end_matches(',').rsplit_once(", ").unwrap();
+            (format.trim_matches('"').to_string(), width.parse().unwrap())
+        })
+        .collect();
+    let width_formats: Vec<String> = widths.iter().map(|(f, _)| f.clone()).collect();
+    assert_eq!(width_formats, formats);
+    assert!(
+        widths.iter().all(|(_, w)| (40..=2000).contains(w)),
+        "{widths:?}"
     );
 }
 

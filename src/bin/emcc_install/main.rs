@@ -12,8 +12,21 @@
 //!   profile into the global configuration folder's `profiles/EMCC`, which
 //!   Wireshark lists for every user and copies into a user's own profiles
 //!   when they choose it.
+//!
+//! Both folders are asked from tshark (`tshark -G folders`, "Personal
+//! Plugins" and "Global Plugins"), so the installer copies where the
+//! installed tshark looks, for the user it runs as: `WIRESHARK_PLUGIN_DIR`
+//! moves the global folder for a tshark not run as root, as it does for
+//! Wireshark itself (the tests use it to install "globally" into a sandbox).
+//!
+//! Afterwards it says who will load the copy (`copies.rs`): not Wireshark
+//! run as root when the copy is personal, and not any Wireshark when a
+//! different build sits in the global folder, which Wireshark reads first.
 
+mod copies;
 mod profile;
+
+use copies::{Note, OtherCopy, Situation};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -42,7 +55,10 @@ fn main() -> ExitCode {
                      --no-profile       install the plugin only\n\
                      --replace-profile  replace profile files edited since the last install \
                      (yours are kept as NAME.emcc-old); without it they are kept and the new \
-                     version is written as NAME.emcc-new"
+                     version is written as NAME.emcc-new\n\
+                     Afterwards it says which Wireshark will load the copy: Wireshark run \
+                     as root never loads a personal one, and a copy in the system folder \
+                     is loaded before (and instead of) a personal one."
                 );
                 return ExitCode::SUCCESS;
             }
@@ -52,8 +68,18 @@ fn main() -> ExitCode {
             }
         }
     }
-    let installed =
-        install(options.global, options.dry_run).and_then(|()| install_profile(&options));
+    let installed = install(&options).and_then(|notes| {
+        let profile = install_profile(&options);
+        // Last, so that they are not scrolled away by the profile's lines.
+        for note in notes {
+            if note.loud {
+                eprintln!("emcc-install: WARNING: {}", note.text);
+            } else {
+                println!("note: {}", note.text);
+            }
+        }
+        profile
+    });
     match installed {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -78,7 +104,7 @@ enum ProfileChoice {
     Skip,
 }
 
-fn install(global: bool, dry_run: bool) -> Result<(), String> {
+fn install(options: &Options) -> Result<Vec<Note>, String> {
     let built = std::env::current_exe()
         .map_err(|e| format!("cannot locate myself: {e}"))?
         .with_file_name("libemcc.so");
@@ -88,31 +114,29 @@ fn install(global: bool, dry_run: bool) -> Result<(), String> {
             built.display()
         ));
     }
-    let folder = if global {
-        if GLOBAL_PLUGIN_DIR.is_empty() {
-            return Err("this build does not know the system plugin folder \
-                        (built without pkg-config); copy the file by hand"
-                .into());
-        }
-        PathBuf::from(GLOBAL_PLUGIN_DIR).join("epan")
-    } else {
-        let home = std::env::var_os("HOME").ok_or("HOME is not set")?;
-        PathBuf::from(home)
-            .join(".local/lib/wireshark/plugins")
-            .join(WS_MAJOR_MINOR)
-            .join("epan")
-    };
     check_tshark_version()?;
-    if !global && is_root() {
-        eprintln!(
-            "emcc-install: warning: you are root, and Wireshark run as root ignores \
-             personal plugins; use --global for a root tshark"
-        );
-    }
+    let folders = TsharkFolders::ask();
+    let personal = personal_plugin_folder(&folders)?;
+    let global = global_plugin_folder(&folders);
+    let folder = if options.global {
+        global.clone().ok_or(
+            "this build does not know the system plugin folder \
+             (built without pkg-config, and no tshark to ask); copy the file by hand",
+        )?
+    } else {
+        personal.clone()
+    };
     let target = folder.join(INSTALLED_NAME);
-    if dry_run {
+    let notes = notes_for(
+        options.global,
+        &built,
+        &target,
+        &personal,
+        global.as_deref(),
+    );
+    if options.dry_run {
         println!("would copy {} to {}", built.display(), target.display());
-        return Ok(());
+        return Ok(notes);
     }
     std::fs::create_dir_all(&folder)
         .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
@@ -127,7 +151,121 @@ fn install(global: bool, dry_run: bool) -> Result<(), String> {
         "installed {} (for Wireshark {WS_MAJOR_MINOR}); check with: tshark -G plugins | grep emcc",
         target.display()
     );
-    Ok(())
+    Ok(notes)
+}
+
+/// Gathers who runs this and which other copies exist, and says what that
+/// means for the copy in `target` (see `copies::notes`).
+fn notes_for(
+    global: bool,
+    built: &Path,
+    target: &Path,
+    personal: &Path,
+    global_folder: Option<&Path>,
+) -> Vec<Note> {
+    let homes = copies::homes(&std::fs::read_to_string("/etc/passwd").unwrap_or_default());
+    let root_home = homes
+        .iter()
+        .find(|(user, _)| user == "root")
+        .map_or_else(|| PathBuf::from("/root"), |(_, home)| home.clone());
+    let sudo_user = std::env::var("SUDO_USER").ok().filter(|u| !u.is_empty());
+    let built_bytes = std::fs::read(built).ok();
+    let other_copy = |path: PathBuf| {
+        if path == target || !path.is_file() {
+            return None;
+        }
+        Some(OtherCopy {
+            owner: copies::owner_of(&path, &homes),
+            same_build: built_bytes.is_some() && std::fs::read(&path).ok() == built_bytes,
+            path,
+        })
+    };
+    let mut personal_copies: Vec<OtherCopy> = Vec::new();
+    if global {
+        // This user's personal folder (as tshark reports it), then every
+        // home this installer can see into.
+        let mut candidates = vec![personal.join(INSTALLED_NAME)];
+        candidates.extend(homes.iter().map(|(_, home)| {
+            home.join(".local/lib/wireshark/plugins")
+                .join(WS_MAJOR_MINOR)
+                .join("epan")
+                .join(INSTALLED_NAME)
+        }));
+        for path in candidates {
+            if personal_copies.iter().all(|c| c.path != path) {
+                personal_copies.extend(other_copy(path));
+            }
+        }
+    }
+    let global_copy = match global_folder {
+        Some(folder) if !global => other_copy(folder.join(INSTALLED_NAME)),
+        _ => None,
+    };
+    let installer = installer_command();
+    copies::notes(&Situation {
+        global,
+        root: is_root(),
+        sudo_user: sudo_user.as_deref(),
+        installer: &installer,
+        target,
+        root_home: &root_home,
+        global_copy,
+        personal_copies,
+    })
+}
+
+/// This program as the user can type it again: as it was typed when that
+/// was a path (`target/release/emcc-install`), else its full path.
+fn installer_command() -> PathBuf {
+    match std::env::args_os().next() {
+        Some(typed) if Path::new(&typed).components().count() > 1 => PathBuf::from(typed),
+        _ => std::env::current_exe().unwrap_or_else(|_| PathBuf::from("emcc-install")),
+    }
+}
+
+/// `tshark -G folders`, asked once: the folders the installed Wireshark
+/// reads, for the user this runs as and its environment.
+struct TsharkFolders(String);
+
+impl TsharkFolders {
+    fn ask() -> TsharkFolders {
+        let text = Command::new("tshark")
+            .args(["-G", "folders"])
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+            .unwrap_or_default();
+        TsharkFolders(text)
+    }
+
+    /// The folder on the line that starts with `label` (e.g. "Global Plugins:").
+    fn get(&self, label: &str) -> Option<PathBuf> {
+        self.0
+            .lines()
+            .find_map(|line| line.strip_prefix(label).map(|p| PathBuf::from(p.trim())))
+            .filter(|p| !p.as_os_str().is_empty())
+    }
+}
+
+/// `.../plugins/X.Y/epan` in the user's home.
+fn personal_plugin_folder(folders: &TsharkFolders) -> Result<PathBuf, String> {
+    let versioned = match folders.get("Personal Plugins:") {
+        Some(folder) => folder,
+        None => {
+            let home = std::env::var_os("HOME").ok_or("HOME is not set")?;
+            PathBuf::from(home)
+                .join(".local/lib/wireshark/plugins")
+                .join(WS_MAJOR_MINOR)
+        }
+    };
+    Ok(versioned.join("epan"))
+}
+
+/// The system's `.../plugins/X.Y/epan`, if known.
+fn global_plugin_folder(folders: &TsharkFolders) -> Option<PathBuf> {
+    let versioned = folders
+        .get("Global Plugins:")
+        .or_else(|| (!GLOBAL_PLUGIN_DIR.is_empty()).then(|| PathBuf::from(GLOBAL_PLUGIN_DIR)))?;
+    Some(versioned.join("epan"))
 }
 
 fn install_profile(options: &Options) -> Result<(), String> {
@@ -166,17 +304,7 @@ fn profiles_folder(global: bool) -> Result<PathBuf, String> {
     } else {
         "Personal configuration:"
     };
-    let from_tshark = Command::new("tshark")
-        .args(["-G", "folders"])
-        .output()
-        .ok()
-        .and_then(|out| {
-            String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .find_map(|line| line.strip_prefix(wanted).map(|p| PathBuf::from(p.trim())))
-        })
-        .filter(|p| !p.as_os_str().is_empty());
-    let folder = match from_tshark {
+    let folder = match TsharkFolders::ask().get(wanted) {
         Some(folder) => folder,
         None if global => PathBuf::from("/usr/share/wireshark"),
         None => match std::env::var_os("XDG_CONFIG_HOME") {
