@@ -28,6 +28,26 @@ pub fn ws_at_least(major: u32, minor: u32) -> bool {
     ws_release() >= (major, minor)
 }
 
+/// Our protocols, in the order the field reference lists them.
+pub const OUR_PROTOCOLS: &[&str] = &[
+    "ciscoalarm",
+    "ciscoremotecc",
+    "ciscotl",
+    "ciscotvs",
+    "emcc",
+    "emccflow",
+];
+
+/// The protocol of ours a field (or preference) belongs to: its abbreviation
+/// is the protocol's or starts with it and a dot.
+pub fn protocol_of(abbrev: &str) -> Option<&'static str> {
+    OUR_PROTOCOLS
+        .iter()
+        .copied()
+        .filter(|p| abbrev == *p || abbrev.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
+        .max_by_key(|p| p.len())
+}
+
 pub struct Sandbox {
     root: PathBuf,
     home: PathBuf,
