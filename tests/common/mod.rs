@@ -68,6 +68,33 @@ pub fn sandbox() -> &'static Sandbox {
     SANDBOX.get_or_init(Sandbox::create)
 }
 
+/// The sandbox with plugin and the Wireshark profile "EMCC" installed by
+/// the real `emcc-install`, once (`tshark -C EMCC` then finds the profile).
+pub fn sandbox_with_profile() -> &'static Sandbox {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    let s = sandbox();
+    INSTALLED.get_or_init(|| {
+        let out = Command::new(env!("CARGO_BIN_EXE_emcc-install"))
+            .env("HOME", s.home())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("WIRESHARK_CONFIG_DIR")
+            .output()
+            .expect("run emcc-install");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "emcc-install failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("installed the Wireshark profile EMCC"),
+            "{stdout}"
+        );
+        s.share();
+    });
+    s
+}
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
