@@ -9,8 +9,6 @@ mod common;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
-use std::process::Command;
-use std::sync::OnceLock;
 
 use common::{assert_matches_expected, sandbox_with_profile as installed};
 
