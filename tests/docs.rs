@@ -331,3 +331,49 @@ fn names_in_the_docs_exist() {
         unknown.join("\n")
     );
 }
+
+/// The anchors of a Markdown file's headings.
+fn heading_anchors(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| anchor(l.trim_start_matches('#').trim()))
+        .collect()
+}
+
+/// Every relative link of the README and docs/ (generated file included)
+/// names a file that exists and, with `#...`, a heading in it.
+#[test]
+fn links_between_documents_resolve() {
+    let mut names = hand_written_docs();
+    names.push(GENERATED.into());
+    let mut broken = Vec::new();
+    for name in &names {
+        let text = read(name);
+        let dir = Path::new(name).parent().unwrap_or(Path::new(""));
+        for (i, line) in text.lines().enumerate() {
+            for link in line
+                .split("](")
+                .skip(1)
+                .filter_map(|rest| rest.split(')').next())
+            {
+                if link.contains("://") {
+                    continue;
+                }
+                let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
+                let target = if path.is_empty() {
+                    name.clone()
+                } else {
+                    dir.join(path).to_string_lossy().into_owned()
+                };
+                if !repo_file(&target).exists() {
+                    broken.push(format!("{name}:{}: {link}: no file {target}", i + 1));
+                    continue;
+                }
+                if !fragment.is_empty() && !heading_anchors(&read(&target)).contains(fragment) {
+                    broken.push(format!("{name}:{}: {link}: no such heading", i + 1));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
