@@ -4,7 +4,8 @@
 //!   otherwise it fails when the committed file is stale;
 //! - every expert info is explained in docs/protocols.md;
 //! - every name of ours the README and docs/ mention (in backticks) is a
-//!   protocol, field or preference the plugin registers.
+//!   protocol, field or preference the plugin registers;
+//! - links between the README and docs/ name files and headings that exist.
 mod common;
 
 use std::collections::BTreeSet;

@@ -282,6 +282,42 @@ fn the_two_commands_are_marked() {
     }
 }
 
+/// The setup command ends with a tshark command on the lab capture: the
+/// README says it prints one line per alarm REFER (frame, cluster, name).
+#[test]
+fn the_setup_command_ends_by_printing_the_alarms() {
+    let readme =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md");
+    let setup = blocks(&readme)
+        .into_iter()
+        .find(|b| b.marker.as_deref() == Some("command: setup"))
+        .expect("README.md marks the setup command");
+    let line = setup.lines.join(" ");
+    let last = line.rsplit("&&").next().unwrap_or("").trim().to_string();
+    let words = shell_words(&last);
+    assert_eq!(words.first().map(String::as_str), Some("tshark"), "{last}");
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    let run = sandbox_with_profile().tshark(&args);
+    run.assert_clean("the setup command's tshark");
+    let rows: Vec<Vec<&str>> = run
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert!(!rows.is_empty(), "{last}: printed nothing");
+    for row in &rows {
+        assert!(
+            row.len() == 3 && row.iter().all(|c| !c.is_empty()),
+            "{last}: not frame, cluster, alarm name: {row:?}"
+        );
+    }
+    assert!(
+        rows.iter().any(|r| r[2] == "DeviceTLInfo"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn matching_rules() {
     let lines = |text: &str| text.lines().map(String::from).collect::<Vec<_>>();
