@@ -9,38 +9,10 @@ mod common;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
-use std::process::Command;
-use std::sync::OnceLock;
 
-use common::{assert_matches_expected, sandbox, Sandbox};
+use common::{assert_matches_expected, sandbox_with_profile as installed};
 
 const PROFILE: &str = "EMCC";
-
-/// Installs the plugin and the profile with the real installer, once.
-fn installed() -> &'static Sandbox {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    let s = sandbox();
-    INSTALLED.get_or_init(|| {
-        let out = Command::new(env!("CARGO_BIN_EXE_emcc-install"))
-            .env("HOME", s.home())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("WIRESHARK_CONFIG_DIR")
-            .output()
-            .expect("run emcc-install");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "emcc-install failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            stdout.contains("installed the Wireshark profile EMCC"),
-            "{stdout}"
-        );
-        s.share();
-    });
-    s
-}
 
 fn profile_dir() -> PathBuf {
     installed()

@@ -28,6 +28,26 @@ pub fn ws_at_least(major: u32, minor: u32) -> bool {
     ws_release() >= (major, minor)
 }
 
+/// Our protocols, in the order the field reference lists them.
+pub const OUR_PROTOCOLS: &[&str] = &[
+    "ciscoalarm",
+    "ciscoremotecc",
+    "ciscotl",
+    "ciscotvs",
+    "emcc",
+    "emccflow",
+];
+
+/// The protocol of ours a field (or preference) belongs to: its abbreviation
+/// is the protocol's or starts with it and a dot.
+pub fn protocol_of(abbrev: &str) -> Option<&'static str> {
+    OUR_PROTOCOLS
+        .iter()
+        .copied()
+        .filter(|p| abbrev == *p || abbrev.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
+        .max_by_key(|p| p.len())
+}
+
 pub struct Sandbox {
     root: PathBuf,
     home: PathBuf,
@@ -46,6 +66,33 @@ static SANDBOX: OnceLock<Sandbox> = OnceLock::new();
 
 pub fn sandbox() -> &'static Sandbox {
     SANDBOX.get_or_init(Sandbox::create)
+}
+
+/// The sandbox with plugin and the Wireshark profile "EMCC" installed by
+/// the real `emcc-install`, once (`tshark -C EMCC` then finds the profile).
+pub fn sandbox_with_profile() -> &'static Sandbox {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    let s = sandbox();
+    INSTALLED.get_or_init(|| {
+        let out = Command::new(env!("CARGO_BIN_EXE_emcc-install"))
+            .env("HOME", s.home())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("WIRESHARK_CONFIG_DIR")
+            .output()
+            .expect("run emcc-install");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "emcc-install failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("installed the Wireshark profile EMCC"),
+            "{stdout}"
+        );
+        s.share();
+    });
+    s
 }
 
 fn repo() -> PathBuf {
