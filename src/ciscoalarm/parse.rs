@@ -28,7 +28,7 @@
 
 #![forbid(unsafe_code)]
 
-use crate::xml_bytes::{is_xml_space, to_abs};
+use crate::xml::bytes::{is_xml_space, to_abs};
 use quick_xml::errors::{Error as XmlError, SyntaxError};
 use quick_xml::events::Event;
 use quick_xml::Reader;

@@ -43,9 +43,9 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 pub use crate::span::Span;
-use crate::xml_bytes::{
-    self, is_valid_name, is_xml_space, local_part, quote, resolve_reference, shorten, to_abs,
-    trim_span, Attr,
+use crate::xml::bytes::{
+    self as bytes, is_valid_name, is_xml_space, local_part, quote, resolve_reference, shorten,
+    to_abs, trim_span, Attr,
 };
 
 /// At most this many operations (children of the root) are listed per document. Real bodies
@@ -360,7 +360,7 @@ fn scan_attributes(
     scratch: &mut (Vec<Attr>, Vec<Span>),
 ) -> Result<TagAttrs, (usize, &'static str)> {
     let (attrs, names) = scratch;
-    xml_bytes::scan_attributes(input, from, to, attrs, names)?;
+    bytes::scan_attributes(input, from, to, attrs, names)?;
     let mut picked = TagAttrs::default();
     for attr in attrs.iter() {
         let name = &input[attr.name.range()];

@@ -34,7 +34,7 @@
 
 #![forbid(unsafe_code)]
 
-use crate::xml_bytes::is_xml_space;
+use crate::xml::bytes::is_xml_space;
 use quick_xml::errors::{Error as XmlError, SyntaxError};
 use quick_xml::events::Event;
 use quick_xml::Reader;

@@ -35,12 +35,14 @@
 //! of the form; see `query::parse_form`), so spans are relative to the decoded document.
 //!
 //! Work is linear in the input size and memory is bounded by the `MAX_*` constants below.
-//! The XML event loop is shared with the phone XML parser (`phone_xml::walk`).
+//! The XML event loop is the shared one (`crate::xml::walk`).
 
 #![forbid(unsafe_code)]
 
-use super::phone_xml::walk::{self, local_part, Collector, Cx, Issue, Sink, Tag};
 pub use crate::span::{Span, Spanned};
+use crate::xml::bytes::{local_part, quote, trim_span};
+use crate::xml::walk::{self, Chars, Collector, Cx, Rules, Sink, Tag};
+use crate::xml::Issue;
 
 /// Deepest element nesting that is tracked (the root counts as 1). Known documents are
 /// 4 deep (`emccResponse` / `checkUser` / `user` / `deviceProfile1`); deeper elements are
@@ -243,7 +245,13 @@ impl Default for EmServiceDoc {
 /// documentation.
 pub fn parse_emservice(xml: &[u8]) -> EmServiceDoc {
     let mut sink = EmSink::default();
-    let problems = walk::walk(xml, MAX_DEPTH, MAX_PROBLEMS, &mut sink);
+    let rules = Rules {
+        max_depth: MAX_DEPTH,
+        max_problems: MAX_PROBLEMS,
+        declaration: true,
+        attributes_first: false,
+    };
+    let problems = walk::walk(xml, rules, &mut sink);
     let mut doc = sink.doc;
     doc.action = classify(
         doc.root.as_ref().map(|r| r.value.as_str()),
@@ -389,7 +397,7 @@ impl EmSink {
         let trimmed = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
         let value = Spanned {
             value: trimmed.to_string(),
-            span: walk::trim_span(cx.input, value),
+            span: trim_span(cx.input, value),
         };
         self.push_item(cx, slot, value, tag);
     }
@@ -400,14 +408,14 @@ impl EmSink {
             cx.problem(ProblemKind::MissingErrorCode, tag.span);
             return false;
         };
-        let span = walk::trim_span(cx.input, value);
+        let span = trim_span(cx.input, value);
         let raw = &cx.input[span.range()];
         let why = if raw.is_empty() {
             Some("empty code".to_string())
         } else if raw.len() > MAX_CODE_LEN {
             Some(format!("longer than {MAX_CODE_LEN} bytes"))
         } else if !raw.iter().all(u8::is_ascii_digit) {
-            Some(format!("\"{}\" is not a decimal number", walk::quote(raw)))
+            Some(format!("\"{}\" is not a decimal number", quote(raw)))
         } else {
             None
         };
@@ -415,7 +423,7 @@ impl EmSink {
             Some(why) => Err(why),
             None => String::from_utf8_lossy(raw)
                 .parse::<u32>()
-                .map_err(|_| format!("{} is out of range", walk::quote(raw))),
+                .map_err(|_| format!("{} is out of range", quote(raw))),
         };
         match code {
             Ok(code) => {
@@ -513,13 +521,13 @@ impl Sink<ProblemKind> for EmSink {
         self.stack.push(frame);
     }
 
-    fn text(&mut self, cx: &mut Cx<'_, ProblemKind>, raw: Span, literal: bool) {
+    fn text(&mut self, cx: &mut Cx<'_, ProblemKind>, raw: Span, chars: Chars) {
         if let Some((_, c)) = self.stack.last_mut().and_then(|f| f.collect.as_mut()) {
-            c.text(cx, raw, literal);
+            c.text(cx, raw, chars);
         }
     }
 
-    fn close(&mut self, cx: &mut Cx<'_, ProblemKind>, end: usize, complete: bool) {
+    fn close(&mut self, cx: &mut Cx<'_, ProblemKind>, _: usize, end: usize, complete: bool) {
         let Some(frame) = self.stack.pop() else {
             return;
         };

@@ -1,0 +1,74 @@
+//! The XML layer under every XML body parser (alarm, remote call control, phone
+//! objects, EMService, signed configurations), so that a BOM, a truncated body or a
+//! reader error is handled the same way in each (issue 14).
+//!
+//! - [`bytes`]: byte-level syntax (whitespace, names, attributes, references, quotes).
+//! - [`reader`]: the loop around quick-xml: BOM, "is this XML at all", absolute
+//!   positions, the end of the input, and reader errors mapped to truncation or
+//!   malformation.
+//! - [`text`]: character data and attribute values to strings: UTF-8 or ISO-8859-1,
+//!   references, a character budget.
+//! - [`walk`]: a tree walker on top of [`reader`] that also checks names and
+//!   attributes, tracks the root and the depth limit, and hands elements and text to a
+//!   [`walk::Sink`] (phone objects, EMService, remote call control).
+//!
+//! The parsers differ in a few ways that show in their expert infos (wording of reader
+//! errors, leniency towards references); [`reader::Dialect`] and [`text::Refs`] name
+//! those differences instead of each parser carrying its own copy of the loop.
+
+#![forbid(unsafe_code)]
+
+pub(crate) mod bytes;
+pub(crate) mod reader;
+pub(crate) mod text;
+pub(crate) mod walk;
+
+use crate::span::Span;
+
+/// Problems found by this layer; each parser maps them to its own problem kinds (same
+/// names), through `From<Issue>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Issue {
+    NotXml,
+    Truncated,
+    Malformed(String),
+    BadUtf8,
+    BadReference(String),
+    UnsupportedEncoding(String),
+    TooDeep,
+    ValueTooLong,
+    TooManyProblems,
+}
+
+/// A parser's problem list, capped: a hostile body must not grow it without bound.
+pub(crate) struct Problems<K> {
+    list: Vec<(K, Span)>,
+    max: usize,
+}
+
+impl<K: From<Issue>> Problems<K> {
+    /// At most `max` problems, the last one then being [`Issue::TooManyProblems`].
+    pub(crate) fn new(max: usize) -> Self {
+        Problems {
+            list: Vec::new(),
+            max,
+        }
+    }
+
+    pub(crate) fn push(&mut self, kind: K, span: Span) {
+        let n = self.list.len() + 1;
+        if n < self.max {
+            self.list.push((kind, span));
+        } else if n == self.max {
+            self.list.push((Issue::TooManyProblems.into(), span));
+        }
+    }
+
+    pub(crate) fn issue(&mut self, issue: Issue, span: Span) {
+        self.push(issue.into(), span);
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<(K, Span)> {
+        self.list
+    }
+}

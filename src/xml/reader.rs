@@ -1,0 +1,164 @@
+//! The loop around the XML reader that every XML parser runs: skips a UTF-8 BOM,
+//! refuses bodies that are not markup, turns the reader's positions into absolute byte
+//! positions, and maps the end of the input and the reader's errors to
+//! [`Issue::Truncated`] or [`Issue::Malformed`].
+
+#![forbid(unsafe_code)]
+
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::bytes::{is_xml_space, quote, shorten, to_abs};
+use super::Issue;
+use crate::span::Span;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Longest XML reader message passed on in a problem, in characters (some quote input).
+const MAX_MESSAGE_LEN: usize = 120;
+
+/// How a parser's expert infos have always read; kept per parser so that sharing this
+/// loop changes no dissection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dialect {
+    /// A body that is only the beginning of a UTF-8 BOM is truncated (otherwise it is
+    /// not XML).
+    pub(crate) partial_bom_truncated: bool,
+    /// Reader errors keep quick-xml's own wording, and only unclosed markup counts as
+    /// truncation. Otherwise the wording is ours (quoting at most a few characters of
+    /// input), and `<!` cut short by the end of the input is a truncation too.
+    pub(crate) reader_wording: bool,
+}
+
+impl Dialect {
+    /// Phone objects, EMService, remote call control.
+    pub(crate) const OWN: Dialect = Dialect {
+        partial_bom_truncated: true,
+        reader_wording: false,
+    };
+}
+
+/// Why the loop stops: the problem is already recorded; open elements are closed at `at`.
+pub(crate) struct Stop {
+    pub(crate) at: usize,
+}
+
+/// What a parser does with the reader's events. Positions are absolute byte positions
+/// of the input.
+pub(crate) trait Events {
+    /// Records a problem found by the loop.
+    fn issue(&mut self, issue: Issue, span: Span);
+    /// One event, from `start` to `end`.
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop>;
+    /// Whether the root element is complete (then the end of the input is no truncation).
+    fn complete(&self) -> bool;
+    /// The input ends or stops making sense at `at`: closes every open element there.
+    fn close_all(&mut self, at: usize);
+}
+
+/// Runs `input` through the XML reader into `events`.
+pub(crate) fn read<E: Events>(input: &[u8], dialect: Dialect, events: &mut E) {
+    let len = input.len();
+    // The XML reader drops a UTF-8 BOM without telling; skip it here so that positions
+    // stay exact.
+    let base = if input.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else if dialect.partial_bom_truncated && !input.is_empty() && UTF8_BOM.starts_with(input) {
+        // Cut inside the BOM.
+        events.issue(Issue::Truncated, Span::new(0, len));
+        return;
+    } else {
+        0
+    };
+    match input[base..].iter().position(|&b| !is_xml_space(b)) {
+        None => {
+            events.issue(Issue::Truncated, Span::new(len, 0));
+            return;
+        }
+        Some(i) if input[base + i] != b'<' => {
+            events.issue(Issue::NotXml, Span::between(base + i, len));
+            return;
+        }
+        Some(_) => {}
+    }
+
+    let mut reader = Reader::from_reader(&input[base..]);
+    // "AT&T" style text is kept (the parsers report the bare `&` or not) instead of
+    // failing.
+    reader.config_mut().allow_dangling_amp = true;
+    loop {
+        let start = to_abs(base, reader.buffer_position(), len);
+        let event = reader.read_event();
+        let end = to_abs(base, reader.buffer_position(), len).max(start);
+        let result = match event {
+            Ok(Event::Eof) => {
+                if !events.complete() {
+                    events.issue(Issue::Truncated, Span::new(len, 0));
+                }
+                Err(Stop { at: len })
+            }
+            Ok(event) => events.event(event, start, end),
+            Err(e) => {
+                // The error cannot start before the event being read.
+                let at = to_abs(base, reader.error_position(), len).max(start);
+                let (issue, span) = fault(input, dialect, &e, at, end);
+                events.issue(issue, span);
+                Err(Stop { at })
+            }
+        };
+        if let Err(stop) = result {
+            events.close_all(stop.at);
+            return;
+        }
+    }
+}
+
+/// A reader error at `at` (the event being read ends at `end`) as a problem.
+fn fault(input: &[u8], dialect: Dialect, e: &XmlError, at: usize, end: usize) -> (Issue, Span) {
+    let len = input.len();
+    let truncated = match e {
+        XmlError::Syntax(
+            SyntaxError::UnclosedTag
+            | SyntaxError::UnclosedComment
+            | SyntaxError::UnclosedCData
+            | SyntaxError::UnclosedDoctype
+            | SyntaxError::UnclosedPIOrXmlDecl,
+        ) => true,
+        _ if dialect.reader_wording => false,
+        XmlError::IllFormed(IllFormedError::UnclosedReference) => true,
+        // `<!` followed by the end of the input, or by a beginning of `--`, `[CDATA[` or
+        // `DOCTYPE` that the input cuts short.
+        XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
+            let rest = &input[at..];
+            [&b"<!--"[..], b"<![CDATA[", b"<!DOCTYPE"]
+                .iter()
+                .any(|m| rest.len() < m.len() && m[..rest.len()].eq_ignore_ascii_case(rest))
+        }
+        _ => false,
+    };
+    if truncated {
+        return (Issue::Truncated, Span::between(at, len));
+    }
+    let why = match e {
+        _ if dialect.reader_wording => e.to_string(),
+        XmlError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => format!(
+            "end tag </{}> does not match start tag <{}>",
+            quote(found.as_bytes()),
+            quote(expected.as_bytes())
+        ),
+        XmlError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+            format!("end tag </{}> without a start tag", quote(name.as_bytes()))
+        }
+        XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
+            "'<!' not starting a comment, CDATA section or DOCTYPE".to_string()
+        }
+        other => shorten(&other.to_string(), MAX_MESSAGE_LEN),
+    };
+    let span = if end > at {
+        Span::between(at, end)
+    } else {
+        Span::new(at, usize::from(at < len))
+    };
+    (Issue::Malformed(why), span)
+}
