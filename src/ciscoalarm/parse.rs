@@ -28,10 +28,11 @@
 
 #![forbid(unsafe_code)]
 
-use crate::xml::bytes::{is_xml_space, to_abs};
-use quick_xml::errors::{Error as XmlError, SyntaxError};
+use crate::xml::bytes::{is_xml_space, trim_span};
+use crate::xml::reader::{self, Dialect, Events, Stop};
+use crate::xml::text::{is_latin1, Decoder, Refs, TextBuf};
+use crate::xml::{Issue, Problems};
 use quick_xml::events::Event;
-use quick_xml::Reader;
 
 use crate::span::{spanned_str, trim_bounds};
 pub use crate::span::{Span, Spanned};
@@ -221,6 +222,22 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
+impl From<Issue> for ProblemKind {
+    fn from(issue: Issue) -> Self {
+        match issue {
+            Issue::NotXml => ProblemKind::NotXml,
+            Issue::Truncated => ProblemKind::Truncated,
+            Issue::Malformed(why) => ProblemKind::Malformed(why),
+            Issue::BadUtf8 => ProblemKind::BadUtf8,
+            Issue::BadReference(why) => ProblemKind::BadReference(why),
+            Issue::UnsupportedEncoding(name) => ProblemKind::UnsupportedEncoding(name),
+            Issue::TooDeep => ProblemKind::TooDeep,
+            Issue::ValueTooLong => ProblemKind::ValueTooLong,
+            Issue::TooManyProblems => ProblemKind::TooManyProblems,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub kind: ProblemKind,
@@ -242,10 +259,15 @@ fn param<'a>(alarm: &'a Alarm, name: &str) -> Option<&'a Param> {
 /// Parses a whole x-cisco-alarm body. See the module documentation.
 pub fn parse_alarm_document(input: &[u8]) -> AlarmDocument {
     let mut parser = Parser::new(input);
-    parser.run();
+    reader::read(input, DIALECT, &mut parser);
     AlarmDocument {
         alarms: parser.alarms,
-        problems: parser.problems.list,
+        problems: parser
+            .problems
+            .into_vec()
+            .into_iter()
+            .map(|(kind, span)| Problem { kind, span })
+            .collect(),
     }
 }
 
@@ -253,263 +275,17 @@ pub fn parse_alarm_document(input: &[u8]) -> AlarmDocument {
 // Implementation
 // ---------------------------------------------------------------------------------------
 
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const ROOT_NAME: &str = "x-cisco-alarm";
+
+/// A body that is only a beginning of a BOM is not XML here, and reader errors keep
+/// quick-xml's wording: alarm expert infos have always read so.
+const DIALECT: Dialect = Dialect {
+    partial_bom_truncated: false,
+    reader_wording: true,
+};
 
 fn is_xml_space_char(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
-}
-
-/// How text bytes become characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Charset {
-    Utf8,
-    Latin1,
-}
-
-/// Problem list with the [`MAX_PROBLEMS`] cap.
-struct Problems {
-    list: Vec<Problem>,
-}
-
-impl Problems {
-    fn push(&mut self, kind: ProblemKind, span: Span) {
-        if self.list.len() + 1 < MAX_PROBLEMS {
-            self.list.push(Problem { kind, span });
-        } else if self.list.len() + 1 == MAX_PROBLEMS {
-            self.list.push(Problem {
-                kind: ProblemKind::TooManyProblems,
-                span,
-            });
-        }
-    }
-}
-
-/// A string being decoded, with its character budget.
-struct TextBuf {
-    text: String,
-    chars: usize,
-    max: usize,
-    cut: bool,
-}
-
-impl TextBuf {
-    fn new(max: usize) -> Self {
-        TextBuf {
-            text: String::new(),
-            chars: 0,
-            max,
-            cut: false,
-        }
-    }
-
-    /// Appends as much of `s` as the budget allows; false once the text had to be cut.
-    fn push_str(&mut self, s: &str) -> bool {
-        if self.cut {
-            return false;
-        }
-        let room = self.max - self.chars;
-        // Fast path: a string never has more characters than bytes.
-        if s.len() <= room {
-            self.text.push_str(s);
-            self.chars += s.chars().count();
-            return true;
-        }
-        match s.char_indices().nth(room) {
-            None => {
-                self.text.push_str(s);
-                self.chars += s.chars().count();
-                true
-            }
-            Some((cut_at, _)) => {
-                self.text.push_str(&s[..cut_at]);
-                self.chars = self.max;
-                self.cut = true;
-                false
-            }
-        }
-    }
-
-    fn push_char(&mut self, c: char) -> bool {
-        if self.cut {
-            return false;
-        }
-        if self.chars < self.max {
-            self.text.push(c);
-            self.chars += 1;
-            true
-        } else {
-            self.cut = true;
-            false
-        }
-    }
-}
-
-/// Decodes `raw` (found at absolute offset `abs`) into `buf`: charset decoding, and when
-/// `unescape` is set, entity and character references. Reports bad bytes, bad references
-/// and cutting.
-fn append_text(
-    cs: Charset,
-    raw: &[u8],
-    abs: usize,
-    unescape: bool,
-    buf: &mut TextBuf,
-    problems: &mut Problems,
-) {
-    let was_cut = buf.cut;
-    // First and last invalid UTF-8 byte positions, reported as one problem.
-    let mut bad: Option<(usize, usize)> = None;
-    let mut i = 0;
-    while i < raw.len() && !buf.cut {
-        let seg_end = if unescape {
-            raw[i..]
-                .iter()
-                .position(|&b| b == b'&')
-                .map_or(raw.len(), |p| i + p)
-        } else {
-            raw.len()
-        };
-        decode_plain(cs, &raw[i..seg_end], abs + i, buf, &mut bad);
-        i = seg_end;
-        if i < raw.len() {
-            i = decode_reference(cs, raw, i, abs, buf, problems, &mut bad);
-        }
-    }
-    if let Some((start, end)) = bad {
-        problems.push(ProblemKind::BadUtf8, Span::between(start, end));
-    }
-    if !was_cut && buf.cut {
-        problems.push(ProblemKind::ValueTooLong, Span::new(abs, raw.len()));
-    }
-}
-
-/// Decodes bytes that hold no references.
-fn decode_plain(
-    cs: Charset,
-    bytes: &[u8],
-    abs: usize,
-    buf: &mut TextBuf,
-    bad: &mut Option<(usize, usize)>,
-) {
-    match cs {
-        Charset::Latin1 => {
-            for &b in bytes {
-                if !buf.push_char(char::from(b)) {
-                    break;
-                }
-            }
-        }
-        Charset::Utf8 => {
-            let mut rest = bytes;
-            let mut off = abs;
-            loop {
-                match std::str::from_utf8(rest) {
-                    Ok(s) => {
-                        buf.push_str(s);
-                        break;
-                    }
-                    Err(e) => {
-                        let good = e.valid_up_to();
-                        let valid = std::str::from_utf8(&rest[..good]).unwrap_or_default();
-                        if !buf.push_str(valid) {
-                            break;
-                        }
-                        let bad_len = e.error_len().unwrap_or(rest.len() - good);
-                        let bad_start = off + good;
-                        let bad_end = bad_start + bad_len;
-                        *bad = Some(bad.map_or((bad_start, bad_end), |(s, _)| (s, bad_end)));
-                        if !buf.push_char(char::REPLACEMENT_CHARACTER) {
-                            break;
-                        }
-                        rest = &rest[good + bad_len..];
-                        off = bad_end;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Handles the `&` at `raw[amp]`; returns the index after what it consumed.
-fn decode_reference(
-    cs: Charset,
-    raw: &[u8],
-    amp: usize,
-    abs: usize,
-    buf: &mut TextBuf,
-    problems: &mut Problems,
-    bad: &mut Option<(usize, usize)>,
-) -> usize {
-    let body_start = amp + 1;
-    let mut j = body_start;
-    while j < raw.len() && !matches!(raw[j], b';' | b'&' | b'<') && !is_xml_space(raw[j]) {
-        j += 1;
-    }
-    if j < raw.len() && raw[j] == b';' {
-        let body = &raw[body_start..j];
-        match resolve_reference(body) {
-            Some(c) => {
-                buf.push_char(c);
-            }
-            None => {
-                decode_plain(cs, &raw[amp..=j], abs + amp, buf, bad);
-                problems.push(
-                    ProblemKind::BadReference(format!(
-                        "unknown or invalid reference &{};",
-                        short_lossy(body)
-                    )),
-                    Span::between(abs + amp, abs + j + 1),
-                );
-            }
-        }
-        j + 1
-    } else {
-        buf.push_char('&');
-        problems.push(
-            ProblemKind::BadReference("'&' not starting a reference".to_string()),
-            Span::new(abs + amp, 1),
-        );
-        body_start
-    }
-}
-
-/// XML's predefined entities and character references (`&#65;`, `&#x41;`).
-fn resolve_reference(body: &[u8]) -> Option<char> {
-    match body {
-        b"amp" => Some('&'),
-        b"lt" => Some('<'),
-        b"gt" => Some('>'),
-        b"quot" => Some('"'),
-        b"apos" => Some('\''),
-        [b'#', b'x' | b'X', digits @ ..] => char_from_digits(digits, 16),
-        [b'#', digits @ ..] => char_from_digits(digits, 10),
-        _ => None,
-    }
-}
-
-fn char_from_digits(digits: &[u8], radix: u32) -> Option<char> {
-    if digits.is_empty() {
-        return None;
-    }
-    let mut value: u32 = 0;
-    for &d in digits {
-        let digit = char::from(d).to_digit(radix)?;
-        value = value.checked_mul(radix)?.checked_add(digit)?;
-        if value > 0x10FFFF {
-            return None;
-        }
-    }
-    char::from_u32(value).filter(|&c| c != '\0')
-}
-
-/// At most 32 characters of `bytes`, for problem messages.
-fn short_lossy(bytes: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&bytes[..bytes.len().min(32)]);
-    if bytes.len() > 32 {
-        format!("{s}...")
-    } else {
-        s.into_owned()
-    }
 }
 
 /// Scans the attributes of a tag, `input[from..to]` being the part after the element name
@@ -584,17 +360,12 @@ enum RootState {
     After,
 }
 
-/// Why the event loop stops: the problem is already recorded; open elements are closed at
-/// `at`.
-struct Stop {
-    at: usize,
-}
-
 struct Parser<'a> {
     input: &'a [u8],
-    charset: Charset,
+    /// The character set comes from the XML declaration.
+    decoder: Decoder<'a>,
     alarms: Vec<Alarm>,
-    problems: Problems,
+    problems: Problems<ProblemKind>,
     /// Open elements, at most [`MAX_DEPTH`].
     stack: Vec<Frame>,
     /// Open elements below `MAX_DEPTH`, counted only.
@@ -608,13 +379,38 @@ struct Parser<'a> {
     value: TextBuf,
 }
 
+impl Events for Parser<'_> {
+    fn issue(&mut self, issue: Issue, span: Span) {
+        self.problems.issue(issue, span);
+    }
+
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
+        self.on_event(event, start, end)
+    }
+
+    fn complete(&self) -> bool {
+        self.root == RootState::After
+    }
+
+    fn close_all(&mut self, at: usize) {
+        self.excess_depth = 0;
+        while let Some(frame) = self.stack.pop() {
+            self.finish(frame, at, at);
+        }
+    }
+}
+
 impl<'a> Parser<'a> {
     fn new(input: &'a [u8]) -> Self {
         Parser {
             input,
-            charset: Charset::Utf8,
+            decoder: Decoder {
+                input,
+                latin1: false,
+                refs: Refs::Lenient,
+            },
             alarms: Vec::new(),
-            problems: Problems { list: Vec::new() },
+            problems: Problems::new(MAX_PROBLEMS),
             stack: Vec::new(),
             excess_depth: 0,
             too_deep_reported: false,
@@ -627,84 +423,6 @@ impl<'a> Parser<'a> {
 
     fn problem(&mut self, kind: ProblemKind, span: Span) {
         self.problems.push(kind, span);
-    }
-
-    fn run(&mut self) {
-        let input = self.input;
-        let len = input.len();
-        // The XML reader drops a UTF-8 BOM without telling; skip it here so that positions
-        // stay exact.
-        let base = if input.starts_with(UTF8_BOM) {
-            UTF8_BOM.len()
-        } else {
-            0
-        };
-        match input[base..].iter().position(|&b| !is_xml_space(b)) {
-            None => {
-                self.problem(ProblemKind::Truncated, Span::new(len, 0));
-                return;
-            }
-            Some(i) if input[base + i] != b'<' => {
-                self.problem(ProblemKind::NotXml, Span::between(base + i, len));
-                return;
-            }
-            Some(_) => {}
-        }
-
-        let mut reader = Reader::from_reader(&input[base..]);
-        // "AT&T" style text is kept (with a BadReference problem) instead of failing.
-        reader.config_mut().allow_dangling_amp = true;
-        loop {
-            let start = to_abs(base, reader.buffer_position(), len);
-            let event = reader.read_event();
-            let end = to_abs(base, reader.buffer_position(), len);
-            let result = match event {
-                Ok(Event::Eof) => {
-                    self.on_eof();
-                    return;
-                }
-                Ok(event) => self.on_event(event, start, end),
-                Err(e) => {
-                    // The error cannot start before the event being read.
-                    let at = to_abs(base, reader.error_position(), len).max(start);
-                    Err(self.on_error(&e, at, end))
-                }
-            };
-            if let Err(stop) = result {
-                self.close_all(stop.at);
-                return;
-            }
-        }
-    }
-
-    fn on_error(&mut self, e: &XmlError, at: usize, end: usize) -> Stop {
-        let len = self.input.len();
-        match e {
-            XmlError::Syntax(
-                SyntaxError::UnclosedTag
-                | SyntaxError::UnclosedComment
-                | SyntaxError::UnclosedCData
-                | SyntaxError::UnclosedDoctype
-                | SyntaxError::UnclosedPIOrXmlDecl,
-            ) => self.problem(ProblemKind::Truncated, Span::between(at, len)),
-            _ => {
-                let span = if end > at {
-                    Span::between(at, end)
-                } else {
-                    Span::new(at, usize::from(at < len))
-                };
-                self.problem(ProblemKind::Malformed(e.to_string()), span);
-            }
-        }
-        Stop { at }
-    }
-
-    fn on_eof(&mut self) {
-        let len = self.input.len();
-        if self.root != RootState::After {
-            self.problem(ProblemKind::Truncated, Span::new(len, 0));
-        }
-        self.close_all(len);
     }
 
     fn on_event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
@@ -758,11 +476,9 @@ impl<'a> Parser<'a> {
         };
         let label = String::from_utf8_lossy(&self.input[attr.range()]);
         let label = label.trim().to_ascii_lowercase();
-        match label.as_str() {
-            "utf-8" | "utf8" | "us-ascii" | "ascii" => self.charset = Charset::Utf8,
-            "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1"
-            | "iso-ir-100" | "cp819" | "ibm819" | "csisolatin1" => self.charset = Charset::Latin1,
-            _ => {
+        match is_latin1(&label) {
+            Some(latin1) => self.decoder.latin1 = latin1,
+            None => {
                 let mut shown = TextBuf::new(MAX_NAME_LEN);
                 shown.push_str(&label);
                 self.problem(ProblemKind::UnsupportedEncoding(shown.text), attr);
@@ -773,16 +489,9 @@ impl<'a> Parser<'a> {
 
     /// Decodes a name or attribute value.
     fn decode(&mut self, span: Span, unescape: bool) -> String {
-        let mut buf = TextBuf::new(MAX_NAME_LEN);
-        append_text(
-            self.charset,
-            &self.input[span.range()],
-            span.start,
-            unescape,
-            &mut buf,
-            &mut self.problems,
-        );
-        buf.text
+        self.decoder
+            .decode(span, unescape, MAX_NAME_LEN, &mut self.problems)
+            .0
     }
 
     fn attribute(
@@ -986,14 +695,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Closes every open element at `at` (truncation or error).
-    fn close_all(&mut self, at: usize) {
-        self.excess_depth = 0;
-        while let Some(frame) = self.stack.pop() {
-            self.finish(frame, at, at);
-        }
-    }
-
     fn on_text(&mut self, start: usize, end: usize, unescape: bool) -> Result<(), Stop> {
         let raw = &self.input[start..end];
         let blank = raw.iter().all(|&b| is_xml_space(b));
@@ -1016,11 +717,9 @@ impl<'a> Parser<'a> {
             return Ok(());
         }
         match self.stack.last() {
-            Some(Frame::Param) => append_text(
-                self.charset,
-                raw,
-                start,
-                unescape,
+            Some(Frame::Param) => self.decoder.append(
+                Span::between(start, end),
+                !unescape,
                 &mut self.value,
                 &mut self.problems,
             ),
@@ -1032,19 +731,6 @@ impl<'a> Parser<'a> {
         }
         Ok(())
     }
-}
-
-/// `span` without leading and trailing XML whitespace bytes.
-fn trim_span(input: &[u8], span: Span) -> Span {
-    let bytes = &input[span.range()];
-    let Some(first) = bytes.iter().position(|&b| !is_xml_space(b)) else {
-        return Span::new(span.start, 0);
-    };
-    let last = bytes
-        .iter()
-        .rposition(|&b| !is_xml_space(b))
-        .unwrap_or(first);
-    Span::between(span.start + first, span.start + last + 1)
 }
 
 // ---------------------------------------------------------------------------------------
