@@ -222,21 +222,8 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
-impl From<Issue> for ProblemKind {
-    fn from(issue: Issue) -> Self {
-        match issue {
-            Issue::NotXml => ProblemKind::NotXml,
-            Issue::Truncated => ProblemKind::Truncated,
-            Issue::Malformed(why) => ProblemKind::Malformed(why),
-            Issue::BadUtf8 => ProblemKind::BadUtf8,
-            Issue::BadReference(why) => ProblemKind::BadReference(why),
-            Issue::UnsupportedEncoding(name) => ProblemKind::UnsupportedEncoding(name),
-            Issue::TooDeep => ProblemKind::TooDeep,
-            Issue::ValueTooLong => ProblemKind::ValueTooLong,
-            Issue::TooManyProblems => ProblemKind::TooManyProblems,
-        }
-    }
-}
+// The shared XML layer's problems are these kinds, under the same names.
+crate::xml::issue_kinds!(ProblemKind);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

@@ -42,7 +42,6 @@
 pub use crate::span::{Span, Spanned};
 use crate::xml::bytes::{local_part, quote, trim_span};
 use crate::xml::walk::{self, Chars, Collector, Cx, Rules, Sink, Tag};
-use crate::xml::Issue;
 
 /// Deepest element nesting that is tracked (the root counts as 1). Known documents are
 /// 4 deep (`emccResponse` / `checkUser` / `user` / `deviceProfile1`); deeper elements are
@@ -165,21 +164,8 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
-impl From<Issue> for ProblemKind {
-    fn from(issue: Issue) -> Self {
-        match issue {
-            Issue::NotXml => ProblemKind::NotXml,
-            Issue::Truncated => ProblemKind::Truncated,
-            Issue::Malformed(why) => ProblemKind::Malformed(why),
-            Issue::BadUtf8 => ProblemKind::BadUtf8,
-            Issue::BadReference(why) => ProblemKind::BadReference(why),
-            Issue::UnsupportedEncoding(name) => ProblemKind::UnsupportedEncoding(name),
-            Issue::TooDeep => ProblemKind::TooDeep,
-            Issue::ValueTooLong => ProblemKind::ValueTooLong,
-            Issue::TooManyProblems => ProblemKind::TooManyProblems,
-        }
-    }
-}
+// The shared XML layer's problems are these kinds, under the same names.
+crate::xml::issue_kinds!(ProblemKind);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

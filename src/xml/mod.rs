@@ -40,6 +40,31 @@ pub(crate) enum Issue {
     TooManyProblems,
 }
 
+/// `From<Issue>` for a parser's problem kind that has a variant of each issue's name
+/// (and shape): the parsers whose text the shared decoder reads (alarm, phone objects,
+/// EMService).
+macro_rules! issue_kinds {
+    ($kind:ty) => {
+        impl From<$crate::xml::Issue> for $kind {
+            fn from(issue: $crate::xml::Issue) -> Self {
+                use $crate::xml::Issue;
+                match issue {
+                    Issue::NotXml => Self::NotXml,
+                    Issue::Truncated => Self::Truncated,
+                    Issue::Malformed(why) => Self::Malformed(why),
+                    Issue::BadUtf8 => Self::BadUtf8,
+                    Issue::BadReference(why) => Self::BadReference(why),
+                    Issue::UnsupportedEncoding(name) => Self::UnsupportedEncoding(name),
+                    Issue::TooDeep => Self::TooDeep,
+                    Issue::ValueTooLong => Self::ValueTooLong,
+                    Issue::TooManyProblems => Self::TooManyProblems,
+                }
+            }
+        }
+    };
+}
+pub(crate) use issue_kinds;
+
 /// A parser's problem list, capped: a hostile body must not grow it without bound.
 pub(crate) struct Problems<K> {
     list: Vec<(K, Span)>,

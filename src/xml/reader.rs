@@ -114,17 +114,26 @@ pub(crate) fn read<E: Events>(input: &[u8], dialect: Dialect, events: &mut E) {
     }
 }
 
+/// Whether the reader stopped inside markup that the input does not close: the input
+/// is truncated.
+pub(crate) fn unclosed(e: &XmlError) -> bool {
+    matches!(
+        e,
+        XmlError::Syntax(
+            SyntaxError::UnclosedTag
+                | SyntaxError::UnclosedComment
+                | SyntaxError::UnclosedCData
+                | SyntaxError::UnclosedDoctype
+                | SyntaxError::UnclosedPIOrXmlDecl,
+        )
+    )
+}
+
 /// A reader error at `at` (the event being read ends at `end`) as a problem.
 fn fault(input: &[u8], dialect: Dialect, e: &XmlError, at: usize, end: usize) -> (Issue, Span) {
     let len = input.len();
     let truncated = match e {
-        XmlError::Syntax(
-            SyntaxError::UnclosedTag
-            | SyntaxError::UnclosedComment
-            | SyntaxError::UnclosedCData
-            | SyntaxError::UnclosedDoctype
-            | SyntaxError::UnclosedPIOrXmlDecl,
-        ) => true,
+        _ if unclosed(e) => true,
         _ if dialect.reader_wording => false,
         XmlError::IllFormed(IllFormedError::UnclosedReference) => true,
         // `<!` followed by the end of the input, or by a beginning of `--`, `[CDATA[` or
