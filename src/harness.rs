@@ -11,10 +11,10 @@ pub use crate::span::Span;
 
 /// Alarm XML bodies, their typed values, and the REGISTER `Reason` header.
 pub mod ciscoalarm {
-    pub use crate::ciscoalarm::parse::{
-        decode_hex_signature, parse_alarm_document, split_protocol_event,
-    };
+    pub use crate::ciscoalarm::parse::parse_alarm_document;
+    pub use crate::ciscoalarm::protocol_event::split_protocol_event;
     pub use crate::ciscoalarm::reason::parse_reason;
+    pub use crate::ciscoalarm::signature::decode_hex_signature;
 }
 
 /// Remote call control bodies.
