@@ -24,8 +24,9 @@ pub mod ciscoremotecc {
 
 /// EMApp request targets and forms, the phone XML it answers, EMService XML.
 pub mod emcc {
+    pub use crate::emcc::em_error::find_em_error;
     pub use crate::emcc::emservice::{classify as classify_emservice, parse_emservice};
-    pub use crate::emcc::phone_xml::{find_em_error, parse_phone_xml};
+    pub use crate::emcc::phone_xml::parse_phone_xml;
     pub use crate::emcc::query::{classify as classify_request, parse_form, parse_target};
 }
 
