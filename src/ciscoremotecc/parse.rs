@@ -559,6 +559,7 @@ impl RemoteSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xml::mutate::mutations;
     use std::time::{Duration, Instant};
 
     const BULK: &str = "<x-cisco-remotecc-request><bulkregisterreq><contact all=\"true\"><register></register></contact></bulkregisterreq></x-cisco-remotecc-request>";
@@ -1210,36 +1211,14 @@ mod tests {
 
     #[test]
     fn mutated_documents_never_panic() {
-        // Deterministic byte mutations (xorshift); `parse` checks the span invariants.
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        // `parse` checks the span invariants.
         let specials = b"<>/&;#\"'=!?[]-:x\xFF\xC3\xEF 0\n";
-        let seeds = [BULK, OPTIONS, RESPONSE, GEN_OPTIONS, BULK_UPDATE];
-        for round in 0..5000 {
-            let mut bytes = seeds[round % seeds.len()].as_bytes().to_vec();
-            for _ in 0..(1 + next() % 6) {
-                if bytes.is_empty() {
-                    break;
-                }
-                let at = (next() % bytes.len() as u64) as usize;
-                let b = specials[(next() % specials.len() as u64) as usize];
-                match next() % 4 {
-                    0 => bytes[at] = b,
-                    1 => bytes.insert(at, b),
-                    2 => {
-                        bytes.remove(at);
-                    }
-                    _ => {
-                        let n = (next() % 16) as usize;
-                        bytes.truncate(at + n.min(bytes.len() - at));
-                    }
-                }
-            }
+        for bytes in mutations(
+            0x2545_F491_4F6C_DD1D,
+            &[BULK, OPTIONS, RESPONSE, GEN_OPTIONS, BULK_UPDATE],
+            specials,
+            5000,
+        ) {
             let doc = parse(&bytes);
             if let Some((_, span)) = doc.response_code {
                 assert!(std::str::from_utf8(&bytes[span.range()]).is_ok());

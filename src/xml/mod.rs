@@ -19,6 +19,8 @@
 #![forbid(unsafe_code)]
 
 pub(crate) mod bytes;
+#[cfg(test)]
+pub(crate) mod mutate;
 pub(crate) mod reader;
 pub(crate) mod text;
 pub(crate) mod walk;
