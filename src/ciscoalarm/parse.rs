@@ -370,6 +370,7 @@ impl Events for Parser<'_> {
         self.problems.issue(issue, span);
     }
 
+    #[inline]
     fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
         self.on_event(event, start, end)
     }

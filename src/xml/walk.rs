@@ -204,6 +204,9 @@ impl<K: From<Issue>, S: Sink<K>> Events for Walker<'_, '_, K, S> {
         self.cx.problems.issue(issue, span);
     }
 
+    // Inlined into the loop, as when the loop was the walker's own: one call less per
+    // event (and the event dropped in place) is a few per cent of the parse.
+    #[inline]
     fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
         match event {
             Event::Start(e) => self.on_open(e.name().as_ref().len(), start, end, false),
@@ -287,6 +290,7 @@ impl<K: From<Issue>, S: Sink<K>> Walker<'_, '_, K, S> {
     }
 
     /// `<` name attributes (`/`)`>`: the attribute syntax.
+    #[inline]
     fn check_attributes(&mut self, tag: Span, name: Span, empty: bool) -> Result<(), Stop> {
         let end = tag.end();
         // The reader guarantees the brackets.
