@@ -99,3 +99,24 @@ impl<K: From<Issue>> Problems<K> {
         self.list
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_are_capped() {
+        let mut problems = Problems::<Issue>::new(3);
+        for at in 0..5 {
+            problems.issue(Issue::BadUtf8, Span::new(at, 1));
+        }
+        assert_eq!(
+            problems.into_vec(),
+            vec![
+                (Issue::BadUtf8, Span::new(0, 1)),
+                (Issue::BadUtf8, Span::new(1, 1)),
+                (Issue::TooManyProblems, Span::new(2, 1)),
+            ]
+        );
+    }
+}

@@ -171,3 +171,114 @@ fn fault(input: &[u8], dialect: Dialect, e: &XmlError, at: usize, end: usize) ->
     };
     (Issue::Malformed(why), span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the problems; the root is complete after its end tag.
+    #[derive(Default)]
+    struct Record {
+        issues: Vec<(Issue, Span)>,
+        depth: usize,
+        closed: bool,
+        closed_at: Option<usize>,
+    }
+
+    impl Events for Record {
+        fn issue(&mut self, issue: Issue, span: Span) {
+            self.issues.push((issue, span));
+        }
+
+        fn event(&mut self, event: Event<'_>, _: usize, _: usize) -> Result<(), Stop> {
+            match event {
+                Event::Start(_) => self.depth += 1,
+                Event::End(_) => {
+                    self.depth -= 1;
+                    self.closed = self.depth == 0;
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+
+        fn complete(&self) -> bool {
+            self.closed
+        }
+
+        fn close_all(&mut self, at: usize) {
+            self.closed_at = Some(at);
+        }
+    }
+
+    const ALARM: Dialect = Dialect {
+        partial_bom_truncated: false,
+        reader_wording: true,
+    };
+
+    fn issues(input: &[u8], dialect: Dialect) -> Vec<(Issue, Span)> {
+        let mut record = Record::default();
+        read(input, dialect, &mut record);
+        record.issues
+    }
+
+    #[test]
+    fn bom_positions_and_partial_bom() {
+        let mut record = Record::default();
+        read(b"\xEF\xBB\xBF<a></a>", Dialect::OWN, &mut record);
+        assert_eq!(record.issues, vec![]);
+        assert_eq!(record.closed_at, Some(10));
+
+        assert_eq!(
+            issues(b"\xEF\xBB", Dialect::OWN),
+            vec![(Issue::Truncated, Span::new(0, 2))]
+        );
+        assert_eq!(
+            issues(b"\xEF\xBB", ALARM),
+            vec![(Issue::NotXml, Span::new(0, 2))]
+        );
+        assert_eq!(
+            issues(b" \n", Dialect::OWN),
+            vec![(Issue::Truncated, Span::new(2, 0))]
+        );
+        assert_eq!(
+            issues(b" x<a/>", ALARM),
+            vec![(Issue::NotXml, Span::new(1, 5))]
+        );
+    }
+
+    #[test]
+    fn end_of_input_and_reader_errors() {
+        assert_eq!(
+            issues(b"<a><b>", Dialect::OWN),
+            vec![(Issue::Truncated, Span::new(6, 0))]
+        );
+        assert_eq!(
+            issues(b"<a><b", ALARM),
+            vec![(Issue::Truncated, Span::new(3, 2))]
+        );
+        // `<!` at the end: truncated in our wording, malformed in quick-xml's.
+        assert_eq!(
+            issues(b"<a><!", Dialect::OWN),
+            vec![(Issue::Truncated, Span::new(3, 2))]
+        );
+        assert_eq!(
+            issues(b"<a><!", ALARM),
+            vec![(
+                Issue::Malformed("syntax error: unknown or missed symbol in markup".into()),
+                Span::new(3, 1)
+            )]
+        );
+        let ours = issues(b"<a></b>", Dialect::OWN);
+        assert_eq!(
+            ours[0].0,
+            Issue::Malformed("end tag </b> does not match start tag <a>".into())
+        );
+        let theirs = issues(b"<a></b>", ALARM);
+        assert_eq!(
+            theirs[0].0,
+            Issue::Malformed("ill-formed document: expected `</a>`, but `</b>` was found".into())
+        );
+        assert_eq!(ours[0].1, theirs[0].1);
+    }
+}

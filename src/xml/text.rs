@@ -289,3 +289,81 @@ fn short_lossy(bytes: &[u8]) -> String {
         s.into_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(input: &str, refs: Refs) -> (String, Vec<(Issue, Span)>) {
+        let decoder = Decoder {
+            input: input.as_bytes(),
+            latin1: false,
+            refs,
+        };
+        let mut problems = Problems::new(8);
+        let (text, _) = decoder.decode(Span::new(0, input.len()), true, 64, &mut problems);
+        (text, problems.into_vec())
+    }
+
+    #[test]
+    fn strict_and_lenient_references() {
+        assert_eq!(decode("&#x41;&#66;&amp;", Refs::Strict).0, "AB&");
+        assert_eq!(
+            decode("&#X41;&#0000000066;", Refs::Lenient),
+            ("AB".into(), vec![])
+        );
+        let (text, problems) = decode("&#X41;&#0000000066;", Refs::Strict);
+        assert_eq!(text, "&#X41;&#0000000066;");
+        assert_eq!(
+            problems,
+            vec![
+                (
+                    Issue::BadReference("unknown or invalid reference &#X41;".into()),
+                    Span::new(0, 6)
+                ),
+                (
+                    Issue::BadReference("unknown or invalid reference &#0000000066;".into()),
+                    Span::new(6, 13)
+                ),
+            ]
+        );
+        // The `;` is looked for within MAX_REF_LEN bytes only by Strict.
+        let long = "&a23456789abcdefgh;";
+        assert_eq!(decode(long, Refs::Strict).1[0].1, Span::new(0, 1));
+        assert_eq!(decode(long, Refs::Lenient).1[0].1, Span::new(0, long.len()));
+        // A reference the end of the input cuts short is the truncation report's.
+        assert_eq!(decode("a &am", Refs::Strict), ("a &am".into(), vec![]));
+        assert_eq!(decode("a &am", Refs::Lenient).1.len(), 1);
+    }
+
+    #[test]
+    fn bad_bytes_latin1_and_the_budget() {
+        let input = b"a\xFFb\xC3";
+        let decoder = Decoder {
+            input,
+            latin1: false,
+            refs: Refs::Strict,
+        };
+        let mut problems = Problems::new(8);
+        let (text, cut) = decoder.decode(Span::new(0, 4), false, 64, &mut problems);
+        assert_eq!((text.as_str(), cut), ("a\u{FFFD}b\u{FFFD}", false));
+        assert_eq!(problems.into_vec(), vec![(Issue::BadUtf8, Span::new(1, 3))]);
+
+        let latin1 = Decoder {
+            latin1: true,
+            ..decoder
+        };
+        let mut problems = Problems::<Issue>::new(8);
+        assert_eq!(
+            latin1.decode(Span::new(0, 4), false, 3, &mut problems),
+            ("a\u{FF}b".into(), true)
+        );
+        assert_eq!(
+            problems.into_vec(),
+            vec![(Issue::ValueTooLong, Span::new(0, 4))]
+        );
+        assert_eq!(is_latin1("latin1"), Some(true));
+        assert_eq!(is_latin1("us-ascii"), Some(false));
+        assert_eq!(is_latin1("shift_jis"), None);
+    }
+}
