@@ -224,11 +224,8 @@ impl std::fmt::Display for ProblemKind {
 // The shared XML layer's problems are these kinds, under the same names.
 crate::xml::issue_kinds!(ProblemKind);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub kind: ProblemKind,
-    pub span: Span,
-}
+/// A problem and the bytes it is about.
+pub type Problem = crate::xml::Problem<ProblemKind>;
 
 /// Everything understood from one body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -248,12 +245,7 @@ pub fn parse_alarm_document(input: &[u8]) -> AlarmDocument {
     reader::read(input, DIALECT, &mut parser);
     AlarmDocument {
         alarms: parser.alarms,
-        problems: parser
-            .problems
-            .into_vec()
-            .into_iter()
-            .map(|(kind, span)| Problem { kind, span })
-            .collect(),
+        problems: parser.problems.into_vec(),
     }
 }
 

@@ -165,11 +165,8 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub kind: ProblemKind,
-    pub span: Span,
-}
+/// A problem and the bytes it is about.
+pub type Problem = crate::xml::Problem<ProblemKind>;
 
 /// Everything understood from one body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -221,10 +218,7 @@ pub fn parse_remotecc(input: &[u8]) -> RemoteCcDocument {
     let mut sink = RemoteSink::default();
     let problems = walk::walk(input, RULES, &mut sink);
     let mut doc = sink.doc;
-    doc.problems = problems
-        .into_iter()
-        .map(|(kind, span)| Problem { kind, span })
-        .collect();
+    doc.problems = problems;
     doc
 }
 

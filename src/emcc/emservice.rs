@@ -167,11 +167,8 @@ impl std::fmt::Display for ProblemKind {
 // The shared XML layer's problems are these kinds, under the same names.
 crate::xml::issue_kinds!(ProblemKind);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub kind: ProblemKind,
-    pub span: Span,
-}
+/// A problem and the bytes it is about.
+pub type Problem = crate::xml::Problem<ProblemKind>;
 
 /// Everything understood from one EMService document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,10 +240,7 @@ pub fn parse_emservice(xml: &[u8]) -> EmServiceDoc {
         doc.root.as_ref().map(|r| r.value.as_str()),
         doc.request.as_ref().map(|r| r.value.as_str()),
     );
-    doc.problems = problems
-        .into_iter()
-        .map(|(kind, span)| Problem { kind, span })
-        .collect();
+    doc.problems = problems;
     doc
 }
 

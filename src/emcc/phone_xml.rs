@@ -159,11 +159,8 @@ impl std::fmt::Display for ProblemKind {
 // The shared XML layer's problems are these kinds, under the same names.
 crate::xml::issue_kinds!(ProblemKind);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub kind: ProblemKind,
-    pub span: Span,
-}
+/// A problem and the bytes it is about.
+pub type Problem = crate::xml::Problem<ProblemKind>;
 
 /// Everything understood from one phone XML object.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -198,10 +195,7 @@ pub fn parse_phone_xml(body: &[u8]) -> PhoneObject {
     };
     let problems = walk::walk(body, rules, &mut sink);
     let mut obj = sink.obj;
-    obj.problems = problems
-        .into_iter()
-        .map(|(kind, span)| Problem { kind, span })
-        .collect();
+    obj.problems = problems;
     obj
 }
 

@@ -67,9 +67,17 @@ macro_rules! issue_kinds {
 }
 pub(crate) use issue_kinds;
 
+/// A problem and the bytes of the input it is about; each XML parser's `Problem` with
+/// its own kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem<K> {
+    pub kind: K,
+    pub span: Span,
+}
+
 /// A parser's problem list, capped: a hostile body must not grow it without bound.
 pub(crate) struct Problems<K> {
-    list: Vec<(K, Span)>,
+    list: Vec<Problem<K>>,
     max: usize,
 }
 
@@ -85,9 +93,12 @@ impl<K: From<Issue>> Problems<K> {
     pub(crate) fn push(&mut self, kind: K, span: Span) {
         let n = self.list.len() + 1;
         if n < self.max {
-            self.list.push((kind, span));
+            self.list.push(Problem { kind, span });
         } else if n == self.max {
-            self.list.push((Issue::TooManyProblems.into(), span));
+            self.list.push(Problem {
+                kind: Issue::TooManyProblems.into(),
+                span,
+            });
         }
     }
 
@@ -95,7 +106,7 @@ impl<K: From<Issue>> Problems<K> {
         self.push(issue.into(), span);
     }
 
-    pub(crate) fn into_vec(self) -> Vec<(K, Span)> {
+    pub(crate) fn into_vec(self) -> Vec<Problem<K>> {
         self.list
     }
 }
@@ -110,8 +121,13 @@ mod tests {
         for at in 0..5 {
             problems.issue(Issue::BadUtf8, Span::new(at, 1));
         }
+        let list: Vec<_> = problems
+            .into_vec()
+            .into_iter()
+            .map(|p| (p.kind, p.span))
+            .collect();
         assert_eq!(
-            problems.into_vec(),
+            list,
             vec![
                 (Issue::BadUtf8, Span::new(0, 1)),
                 (Issue::BadUtf8, Span::new(1, 1)),

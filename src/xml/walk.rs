@@ -14,7 +14,7 @@ use super::bytes::{
 };
 use super::reader::{self, Dialect, Events, Stop};
 use super::text::{is_latin1, Decoder, Refs, TextBuf};
-use super::{Issue, Problems};
+use super::{Issue, Problem, Problems};
 use crate::span::{trim_bounds, Span, Spanned};
 
 /// What a parser asks of the walk.
@@ -175,7 +175,7 @@ pub(crate) fn walk<K: From<Issue>, S: Sink<K>>(
     input: &[u8],
     rules: Rules,
     sink: &mut S,
-) -> Vec<(K, Span)> {
+) -> Vec<Problem<K>> {
     let mut walker = Walker {
         cx: Cx {
             input,
