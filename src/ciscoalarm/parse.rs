@@ -717,6 +717,7 @@ mod tests {
     use super::super::protocol_event::{split_protocol_event, Direction};
     use super::super::signature::decode_hex_signature;
     use super::*;
+    use crate::xml::mutate::{mutations, Edits};
     use std::time::{Duration, Instant};
 
     /// seeds/002: the DeviceTLInfo REFER body, verbatim (570 bytes, the Content-Length).
@@ -1499,29 +1500,16 @@ mod tests {
 
     #[test]
     fn mutated_seeds_never_panic() {
-        // Deterministic byte mutations (xorshift), checking span invariants on each result.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        // `parse` checks the span invariants on each result.
         let specials = b"<>/&;\"'=!?[]-\xFF\xC3 \n";
-        for round in 0..3000 {
-            let seed = if round % 2 == 0 { SEED_TL } else { SEED_OOS };
-            let mut bytes = seed.as_bytes().to_vec();
-            for _ in 0..(1 + next() % 4) {
-                let at = (next() % bytes.len() as u64) as usize;
-                let b = specials[(next() % specials.len() as u64) as usize];
-                match next() % 3 {
-                    0 => bytes[at] = b,
-                    1 => bytes.insert(at, b),
-                    _ => {
-                        bytes.remove(at);
-                    }
-                }
-            }
+        let edits = Edits { max: 4, cut: false };
+        for bytes in mutations(
+            0x9E37_79B9_7F4A_7C15,
+            &[SEED_TL, SEED_OOS],
+            specials,
+            3000,
+            edits,
+        ) {
             let _ = parse(&bytes);
         }
     }

@@ -553,7 +553,7 @@ impl RemoteSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xml::mutate::mutations;
+    use crate::xml::mutate::{mutations, Edits};
     use std::time::{Duration, Instant};
 
     const BULK: &str = "<x-cisco-remotecc-request><bulkregisterreq><contact all=\"true\"><register></register></contact></bulkregisterreq></x-cisco-remotecc-request>";
@@ -1212,6 +1212,7 @@ mod tests {
             &[BULK, OPTIONS, RESPONSE, GEN_OPTIONS, BULK_UPDATE],
             specials,
             5000,
+            Edits { max: 6, cut: true },
         ) {
             let doc = parse(&bytes);
             if let Some((_, span)) = doc.response_code {

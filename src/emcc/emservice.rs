@@ -556,7 +556,7 @@ impl Sink<ProblemKind> for EmSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xml::mutate::mutations;
+    use crate::xml::mutate::{mutations, Edits};
     use std::time::{Duration, Instant};
 
     /// The visiting cluster's check-user request as the capture generator writes it
@@ -985,7 +985,13 @@ mod tests {
     fn mutated_documents_never_panic() {
         // `parse` checks the span invariants.
         let specials = b"<>/&;#\"'=!?[]-:x\xFF\xC3 09\n";
-        for bytes in mutations(0x5851_F42D_4C95_7F2D, &ALL, specials, 5000) {
+        for bytes in mutations(
+            0x5851_F42D_4C95_7F2D,
+            &ALL,
+            specials,
+            5000,
+            Edits { max: 6, cut: true },
+        ) {
             let doc = parse(&bytes);
             if let Some((_, span, _)) = doc.error {
                 assert!(bytes[span.range()].iter().all(u8::is_ascii_digit));

@@ -400,7 +400,7 @@ impl PhoneSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xml::mutate::mutations;
+    use crate::xml::mutate::{mutations, Edits};
     use std::time::{Duration, Instant};
 
     // The bodies the capture generator writes (emapp.rs), byte for byte.
@@ -845,7 +845,13 @@ mod tests {
     fn mutated_documents_never_panic() {
         // `parse` checks the span invariants.
         let specials = b"<>/&;#\"'=!?[]-:x\xFF\xC3\xEF 0(2)\n";
-        for bytes in mutations(0x2545_F491_4F6C_DD1D, &ALL, specials, 5000) {
+        for bytes in mutations(
+            0x2545_F491_4F6C_DD1D,
+            &ALL,
+            specials,
+            5000,
+            Edits { max: 6, cut: true },
+        ) {
             let obj = parse(&bytes);
             if let Some(e) = &obj.error {
                 assert!(!obj.problems.is_empty() || e.span.len > 0);

@@ -1,6 +1,7 @@
-//! The XML layer under every XML body parser (alarm, remote call control, phone
-//! objects, EMService, signed configurations), so that a BOM, a truncated body or a
-//! reader error is handled the same way in each (issue 14).
+//! The XML layer under the XML body parsers (alarm, remote call control, phone objects,
+//! EMService), so that a BOM, a truncated body or a reader error is handled by one piece
+//! of code (issue 14). The signed configuration reader (`ciscotl::signed_config`) keeps
+//! its own leaf-value loop and takes only [`bytes`] and [`reader::unclosed`] from here.
 //!
 //! - [`bytes`]: byte-level syntax (whitespace, names, attributes, references, quotes).
 //! - [`reader`]: the loop around quick-xml: BOM, "is this XML at all", absolute
@@ -11,14 +12,19 @@
 //! - [`walk`]: a tree walker on top of [`reader`] that also checks names and
 //!   attributes, tracks the root and the depth limit, and hands elements and text to a
 //!   [`walk::Sink`] (phone objects, EMService, remote call control).
+//! - `mutate` (tests only): byte mutations of sample inputs for "never panics" tests.
 //!
 //! The parsers differ in a few ways that show in their expert infos (wording of reader
-//! errors, leniency towards references); [`reader::Dialect`] and [`text::Refs`] name
-//! those differences instead of each parser carrying its own copy of the loop.
+//! errors, leniency towards references, whether the declaration is read);
+//! [`reader::Dialect`], [`text::Refs`] and [`walk::Rules`] name those differences
+//! instead of each parser carrying its own copy of the loop. The alarm parser sits on
+//! [`reader`] and [`text`] but not on [`walk`]: it looks attributes up lazily and
+//! leniently, and reports misplaced content in its own words.
 
 #![forbid(unsafe_code)]
 
 pub(crate) mod bytes;
+// Used by the query parser's tests too: they mutate inputs the same way.
 #[cfg(test)]
 pub(crate) mod mutate;
 pub(crate) mod reader;
