@@ -229,10 +229,9 @@ pub fn parse_remotecc(input: &[u8]) -> RemoteCcDocument {
 /// Remote call control text is UTF-8 whatever a declaration says (the declaration is not
 /// read), and a tag's attribute syntax is checked before whether it may follow the root.
 const RULES: Rules = Rules {
-    max_depth: MAX_DEPTH,
-    max_problems: MAX_PROBLEMS,
     declaration: false,
     attributes_first: true,
+    ..Rules::new(MAX_DEPTH, MAX_PROBLEMS)
 };
 
 /// The walk decodes no text for this parser (names, labels and the code are decoded by

@@ -228,13 +228,7 @@ impl Default for EmServiceDoc {
 /// documentation.
 pub fn parse_emservice(xml: &[u8]) -> EmServiceDoc {
     let mut sink = EmSink::default();
-    let rules = Rules {
-        max_depth: MAX_DEPTH,
-        max_problems: MAX_PROBLEMS,
-        declaration: true,
-        attributes_first: false,
-    };
-    let problems = walk::walk(xml, rules, &mut sink);
+    let problems = walk::walk(xml, Rules::new(MAX_DEPTH, MAX_PROBLEMS), &mut sink);
     let mut doc = sink.doc;
     doc.action = classify(
         doc.root.as_ref().map(|r| r.value.as_str()),

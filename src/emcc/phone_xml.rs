@@ -187,13 +187,7 @@ pub struct PhoneObject {
 /// Parses a whole phone XML object. See the module documentation.
 pub fn parse_phone_xml(body: &[u8]) -> PhoneObject {
     let mut sink = PhoneSink::default();
-    let rules = Rules {
-        max_depth: MAX_DEPTH,
-        max_problems: MAX_PROBLEMS,
-        declaration: true,
-        attributes_first: false,
-    };
-    let problems = walk::walk(body, rules, &mut sink);
+    let problems = walk::walk(body, Rules::new(MAX_DEPTH, MAX_PROBLEMS), &mut sink);
     let mut obj = sink.obj;
     obj.problems = problems;
     obj

@@ -34,6 +34,18 @@ pub(crate) struct Rules {
     pub(crate) attributes_first: bool,
 }
 
+impl Rules {
+    /// The declaration read, names checked before attributes (phone objects, EMService).
+    pub(crate) const fn new(max_depth: usize, max_problems: usize) -> Self {
+        Rules {
+            max_depth,
+            max_problems,
+            declaration: true,
+            attributes_first: false,
+        }
+    }
+}
+
 /// A start tag (or empty-element tag) handed to the sink.
 pub(crate) struct Tag<'t> {
     /// From `<` to `>`.
