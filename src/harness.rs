@@ -11,10 +11,10 @@ pub use crate::span::Span;
 
 /// Alarm XML bodies, their typed values, and the REGISTER `Reason` header.
 pub mod ciscoalarm {
-    pub use crate::ciscoalarm::parse::{
-        decode_hex_signature, parse_alarm_document, split_protocol_event,
-    };
+    pub use crate::ciscoalarm::parse::parse_alarm_document;
+    pub use crate::ciscoalarm::protocol_event::split_protocol_event;
     pub use crate::ciscoalarm::reason::parse_reason;
+    pub use crate::ciscoalarm::signature::decode_hex_signature;
 }
 
 /// Remote call control bodies.
@@ -24,8 +24,9 @@ pub mod ciscoremotecc {
 
 /// EMApp request targets and forms, the phone XML it answers, EMService XML.
 pub mod emcc {
+    pub use crate::emcc::em_error::find_em_error;
     pub use crate::emcc::emservice::{classify as classify_emservice, parse_emservice};
-    pub use crate::emcc::phone_xml::{find_em_error, parse_phone_xml};
+    pub use crate::emcc::phone_xml::parse_phone_xml;
     pub use crate::emcc::query::{classify as classify_request, parse_form, parse_target};
 }
 

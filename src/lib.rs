@@ -17,7 +17,7 @@ mod frame_memory;
 pub mod harness;
 mod http_requests;
 mod span;
-mod xml_bytes;
+mod xml;
 
 /// Called once by Wireshark (through `epan::plugin`) to register protocols.
 fn register_protocols() {

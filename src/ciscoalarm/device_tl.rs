@@ -6,7 +6,8 @@ use std::sync::Mutex;
 use once_cell::sync::Lazy;
 
 use super::fields::*;
-use super::parse::{self, decode_hex_signature, Alarm, HexErrorKind, Param};
+use super::parse::{self, Alarm, Param};
+use super::signature::{decode_hex_signature, HexErrorKind};
 use super::trust_memory::{TrustMemory, TrustReport};
 use super::{value_part_range, value_range};
 use crate::epan::{Packet, Tree};

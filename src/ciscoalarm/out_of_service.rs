@@ -3,7 +3,8 @@
 
 use super::codes::{self, DHCP_STATUS, DNS_STATUS};
 use super::fields::*;
-use super::parse::{split_protocol_event, Alarm, Param};
+use super::parse::{Alarm, Param};
+use super::protocol_event::split_protocol_event;
 use super::{value_part_range, value_range};
 use crate::epan::{Field, Item, Packet, Tree};
 

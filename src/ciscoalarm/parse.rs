@@ -20,21 +20,21 @@
 //! the bytes. Every span is a byte range of the `input` given to [`parse_alarm_document`].
 //!
 //! Values are kept as the phone sent them (after XML unescaping); no meaning is attached
-//! here. The typed helpers at the end ([`decode_hex_signature`], [`split_protocol_event`])
-//! split well-known parameter values into parts, again without interpreting numbers.
+//! here. Well-known parameter values are split into parts by `super::signature` and
+//! `super::protocol_event`, again without interpreting numbers.
 //!
 //! Work is linear in the input size and memory is bounded by the `MAX_*` constants below
 //! (plus the XML reader's stack of open element names, which is at most the input size).
 
 #![forbid(unsafe_code)]
 
-use crate::xml_bytes::{is_xml_space, to_abs};
-use quick_xml::errors::{Error as XmlError, SyntaxError};
+use crate::xml::bytes::{is_xml_space, trim_span};
+use crate::xml::reader::{self, Dialect, Events, Stop};
+use crate::xml::text::{is_latin1, Decoder, Refs, TextBuf};
+use crate::xml::{Issue, Problems};
 use quick_xml::events::Event;
-use quick_xml::Reader;
 
-use crate::span::{spanned_str, trim_bounds};
-pub use crate::span::{Span, Spanned};
+pub use crate::span::Span;
 
 /// At most this many `<Alarm>` elements are collected per document. Phones send one alarm
 /// per REFER; 16 leaves room for batching without letting a crafted body allocate freely.
@@ -221,11 +221,11 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub kind: ProblemKind,
-    pub span: Span,
-}
+// The shared XML layer's problems are these kinds, under the same names.
+crate::xml::issue_kinds!(ProblemKind);
+
+/// A problem and the bytes it is about.
+pub type Problem = crate::xml::Problem<ProblemKind>;
 
 /// Everything understood from one body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -242,10 +242,10 @@ fn param<'a>(alarm: &'a Alarm, name: &str) -> Option<&'a Param> {
 /// Parses a whole x-cisco-alarm body. See the module documentation.
 pub fn parse_alarm_document(input: &[u8]) -> AlarmDocument {
     let mut parser = Parser::new(input);
-    parser.run();
+    reader::read(input, DIALECT, &mut parser);
     AlarmDocument {
         alarms: parser.alarms,
-        problems: parser.problems.list,
+        problems: parser.problems.into_vec(),
     }
 }
 
@@ -253,263 +253,17 @@ pub fn parse_alarm_document(input: &[u8]) -> AlarmDocument {
 // Implementation
 // ---------------------------------------------------------------------------------------
 
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const ROOT_NAME: &str = "x-cisco-alarm";
+
+/// A body that is only a beginning of a BOM is not XML here, and reader errors keep
+/// quick-xml's wording: alarm expert infos have always read so.
+const DIALECT: Dialect = Dialect {
+    partial_bom_truncated: false,
+    reader_wording: true,
+};
 
 fn is_xml_space_char(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
-}
-
-/// How text bytes become characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Charset {
-    Utf8,
-    Latin1,
-}
-
-/// Problem list with the [`MAX_PROBLEMS`] cap.
-struct Problems {
-    list: Vec<Problem>,
-}
-
-impl Problems {
-    fn push(&mut self, kind: ProblemKind, span: Span) {
-        if self.list.len() + 1 < MAX_PROBLEMS {
-            self.list.push(Problem { kind, span });
-        } else if self.list.len() + 1 == MAX_PROBLEMS {
-            self.list.push(Problem {
-                kind: ProblemKind::TooManyProblems,
-                span,
-            });
-        }
-    }
-}
-
-/// A string being decoded, with its character budget.
-struct TextBuf {
-    text: String,
-    chars: usize,
-    max: usize,
-    cut: bool,
-}
-
-impl TextBuf {
-    fn new(max: usize) -> Self {
-        TextBuf {
-            text: String::new(),
-            chars: 0,
-            max,
-            cut: false,
-        }
-    }
-
-    /// Appends as much of `s` as the budget allows; false once the text had to be cut.
-    fn push_str(&mut self, s: &str) -> bool {
-        if self.cut {
-            return false;
-        }
-        let room = self.max - self.chars;
-        // Fast path: a string never has more characters than bytes.
-        if s.len() <= room {
-            self.text.push_str(s);
-            self.chars += s.chars().count();
-            return true;
-        }
-        match s.char_indices().nth(room) {
-            None => {
-                self.text.push_str(s);
-                self.chars += s.chars().count();
-                true
-            }
-            Some((cut_at, _)) => {
-                self.text.push_str(&s[..cut_at]);
-                self.chars = self.max;
-                self.cut = true;
-                false
-            }
-        }
-    }
-
-    fn push_char(&mut self, c: char) -> bool {
-        if self.cut {
-            return false;
-        }
-        if self.chars < self.max {
-            self.text.push(c);
-            self.chars += 1;
-            true
-        } else {
-            self.cut = true;
-            false
-        }
-    }
-}
-
-/// Decodes `raw` (found at absolute offset `abs`) into `buf`: charset decoding, and when
-/// `unescape` is set, entity and character references. Reports bad bytes, bad references
-/// and cutting.
-fn append_text(
-    cs: Charset,
-    raw: &[u8],
-    abs: usize,
-    unescape: bool,
-    buf: &mut TextBuf,
-    problems: &mut Problems,
-) {
-    let was_cut = buf.cut;
-    // First and last invalid UTF-8 byte positions, reported as one problem.
-    let mut bad: Option<(usize, usize)> = None;
-    let mut i = 0;
-    while i < raw.len() && !buf.cut {
-        let seg_end = if unescape {
-            raw[i..]
-                .iter()
-                .position(|&b| b == b'&')
-                .map_or(raw.len(), |p| i + p)
-        } else {
-            raw.len()
-        };
-        decode_plain(cs, &raw[i..seg_end], abs + i, buf, &mut bad);
-        i = seg_end;
-        if i < raw.len() {
-            i = decode_reference(cs, raw, i, abs, buf, problems, &mut bad);
-        }
-    }
-    if let Some((start, end)) = bad {
-        problems.push(ProblemKind::BadUtf8, Span::between(start, end));
-    }
-    if !was_cut && buf.cut {
-        problems.push(ProblemKind::ValueTooLong, Span::new(abs, raw.len()));
-    }
-}
-
-/// Decodes bytes that hold no references.
-fn decode_plain(
-    cs: Charset,
-    bytes: &[u8],
-    abs: usize,
-    buf: &mut TextBuf,
-    bad: &mut Option<(usize, usize)>,
-) {
-    match cs {
-        Charset::Latin1 => {
-            for &b in bytes {
-                if !buf.push_char(char::from(b)) {
-                    break;
-                }
-            }
-        }
-        Charset::Utf8 => {
-            let mut rest = bytes;
-            let mut off = abs;
-            loop {
-                match std::str::from_utf8(rest) {
-                    Ok(s) => {
-                        buf.push_str(s);
-                        break;
-                    }
-                    Err(e) => {
-                        let good = e.valid_up_to();
-                        let valid = std::str::from_utf8(&rest[..good]).unwrap_or_default();
-                        if !buf.push_str(valid) {
-                            break;
-                        }
-                        let bad_len = e.error_len().unwrap_or(rest.len() - good);
-                        let bad_start = off + good;
-                        let bad_end = bad_start + bad_len;
-                        *bad = Some(bad.map_or((bad_start, bad_end), |(s, _)| (s, bad_end)));
-                        if !buf.push_char(char::REPLACEMENT_CHARACTER) {
-                            break;
-                        }
-                        rest = &rest[good + bad_len..];
-                        off = bad_end;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Handles the `&` at `raw[amp]`; returns the index after what it consumed.
-fn decode_reference(
-    cs: Charset,
-    raw: &[u8],
-    amp: usize,
-    abs: usize,
-    buf: &mut TextBuf,
-    problems: &mut Problems,
-    bad: &mut Option<(usize, usize)>,
-) -> usize {
-    let body_start = amp + 1;
-    let mut j = body_start;
-    while j < raw.len() && !matches!(raw[j], b';' | b'&' | b'<') && !is_xml_space(raw[j]) {
-        j += 1;
-    }
-    if j < raw.len() && raw[j] == b';' {
-        let body = &raw[body_start..j];
-        match resolve_reference(body) {
-            Some(c) => {
-                buf.push_char(c);
-            }
-            None => {
-                decode_plain(cs, &raw[amp..=j], abs + amp, buf, bad);
-                problems.push(
-                    ProblemKind::BadReference(format!(
-                        "unknown or invalid reference &{};",
-                        short_lossy(body)
-                    )),
-                    Span::between(abs + amp, abs + j + 1),
-                );
-            }
-        }
-        j + 1
-    } else {
-        buf.push_char('&');
-        problems.push(
-            ProblemKind::BadReference("'&' not starting a reference".to_string()),
-            Span::new(abs + amp, 1),
-        );
-        body_start
-    }
-}
-
-/// XML's predefined entities and character references (`&#65;`, `&#x41;`).
-fn resolve_reference(body: &[u8]) -> Option<char> {
-    match body {
-        b"amp" => Some('&'),
-        b"lt" => Some('<'),
-        b"gt" => Some('>'),
-        b"quot" => Some('"'),
-        b"apos" => Some('\''),
-        [b'#', b'x' | b'X', digits @ ..] => char_from_digits(digits, 16),
-        [b'#', digits @ ..] => char_from_digits(digits, 10),
-        _ => None,
-    }
-}
-
-fn char_from_digits(digits: &[u8], radix: u32) -> Option<char> {
-    if digits.is_empty() {
-        return None;
-    }
-    let mut value: u32 = 0;
-    for &d in digits {
-        let digit = char::from(d).to_digit(radix)?;
-        value = value.checked_mul(radix)?.checked_add(digit)?;
-        if value > 0x10FFFF {
-            return None;
-        }
-    }
-    char::from_u32(value).filter(|&c| c != '\0')
-}
-
-/// At most 32 characters of `bytes`, for problem messages.
-fn short_lossy(bytes: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&bytes[..bytes.len().min(32)]);
-    if bytes.len() > 32 {
-        format!("{s}...")
-    } else {
-        s.into_owned()
-    }
 }
 
 /// Scans the attributes of a tag, `input[from..to]` being the part after the element name
@@ -584,17 +338,12 @@ enum RootState {
     After,
 }
 
-/// Why the event loop stops: the problem is already recorded; open elements are closed at
-/// `at`.
-struct Stop {
-    at: usize,
-}
-
 struct Parser<'a> {
     input: &'a [u8],
-    charset: Charset,
+    /// The character set comes from the XML declaration.
+    decoder: Decoder<'a>,
     alarms: Vec<Alarm>,
-    problems: Problems,
+    problems: Problems<ProblemKind>,
     /// Open elements, at most [`MAX_DEPTH`].
     stack: Vec<Frame>,
     /// Open elements below `MAX_DEPTH`, counted only.
@@ -608,13 +357,39 @@ struct Parser<'a> {
     value: TextBuf,
 }
 
+impl Events for Parser<'_> {
+    fn issue(&mut self, issue: Issue, span: Span) {
+        self.problems.issue(issue, span);
+    }
+
+    #[inline]
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
+        self.on_event(event, start, end)
+    }
+
+    fn complete(&self) -> bool {
+        self.root == RootState::After
+    }
+
+    fn close_all(&mut self, at: usize) {
+        self.excess_depth = 0;
+        while let Some(frame) = self.stack.pop() {
+            self.finish(frame, at, at);
+        }
+    }
+}
+
 impl<'a> Parser<'a> {
     fn new(input: &'a [u8]) -> Self {
         Parser {
             input,
-            charset: Charset::Utf8,
+            decoder: Decoder {
+                input,
+                latin1: false,
+                refs: Refs::Lenient,
+            },
             alarms: Vec::new(),
-            problems: Problems { list: Vec::new() },
+            problems: Problems::new(MAX_PROBLEMS),
             stack: Vec::new(),
             excess_depth: 0,
             too_deep_reported: false,
@@ -627,84 +402,6 @@ impl<'a> Parser<'a> {
 
     fn problem(&mut self, kind: ProblemKind, span: Span) {
         self.problems.push(kind, span);
-    }
-
-    fn run(&mut self) {
-        let input = self.input;
-        let len = input.len();
-        // The XML reader drops a UTF-8 BOM without telling; skip it here so that positions
-        // stay exact.
-        let base = if input.starts_with(UTF8_BOM) {
-            UTF8_BOM.len()
-        } else {
-            0
-        };
-        match input[base..].iter().position(|&b| !is_xml_space(b)) {
-            None => {
-                self.problem(ProblemKind::Truncated, Span::new(len, 0));
-                return;
-            }
-            Some(i) if input[base + i] != b'<' => {
-                self.problem(ProblemKind::NotXml, Span::between(base + i, len));
-                return;
-            }
-            Some(_) => {}
-        }
-
-        let mut reader = Reader::from_reader(&input[base..]);
-        // "AT&T" style text is kept (with a BadReference problem) instead of failing.
-        reader.config_mut().allow_dangling_amp = true;
-        loop {
-            let start = to_abs(base, reader.buffer_position(), len);
-            let event = reader.read_event();
-            let end = to_abs(base, reader.buffer_position(), len);
-            let result = match event {
-                Ok(Event::Eof) => {
-                    self.on_eof();
-                    return;
-                }
-                Ok(event) => self.on_event(event, start, end),
-                Err(e) => {
-                    // The error cannot start before the event being read.
-                    let at = to_abs(base, reader.error_position(), len).max(start);
-                    Err(self.on_error(&e, at, end))
-                }
-            };
-            if let Err(stop) = result {
-                self.close_all(stop.at);
-                return;
-            }
-        }
-    }
-
-    fn on_error(&mut self, e: &XmlError, at: usize, end: usize) -> Stop {
-        let len = self.input.len();
-        match e {
-            XmlError::Syntax(
-                SyntaxError::UnclosedTag
-                | SyntaxError::UnclosedComment
-                | SyntaxError::UnclosedCData
-                | SyntaxError::UnclosedDoctype
-                | SyntaxError::UnclosedPIOrXmlDecl,
-            ) => self.problem(ProblemKind::Truncated, Span::between(at, len)),
-            _ => {
-                let span = if end > at {
-                    Span::between(at, end)
-                } else {
-                    Span::new(at, usize::from(at < len))
-                };
-                self.problem(ProblemKind::Malformed(e.to_string()), span);
-            }
-        }
-        Stop { at }
-    }
-
-    fn on_eof(&mut self) {
-        let len = self.input.len();
-        if self.root != RootState::After {
-            self.problem(ProblemKind::Truncated, Span::new(len, 0));
-        }
-        self.close_all(len);
     }
 
     fn on_event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
@@ -758,11 +455,9 @@ impl<'a> Parser<'a> {
         };
         let label = String::from_utf8_lossy(&self.input[attr.range()]);
         let label = label.trim().to_ascii_lowercase();
-        match label.as_str() {
-            "utf-8" | "utf8" | "us-ascii" | "ascii" => self.charset = Charset::Utf8,
-            "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1"
-            | "iso-ir-100" | "cp819" | "ibm819" | "csisolatin1" => self.charset = Charset::Latin1,
-            _ => {
+        match is_latin1(&label) {
+            Some(latin1) => self.decoder.latin1 = latin1,
+            None => {
                 let mut shown = TextBuf::new(MAX_NAME_LEN);
                 shown.push_str(&label);
                 self.problem(ProblemKind::UnsupportedEncoding(shown.text), attr);
@@ -773,16 +468,9 @@ impl<'a> Parser<'a> {
 
     /// Decodes a name or attribute value.
     fn decode(&mut self, span: Span, unescape: bool) -> String {
-        let mut buf = TextBuf::new(MAX_NAME_LEN);
-        append_text(
-            self.charset,
-            &self.input[span.range()],
-            span.start,
-            unescape,
-            &mut buf,
-            &mut self.problems,
-        );
-        buf.text
+        self.decoder
+            .decode(span, unescape, MAX_NAME_LEN, &mut self.problems)
+            .0
     }
 
     fn attribute(
@@ -986,14 +674,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Closes every open element at `at` (truncation or error).
-    fn close_all(&mut self, at: usize) {
-        self.excess_depth = 0;
-        while let Some(frame) = self.stack.pop() {
-            self.finish(frame, at, at);
-        }
-    }
-
     fn on_text(&mut self, start: usize, end: usize, unescape: bool) -> Result<(), Stop> {
         let raw = &self.input[start..end];
         let blank = raw.iter().all(|&b| is_xml_space(b));
@@ -1016,11 +696,9 @@ impl<'a> Parser<'a> {
             return Ok(());
         }
         match self.stack.last() {
-            Some(Frame::Param) => append_text(
-                self.charset,
-                raw,
-                start,
-                unescape,
+            Some(Frame::Param) => self.decoder.append(
+                Span::between(start, end),
+                !unescape,
                 &mut self.value,
                 &mut self.problems,
             ),
@@ -1034,297 +712,12 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// `span` without leading and trailing XML whitespace bytes.
-fn trim_span(input: &[u8], span: Span) -> Span {
-    let bytes = &input[span.range()];
-    let Some(first) = bytes.iter().position(|&b| !is_xml_space(b)) else {
-        return Span::new(span.start, 0);
-    };
-    let last = bytes
-        .iter()
-        .rposition(|&b| !is_xml_space(b))
-        .unwrap_or(first);
-    Span::between(span.start + first, span.start + last + 1)
-}
-
-// ---------------------------------------------------------------------------------------
-// Typed helpers for well-known parameter values
-// ---------------------------------------------------------------------------------------
-
-/// Why a hex signature did not decode. `index` is the character index in the given string
-/// (equal to the byte index: everything before it is ASCII).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HexError {
-    pub index: usize,
-    pub kind: HexErrorKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HexErrorKind {
-    /// A character that is neither a hex digit nor whitespace.
-    BadChar(char),
-    /// A hex digit without its pair (`3E 9 1A`, or an odd number of digits).
-    OddDigit,
-    /// Nothing but whitespace.
-    Empty,
-}
-
-impl std::fmt::Display for HexError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.kind {
-            HexErrorKind::BadChar(c) => write!(f, "unexpected {c:?} at index {}", self.index),
-            HexErrorKind::OddDigit => write!(f, "unpaired hex digit at index {}", self.index),
-            HexErrorKind::Empty => f.write_str("empty signature"),
-        }
-    }
-}
-
-impl std::error::Error for HexError {}
-
-/// Text DeviceTLInfo sends instead of a CTL/ITL signature when there is no such file.
-pub const NOT_INSTALLED: &str = "Not Installed";
-
-/// Decodes a DeviceTLInfo signature such as `3E 91 A3 5D ... 15 ` (whitespace between bytes
-/// optional, leading/trailing whitespace allowed; the two digits of a byte must be adjacent).
-/// `Ok(None)` for `Not Installed`.
-pub fn decode_hex_signature(s: &str) -> Result<Option<Vec<u8>>, HexError> {
-    if s.trim() == NOT_INSTALLED {
-        return Ok(None);
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 2);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let hi = hex_value(s, i)?;
-        match bytes.get(i + 1) {
-            Some(next) if !next.is_ascii_whitespace() => {
-                let lo = hex_value(s, i + 1)?;
-                out.push((hi << 4) | lo);
-                i += 2;
-            }
-            _ => {
-                return Err(HexError {
-                    index: i,
-                    kind: HexErrorKind::OddDigit,
-                })
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err(HexError {
-            index: 0,
-            kind: HexErrorKind::Empty,
-        });
-    }
-    Ok(Some(out))
-}
-
-/// The hex digit at byte `i` of `s` (which is also its character index: all before is ASCII).
-fn hex_value(s: &str, i: usize) -> Result<u8, HexError> {
-    let c = s[i..].chars().next().unwrap_or('\0');
-    match c.to_digit(16) {
-        Some(v) => Ok(v as u8),
-        None => Err(HexError {
-            index: i,
-            kind: HexErrorKind::BadChar(c),
-        }),
-    }
-}
-
-/// `Sent:` or `Rcvd:` in LastProtocolEventSent / LastProtocolEventReceived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Sent,
-    Received,
-}
-
-/// The parts of a LastProtocolEvent value:
-/// `Sent:REGISTER sip:192.168.110.100 SIP/2.0 Cseq:336 REGISTER CallId:c4b9..@192.168.15.20 `
-/// or `Rcvd:SIP/2.0 200 OK Cseq:122 REGISTER CallId:..`. Spans are byte ranges of the string
-/// given to [`split_protocol_event`]. Parts that are absent are `None`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProtocolEvent<'a> {
-    /// `Sent` / `Rcvd`, the span covering the word without the colon.
-    pub direction: Spanned<Direction>,
-    /// The SIP start line as summarised by the phone (`REGISTER sip:.. SIP/2.0`,
-    /// `SIP/2.0 200 OK`), trimmed.
-    pub start_line: Spanned<&'a str>,
-    /// The method of a request (`REGISTER`) or the status code and reason of a response
-    /// (`200 OK`).
-    pub method_or_status: Spanned<&'a str>,
-    /// Response status code.
-    pub status_code: Option<Spanned<u16>>,
-    /// Request-URI of a request.
-    pub request_uri: Option<Spanned<&'a str>>,
-    /// `SIP/2.0`.
-    pub sip_version: Option<Spanned<&'a str>>,
-    /// Everything after `Cseq:` up to `CallId:`, trimmed (`336 REGISTER`).
-    pub cseq: Option<Spanned<&'a str>>,
-    /// CSeq number (absent if not a decimal u32).
-    pub cseq_number: Option<Spanned<u32>>,
-    /// CSeq method.
-    pub cseq_method: Option<Spanned<&'a str>>,
-    /// Call-ID (first word after `CallId:`).
-    pub call_id: Option<Spanned<&'a str>>,
-}
-
-/// Why [`split_protocol_event`] could not split a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProtocolEventError {
-    /// The value does not start with `Sent:` or `Rcvd:` (after whitespace).
-    NoDirection,
-    /// Nothing after the direction.
-    Empty,
-}
-
-impl std::fmt::Display for ProtocolEventError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ProtocolEventError::NoDirection => "does not start with Sent: or Rcvd:",
-            ProtocolEventError::Empty => "nothing after Sent:/Rcvd:",
-        })
-    }
-}
-
-impl std::error::Error for ProtocolEventError {}
-
-/// Whitespace-separated words of `s[start..end]` as (start, end) pairs.
-fn words(s: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let b = s.as_bytes();
-    let mut i = start;
-    std::iter::from_fn(move || {
-        while i < end && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= end {
-            return None;
-        }
-        let w = i;
-        while i < end && !b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        Some((w, i))
-    })
-}
-
-/// ASCII case-insensitive search of `needle` in `s[from..]`; returns its byte index.
-fn find_ci(s: &str, from: usize, needle: &str) -> Option<usize> {
-    let hay = &s.as_bytes()[from..];
-    let n = needle.as_bytes();
-    if n.is_empty() || hay.len() < n.len() {
-        return None;
-    }
-    hay.windows(n.len())
-        .position(|w| w.eq_ignore_ascii_case(n))
-        .map(|p| from + p)
-}
-
-/// A non-empty run of ASCII digits as a u32 (no sign, no overflow).
-fn parse_decimal(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// Splits a LastProtocolEventSent/Received value into its parts (see [`ProtocolEvent`]).
-pub fn split_protocol_event(s: &str) -> Result<ProtocolEvent<'_>, ProtocolEventError> {
-    let (lead, _) = trim_bounds(s, 0, s.len());
-    let rest = &s.as_bytes()[lead..];
-    let direction = if rest.len() >= 5 && rest[..5].eq_ignore_ascii_case(b"Sent:") {
-        Direction::Sent
-    } else if rest.len() >= 5 && rest[..5].eq_ignore_ascii_case(b"Rcvd:") {
-        Direction::Received
-    } else {
-        return Err(ProtocolEventError::NoDirection);
-    };
-    let direction = Spanned {
-        value: direction,
-        span: Span::new(lead, 4),
-    };
-    let body = lead + 5;
-    if s[body..].trim().is_empty() {
-        return Err(ProtocolEventError::Empty);
-    }
-
-    let cseq_at = find_ci(s, body, "Cseq:");
-    let call_id_at = find_ci(s, cseq_at.unwrap_or(body), "CallId:");
-    let line_end = cseq_at.or(call_id_at).unwrap_or(s.len());
-    let (ls, le) = trim_bounds(s, body, line_end);
-    let start_line = spanned_str(s, ls, le);
-
-    let mut status_code = None;
-    let mut request_uri = None;
-    let mut sip_version = None;
-    let mut line_words = words(s, ls, le);
-    let method_or_status;
-    match line_words.next() {
-        Some((ws, we))
-            if we - ws >= 4 && s.as_bytes()[ws..ws + 4].eq_ignore_ascii_case(b"SIP/") =>
-        {
-            // Response: SIP/2.0 <code> <reason...>
-            sip_version = Some(spanned_str(s, ws, we));
-            let (rs, re) = trim_bounds(s, we, le);
-            method_or_status = spanned_str(s, rs, re);
-            if let Some((cs, ce)) = words(s, rs, re).next() {
-                status_code = parse_decimal(&s[cs..ce])
-                    .and_then(|v| u16::try_from(v).ok())
-                    .map(|value| Spanned {
-                        value,
-                        span: Span::between(cs, ce),
-                    });
-            }
-        }
-        Some((ws, we)) => {
-            // Request: <method> <uri> <version>
-            method_or_status = spanned_str(s, ws, we);
-            request_uri = line_words.next().map(|(a, b)| spanned_str(s, a, b));
-            sip_version = line_words.next().map(|(a, b)| spanned_str(s, a, b));
-        }
-        None => method_or_status = spanned_str(s, ls, le),
-    }
-
-    let mut cseq = None;
-    let mut cseq_number = None;
-    let mut cseq_method = None;
-    if let Some(at) = cseq_at {
-        let (cs, ce) = trim_bounds(s, at + 5, call_id_at.unwrap_or(s.len()));
-        cseq = Some(spanned_str(s, cs, ce));
-        let mut parts = words(s, cs, ce);
-        if let Some((ns, ne)) = parts.next() {
-            cseq_number = parse_decimal(&s[ns..ne]).map(|value| Spanned {
-                value,
-                span: Span::between(ns, ne),
-            });
-            cseq_method = parts.next().map(|(a, b)| spanned_str(s, a, b));
-        }
-    }
-    let call_id = call_id_at
-        .and_then(|at| words(s, at + 7, s.len()).next())
-        .map(|(a, b)| spanned_str(s, a, b));
-
-    Ok(ProtocolEvent {
-        direction,
-        start_line,
-        method_or_status,
-        status_code,
-        request_uri,
-        sip_version,
-        cseq,
-        cseq_number,
-        cseq_method,
-        call_id,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::protocol_event::{split_protocol_event, Direction};
+    use super::super::signature::decode_hex_signature;
     use super::*;
+    use crate::xml::mutate::{mutations, Edits};
     use std::time::{Duration, Instant};
 
     /// seeds/002: the DeviceTLInfo REFER body, verbatim (570 bytes, the Content-Length).
@@ -2107,29 +1500,16 @@ mod tests {
 
     #[test]
     fn mutated_seeds_never_panic() {
-        // Deterministic byte mutations (xorshift), checking span invariants on each result.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        // `parse` checks the span invariants on each result.
         let specials = b"<>/&;\"'=!?[]-\xFF\xC3 \n";
-        for round in 0..3000 {
-            let seed = if round % 2 == 0 { SEED_TL } else { SEED_OOS };
-            let mut bytes = seed.as_bytes().to_vec();
-            for _ in 0..(1 + next() % 4) {
-                let at = (next() % bytes.len() as u64) as usize;
-                let b = specials[(next() % specials.len() as u64) as usize];
-                match next() % 3 {
-                    0 => bytes[at] = b,
-                    1 => bytes.insert(at, b),
-                    _ => {
-                        bytes.remove(at);
-                    }
-                }
-            }
+        let edits = Edits { max: 4, cut: false };
+        for bytes in mutations(
+            0x9E37_79B9_7F4A_7C15,
+            &[SEED_TL, SEED_OOS],
+            specials,
+            3000,
+            edits,
+        ) {
             let _ = parse(&bytes);
         }
     }
@@ -2149,159 +1529,5 @@ mod tests {
             ProblemKind::TooManyParams.to_string(),
             "More than 256 parameters in one alarm; the rest are skipped"
         );
-        assert_eq!(
-            ProtocolEventError::NoDirection.to_string(),
-            "does not start with Sent: or Rcvd:"
-        );
-    }
-
-    #[test]
-    fn hex_signatures() {
-        assert_eq!(
-            decode_hex_signature("3E 91 A3"),
-            Ok(Some(vec![0x3E, 0x91, 0xA3]))
-        );
-        assert_eq!(
-            decode_hex_signature("3e91a3"),
-            Ok(Some(vec![0x3E, 0x91, 0xA3]))
-        );
-        assert_eq!(
-            decode_hex_signature(" 3E  91\tA3 "),
-            Ok(Some(vec![0x3E, 0x91, 0xA3]))
-        );
-        assert_eq!(decode_hex_signature("Not Installed"), Ok(None));
-        assert_eq!(decode_hex_signature(" Not Installed "), Ok(None));
-        let err = |index, kind| Err(HexError { index, kind });
-        assert_eq!(
-            decode_hex_signature("3E 9 1A"),
-            err(3, HexErrorKind::OddDigit)
-        );
-        assert_eq!(
-            decode_hex_signature("3E91A"),
-            err(4, HexErrorKind::OddDigit)
-        );
-        assert_eq!(
-            decode_hex_signature("3E 9G"),
-            err(4, HexErrorKind::BadChar('G'))
-        );
-        assert_eq!(
-            decode_hex_signature("3E:91"),
-            err(2, HexErrorKind::BadChar(':'))
-        );
-        assert_eq!(
-            decode_hex_signature("3E é1"),
-            err(3, HexErrorKind::BadChar('é'))
-        );
-        assert_eq!(
-            decode_hex_signature("3Eé"),
-            err(2, HexErrorKind::BadChar('é'))
-        );
-        assert_eq!(decode_hex_signature(""), err(0, HexErrorKind::Empty));
-        assert_eq!(decode_hex_signature("   "), err(0, HexErrorKind::Empty));
-        assert_eq!(
-            decode_hex_signature("N/A"),
-            err(0, HexErrorKind::BadChar('N'))
-        );
-        assert_eq!(
-            HexError {
-                index: 4,
-                kind: HexErrorKind::OddDigit
-            }
-            .to_string(),
-            "unpaired hex digit at index 4"
-        );
-    }
-
-    #[test]
-    fn protocol_event_request() {
-        let s = "Sent:REGISTER sip:192.168.110.100 SIP/2.0 Cseq:336 REGISTER CallId:c4b9cd80-86470022-467f1380-3b60328a@192.168.15.20 ";
-        let e = split_protocol_event(s).unwrap();
-        assert_eq!(
-            e.direction,
-            Spanned {
-                value: Direction::Sent,
-                span: Span::new(0, 4)
-            }
-        );
-        let text = |x: Spanned<&'static str>| {
-            assert_eq!(&s[x.span.range()], x.value);
-            x.value
-        };
-        assert_eq!(text(e.start_line), "REGISTER sip:192.168.110.100 SIP/2.0");
-        assert_eq!(text(e.method_or_status), "REGISTER");
-        assert_eq!(text(e.request_uri.unwrap()), "sip:192.168.110.100");
-        assert_eq!(text(e.sip_version.unwrap()), "SIP/2.0");
-        assert_eq!(e.status_code, None);
-        assert_eq!(text(e.cseq.unwrap()), "336 REGISTER");
-        let n = e.cseq_number.unwrap();
-        assert_eq!((n.value, &s[n.span.range()]), (336, "336"));
-        assert_eq!(text(e.cseq_method.unwrap()), "REGISTER");
-        assert_eq!(
-            text(e.call_id.unwrap()),
-            "c4b9cd80-86470022-467f1380-3b60328a@192.168.15.20"
-        );
-    }
-
-    #[test]
-    fn protocol_event_response() {
-        let s = "Rcvd:SIP/2.0 200 OK Cseq:122 REGISTER CallId:c4b9cd80-86470003-6438bc5f-78ebaf4c@192.168.15.22 ";
-        let e = split_protocol_event(s).unwrap();
-        assert_eq!(e.direction.value, Direction::Received);
-        assert_eq!(e.start_line.value, "SIP/2.0 200 OK");
-        assert_eq!(e.method_or_status.value, "200 OK");
-        assert_eq!(&s[e.method_or_status.span.range()], "200 OK");
-        assert_eq!(e.sip_version.unwrap().value, "SIP/2.0");
-        let code = e.status_code.unwrap();
-        assert_eq!((code.value, &s[code.span.range()]), (200, "200"));
-        assert_eq!(e.request_uri, None);
-        assert_eq!(e.cseq_number.unwrap().value, 122);
-        assert_eq!(e.cseq_method.unwrap().value, "REGISTER");
-        assert_eq!(
-            e.call_id.unwrap().value,
-            "c4b9cd80-86470003-6438bc5f-78ebaf4c@192.168.15.22"
-        );
-    }
-
-    #[test]
-    fn protocol_event_partial_and_odd() {
-        assert_eq!(
-            split_protocol_event(""),
-            Err(ProtocolEventError::NoDirection)
-        );
-        assert_eq!(
-            split_protocol_event("Sending:X"),
-            Err(ProtocolEventError::NoDirection)
-        );
-        assert_eq!(
-            split_protocol_event("Sent:  "),
-            Err(ProtocolEventError::Empty)
-        );
-        assert_eq!(
-            split_protocol_event("é"),
-            Err(ProtocolEventError::NoDirection)
-        );
-
-        let e = split_protocol_event(" Sent:OPTIONS").unwrap();
-        assert_eq!(e.direction.span, Span::new(1, 4));
-        assert_eq!(e.method_or_status.value, "OPTIONS");
-        assert_eq!((e.request_uri, e.cseq, e.call_id), (None, None, None));
-
-        let e = split_protocol_event("Rcvd:SIP/2.0 503 Service Unavailable CallId:abc").unwrap();
-        assert_eq!(e.method_or_status.value, "503 Service Unavailable");
-        assert_eq!(e.status_code.unwrap().value, 503);
-        assert_eq!(e.cseq, None);
-        assert_eq!(e.call_id.unwrap().value, "abc");
-
-        let e = split_protocol_event("Rcvd:SIP/2.0 9999999 X Cseq:+5 INVITE").unwrap();
-        assert_eq!(e.status_code, None);
-        assert_eq!(e.cseq.unwrap().value, "+5 INVITE");
-        assert_eq!(e.cseq_number, None);
-        assert_eq!(e.cseq_method.unwrap().value, "INVITE");
-
-        let e = split_protocol_event("sent:INVITE sip:é@x SIP/2.0 cseq:99999999999 INVITE callid:")
-            .unwrap();
-        assert_eq!(e.request_uri.unwrap().value, "sip:é@x");
-        assert_eq!(e.cseq_number, None);
-        assert_eq!(e.call_id, None);
     }
 }

@@ -38,15 +38,11 @@
 
 #![forbid(unsafe_code)]
 
-use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
-use quick_xml::events::Event;
-use quick_xml::Reader;
-
 pub use crate::span::Span;
-use crate::xml_bytes::{
-    self, is_valid_name, is_xml_space, local_part, quote, resolve_reference, shorten, to_abs,
-    trim_span, Attr,
-};
+use crate::xml::bytes::{quote, resolve_reference, trim_span};
+use crate::xml::text::{utf8, TextBuf, MAX_REF_LEN};
+use crate::xml::walk::{self, Chars, Cx, Rules, Sink, Tag};
+use crate::xml::Issue;
 
 /// At most this many operations (children of the root) are listed per document. Real bodies
 /// carry one or two (`bulkregisterreq`, `optionsind`, `response`, `bulkupdate` ...); 64 leaves
@@ -169,11 +165,8 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub kind: ProblemKind,
-    pub span: Span,
-}
+/// A problem and the bytes it is about.
+pub type Problem = crate::xml::Problem<ProblemKind>;
 
 /// Everything understood from one body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -222,10 +215,10 @@ fn is_known_root(name: &str) -> bool {
 
 /// Parses a whole remote call control body. See the module documentation.
 pub fn parse_remotecc(input: &[u8]) -> RemoteCcDocument {
-    let mut parser = Parser::new(input);
-    parser.run();
-    let mut doc = parser.doc;
-    doc.problems = parser.problems.list;
+    let mut sink = RemoteSink::default();
+    let problems = walk::walk(input, RULES, &mut sink);
+    let mut doc = sink.doc;
+    doc.problems = problems;
     doc
 }
 
@@ -233,144 +226,96 @@ pub fn parse_remotecc(input: &[u8]) -> RemoteCcDocument {
 // Implementation
 // ---------------------------------------------------------------------------------------
 
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Remote call control text is UTF-8 whatever a declaration says (the declaration is not
+/// read), and a tag's attribute syntax is checked before whether it may follow the root.
+const RULES: Rules = Rules {
+    declaration: false,
+    attributes_first: true,
+    ..Rules::new(MAX_DEPTH, MAX_PROBLEMS)
+};
 
-/// Longest reference body (`&...;`) looked for in attribute values; keeps the scan for `;`
-/// linear. The longest valid one is `&#x10FFFF;` or `&#1114111;`.
-const MAX_REF_LEN: usize = 16;
-
-/// Longest XML reader message passed on in a problem, in characters (some quote input).
-const MAX_MESSAGE_LEN: usize = 120;
-
-/// Problem list with the [`MAX_PROBLEMS`] cap.
-struct Problems {
-    list: Vec<Problem>,
-}
-
-impl Problems {
-    fn push(&mut self, kind: ProblemKind, span: Span) {
-        if self.list.len() + 1 < MAX_PROBLEMS {
-            self.list.push(Problem { kind, span });
-        } else if self.list.len() + 1 == MAX_PROBLEMS {
-            self.list.push(Problem {
-                kind: ProblemKind::TooManyProblems,
-                span,
-            });
-        }
-    }
-}
-
-/// A string being decoded, with a character budget.
-struct Bounded {
-    text: String,
-    chars: usize,
-    max: usize,
-    cut: bool,
-}
-
-impl Bounded {
-    fn new(max: usize) -> Self {
-        Bounded {
-            text: String::new(),
-            chars: 0,
-            max,
-            cut: false,
-        }
-    }
-
-    /// Appends as much of `s` as the budget allows; false once the text had to be cut.
-    fn push_str(&mut self, s: &str) -> bool {
-        for c in s.chars() {
-            if !self.push(c) {
-                return false;
+/// The walk decodes no text for this parser (names, labels and the code are decoded by
+/// [`label`] and [`RemoteSink::text`], the declaration is not read): the issues below
+/// never arrive and are mapped to the nearest kind.
+impl From<Issue> for ProblemKind {
+    fn from(issue: Issue) -> Self {
+        match issue {
+            Issue::NotXml => ProblemKind::NotXml,
+            Issue::Truncated => ProblemKind::Truncated,
+            Issue::Malformed(why) | Issue::BadReference(why) => ProblemKind::Malformed(why),
+            Issue::BadUtf8 => ProblemKind::BadUtf8,
+            Issue::TooDeep => ProblemKind::TooDeep,
+            Issue::TooManyProblems => ProblemKind::TooManyProblems,
+            Issue::UnsupportedEncoding(name) => {
+                ProblemKind::Malformed(format!("unsupported encoding {name}"))
             }
+            Issue::ValueTooLong => ProblemKind::Malformed("value too long".into()),
         }
-        !self.cut
-    }
-
-    fn push(&mut self, c: char) -> bool {
-        if self.cut {
-            return false;
-        }
-        if self.chars == self.max {
-            self.cut = true;
-            return false;
-        }
-        self.text.push(c);
-        self.chars += 1;
-        true
-    }
-
-    /// The text, ending in `…` when it was cut.
-    fn finish(mut self) -> String {
-        if self.cut {
-            self.text.push('…');
-        }
-        self.text
     }
 }
 
-/// Decodes UTF-8 `bytes` found at absolute offset `abs` into `out`, replacing invalid
-/// sequences with U+FFFD. Returns the absolute range from the first to the last invalid byte
-/// met, if any (decoding stops when `out` is full).
-fn decode_utf8(bytes: &[u8], abs: usize, out: &mut Bounded) -> Option<(usize, usize)> {
-    let mut bad: Option<(usize, usize)> = None;
-    let mut rest = bytes;
-    let mut at = abs;
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(s) => {
-                out.push_str(s);
-                return bad;
+fn report_bad_utf8(cx: &mut Cx<'_, ProblemKind>, bad: Option<(usize, usize)>) {
+    if let Some((start, end)) = bad {
+        cx.problem(ProblemKind::BadUtf8, Span::between(start, end));
+    }
+}
+
+/// Decodes an element name or attribute value (`unescape`: expanding references) for a
+/// name or label, cut at [`MAX_NAME_LEN`] and then ending in `…`. A reference that is not
+/// one of XML's is malformed XML here (kept as raw text), and invalid UTF-8 is reported
+/// per run between references.
+fn label(cx: &mut Cx<'_, ProblemKind>, span: Span, unescape: bool) -> String {
+    let input = cx.input;
+    let mut out = TextBuf::new(MAX_NAME_LEN);
+    let raw = &input[span.range()];
+    let mut i = 0;
+    while i < raw.len() && !out.cut {
+        let next_amp = if unescape {
+            raw[i..]
+                .iter()
+                .position(|&b| b == b'&')
+                .map_or(raw.len(), |p| i + p)
+        } else {
+            raw.len()
+        };
+        let mut bad = None;
+        utf8(&raw[i..next_amp], span.start + i, &mut out, &mut bad);
+        report_bad_utf8(cx, bad);
+        i = next_amp;
+        if i >= raw.len() {
+            break;
+        }
+        // A reference: `&` .. `;` within MAX_REF_LEN bytes.
+        let window = &raw[i + 1..raw.len().min(i + 2 + MAX_REF_LEN)];
+        let resolved = window
+            .iter()
+            .position(|&b| b == b';')
+            .and_then(|semi| resolve_reference(&window[..semi]).map(|c| (c, i + 2 + semi)));
+        match resolved {
+            Some((c, after)) => {
+                out.push_char(c);
+                i = after;
             }
-            Err(e) => {
-                let good = e.valid_up_to();
-                let valid = std::str::from_utf8(&rest[..good]).unwrap_or_default();
-                if !out.push_str(valid) {
-                    return bad;
-                }
-                let bad_len = e.error_len().unwrap_or(rest.len() - good);
-                let bad_start = at + good;
-                let bad_end = bad_start + bad_len;
-                bad = Some(bad.map_or((bad_start, bad_end), |(s, _)| (s, bad_end)));
-                if !out.push(char::REPLACEMENT_CHARACTER) {
-                    return bad;
-                }
-                rest = &rest[good + bad_len..];
-                at = bad_end;
+            None => {
+                let semi = window.iter().position(|&b| b == b';');
+                let bad_end = semi.map_or(i + 1, |s| i + 2 + s);
+                let why = match semi {
+                    Some(_) => format!("unknown reference {}", quote(&raw[i..bad_end])),
+                    None => "'&' not starting a reference".to_string(),
+                };
+                cx.problem(
+                    ProblemKind::Malformed(why),
+                    Span::between(span.start + i, span.start + bad_end),
+                );
+                out.push_char('&');
+                i += 1;
             }
         }
     }
-}
-
-/// The attributes of one tag that matter here: value spans inside the quotes.
-#[derive(Debug, Default, Clone, Copy)]
-struct TagAttrs {
-    usage: Option<Span>,
-    max: Option<Span>,
-}
-
-/// Checks the attribute syntax of a tag, `input[from..to]` being the part after the element
-/// name without the closing `>` or `/>`, and picks out `usage` and `max`. `scratch` is kept
-/// between calls to avoid allocating per tag. `Err((position, reason))` on bad syntax.
-fn scan_attributes(
-    input: &[u8],
-    from: usize,
-    to: usize,
-    scratch: &mut (Vec<Attr>, Vec<Span>),
-) -> Result<TagAttrs, (usize, &'static str)> {
-    let (attrs, names) = scratch;
-    xml_bytes::scan_attributes(input, from, to, attrs, names)?;
-    let mut picked = TagAttrs::default();
-    for attr in attrs.iter() {
-        let name = &input[attr.name.range()];
-        if name.eq_ignore_ascii_case(b"usage") {
-            picked.usage.get_or_insert(attr.value);
-        } else if name.eq_ignore_ascii_case(b"max") {
-            picked.max.get_or_insert(attr.value);
-        }
+    if out.cut {
+        out.text.push('…');
     }
-    Ok(picked)
+    out.text
 }
 
 /// What an open element is, for the parser. An element can have several roles: a top-level
@@ -387,395 +332,51 @@ struct Frame {
     optionsind: bool,
     /// A `<response>` child of the root: its `<code>` child is the response code.
     response: bool,
-    /// The `<code>` being collected (`Parser::code`).
+    /// The `<code>` being collected (`RemoteSink::code`).
     code: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RootState {
-    Before,
-    Inside,
-    After,
 }
 
 /// The `<code>` element being read.
 struct CodeText {
     /// The start tag.
     tag: Span,
-    text: Bounded,
+    text: TextBuf,
     /// An element appeared inside `<code>`.
     markup: bool,
 }
 
-/// Why the event loop stops: the problem is already recorded; open elements are closed at
-/// `at`.
-struct Stop {
-    at: usize,
-}
-
-struct Parser<'a> {
-    input: &'a [u8],
+#[derive(Default)]
+struct RemoteSink {
     doc: RemoteCcDocument,
-    problems: Problems,
     /// Open elements, at most [`MAX_DEPTH`].
     stack: Vec<Frame>,
-    /// Open elements below `MAX_DEPTH`, counted only.
-    excess_depth: usize,
-    root: RootState,
-    too_deep_reported: bool,
     too_many_operations_reported: bool,
     too_many_options_reported: bool,
     /// A `<code>` was already met in a top-level response.
     code_seen: bool,
     code: Option<CodeText>,
-    /// Scratch space for [`scan_attributes`].
-    attr_scratch: (Vec<Attr>, Vec<Span>),
 }
 
-impl<'a> Parser<'a> {
-    fn new(input: &'a [u8]) -> Self {
-        Parser {
-            input,
-            doc: RemoteCcDocument::default(),
-            problems: Problems { list: Vec::new() },
-            stack: Vec::new(),
-            excess_depth: 0,
-            root: RootState::Before,
-            too_deep_reported: false,
-            too_many_operations_reported: false,
-            too_many_options_reported: false,
-            code_seen: false,
-            code: None,
-            attr_scratch: (Vec::new(), Vec::new()),
-        }
-    }
-
-    fn problem(&mut self, kind: ProblemKind, span: Span) {
-        self.problems.push(kind, span);
-    }
-
-    /// Reports a problem that ends the parse.
-    fn stop(&mut self, kind: ProblemKind, span: Span, at: usize) -> Stop {
-        self.problem(kind, span);
-        Stop { at }
-    }
-
-    fn malformed(&mut self, why: String, span: Span, at: usize) -> Stop {
-        self.stop(ProblemKind::Malformed(why), span, at)
-    }
-
-    fn run(&mut self) {
-        let input = self.input;
-        let len = input.len();
-        // The XML reader drops a UTF-8 BOM without telling; skip it here so that positions
-        // stay exact.
-        let base = if input.starts_with(UTF8_BOM) {
-            UTF8_BOM.len()
-        } else if !input.is_empty() && UTF8_BOM.starts_with(input) {
-            // Cut inside the BOM.
-            self.problem(ProblemKind::Truncated, Span::new(0, len));
-            return;
-        } else {
-            0
-        };
-        match input[base..].iter().position(|&b| !is_xml_space(b)) {
-            None => {
-                self.problem(ProblemKind::Truncated, Span::new(len, 0));
-                return;
-            }
-            Some(i) if input[base + i] != b'<' => {
-                self.problem(ProblemKind::NotXml, Span::between(base + i, len));
-                return;
-            }
-            Some(_) => {}
-        }
-
-        let mut reader = Reader::from_reader(&input[base..]);
-        // "AT&T" style text is kept instead of failing; text is not interpreted here anyway.
-        reader.config_mut().allow_dangling_amp = true;
-        loop {
-            let start = to_abs(base, reader.buffer_position(), len);
-            let event = reader.read_event();
-            let end = to_abs(base, reader.buffer_position(), len).max(start);
-            let result = match event {
-                Ok(Event::Eof) => {
-                    if self.root != RootState::After {
-                        self.problem(ProblemKind::Truncated, Span::new(len, 0));
-                    }
-                    Err(Stop { at: len })
-                }
-                Ok(event) => self.on_event(event, start, end),
-                Err(e) => {
-                    // The error cannot start before the event being read.
-                    let at = to_abs(base, reader.error_position(), len).max(start);
-                    Err(self.on_error(&e, at, end))
-                }
-            };
-            if let Err(stop) = result {
-                self.close_all(stop.at);
-                return;
-            }
-        }
-    }
-
-    fn on_error(&mut self, e: &XmlError, at: usize, end: usize) -> Stop {
-        let len = self.input.len();
-        let truncated = match e {
-            XmlError::Syntax(
-                SyntaxError::UnclosedTag
-                | SyntaxError::UnclosedComment
-                | SyntaxError::UnclosedCData
-                | SyntaxError::UnclosedDoctype
-                | SyntaxError::UnclosedPIOrXmlDecl,
-            )
-            | XmlError::IllFormed(IllFormedError::UnclosedReference) => true,
-            // `<!` followed by the end of the input, or by a beginning of `--`, `[CDATA[` or
-            // `DOCTYPE` that the input cuts short.
-            XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
-                let rest = &self.input[at..];
-                [&b"<!--"[..], b"<![CDATA[", b"<!DOCTYPE"]
-                    .iter()
-                    .any(|m| rest.len() < m.len() && m[..rest.len()].eq_ignore_ascii_case(rest))
-            }
-            _ => false,
-        };
-        if truncated {
-            return self.stop(ProblemKind::Truncated, Span::between(at, len), at);
-        }
-        let why = match e {
-            XmlError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => format!(
-                "end tag </{}> does not match start tag <{}>",
-                quote(found.as_bytes()),
-                quote(expected.as_bytes())
-            ),
-            XmlError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
-                format!("end tag </{}> without a start tag", quote(name.as_bytes()))
-            }
-            XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
-                "'<!' not starting a comment, CDATA section or DOCTYPE".to_string()
-            }
-            XmlError::Syntax(other) => shorten(&other.to_string(), MAX_MESSAGE_LEN),
-            XmlError::IllFormed(other) => shorten(&other.to_string(), MAX_MESSAGE_LEN),
-            other => shorten(&other.to_string(), MAX_MESSAGE_LEN),
-        };
-        let span = if end > at {
-            Span::between(at, end)
-        } else {
-            Span::new(at, usize::from(at < len))
-        };
-        self.malformed(why, span, at)
-    }
-
-    fn on_event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Stop> {
-        let input = self.input;
-        match event {
-            Event::Start(e) => self.on_open(e.name().as_ref().len(), start, end, false),
-            Event::Empty(e) => self.on_open(e.name().as_ref().len(), start, end, true),
-            Event::End(_) => {
-                self.on_close(start, end);
-                Ok(())
-            }
-            Event::Text(_) => {
-                let raw = &input[start..end];
-                let blank = raw.iter().all(|&b| is_xml_space(b));
-                self.on_content(start, end, blank)?;
-                if let Some(code) = self.code_target() {
-                    let bad = decode_utf8(raw, start, &mut code.text);
-                    self.report_bad_utf8(bad);
-                }
-                Ok(())
-            }
-            Event::GeneralRef(_) => {
-                self.on_content(start, end, false)?;
-                let raw = &input[start..end];
-                if let Some(code) = self.code_target() {
-                    let body = raw
-                        .strip_prefix(b"&")
-                        .and_then(|r| r.strip_suffix(b";"))
-                        .unwrap_or(raw);
-                    match resolve_reference(body) {
-                        Some(c) => {
-                            code.text.push(c);
-                        }
-                        None => {
-                            let bad = decode_utf8(raw, start, &mut code.text);
-                            self.report_bad_utf8(bad);
-                        }
-                    }
-                }
-                Ok(())
-            }
-            Event::CData(_) => {
-                self.on_content(start, end, false)?;
-                // `<![CDATA[` .. `]]>`: the content is literal.
-                let inner = Span::between((start + 9).min(end), end.saturating_sub(3));
-                if let Some(code) = self.code_target() {
-                    let bad = decode_utf8(&input[inner.range()], inner.start, &mut code.text);
-                    self.report_bad_utf8(bad);
-                }
-                Ok(())
-            }
-            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) | Event::Eof => {
-                Ok(())
-            }
-        }
-    }
-
-    /// The `<code>` collecting text, when text now belongs to it.
-    fn code_target(&mut self) -> Option<&mut CodeText> {
-        let in_code = self.excess_depth == 0 && self.stack.last().is_some_and(|f| f.code);
-        if in_code {
-            self.code.as_mut()
-        } else {
-            None
-        }
-    }
-
-    fn report_bad_utf8(&mut self, bad: Option<(usize, usize)>) {
-        if let Some((start, end)) = bad {
-            self.problem(ProblemKind::BadUtf8, Span::between(start, end));
-        }
-    }
-
-    /// Character data outside the root is only allowed as whitespace.
-    fn on_content(&mut self, start: usize, end: usize, blank: bool) -> Result<(), Stop> {
-        let span = Span::between(start, end);
-        match self.root {
-            RootState::Before if !blank => Err(self.stop(ProblemKind::NotXml, span, start)),
-            RootState::After if !blank => {
-                Err(self.malformed("text after the root element".into(), span, start))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Decodes an element name or attribute value (`unescape`: expanding references) for a
-    /// name or label, cut at [`MAX_NAME_LEN`].
-    fn decode(&mut self, span: Span, unescape: bool) -> String {
-        let input = self.input;
-        let mut out = Bounded::new(MAX_NAME_LEN);
-        let raw = &input[span.range()];
-        let mut i = 0;
-        while i < raw.len() && !out.cut {
-            let next_amp = if unescape {
-                raw[i..]
-                    .iter()
-                    .position(|&b| b == b'&')
-                    .map_or(raw.len(), |p| i + p)
-            } else {
-                raw.len()
-            };
-            let bad = decode_utf8(&raw[i..next_amp], span.start + i, &mut out);
-            self.report_bad_utf8(bad);
-            i = next_amp;
-            if i >= raw.len() {
-                break;
-            }
-            // A reference: `&` .. `;` within MAX_REF_LEN bytes.
-            let window = &raw[i + 1..raw.len().min(i + 2 + MAX_REF_LEN)];
-            let resolved = window
+impl Sink<ProblemKind> for RemoteSink {
+    fn open(&mut self, cx: &mut Cx<'_, ProblemKind>, tag: &Tag<'_>) {
+        let local = tag.local;
+        let Some(&parent) = self.stack.last() else {
+            let root_name = label(cx, tag.name, false);
+            let known = [ROOT_REQUEST, ROOT_RESPONSE, ROOT_CM]
                 .iter()
-                .position(|&b| b == b';')
-                .and_then(|semi| resolve_reference(&window[..semi]).map(|c| (c, i + 2 + semi)));
-            match resolved {
-                Some((c, after)) => {
-                    out.push(c);
-                    i = after;
-                }
-                None => {
-                    let semi = window.iter().position(|&b| b == b';');
-                    let bad_end = semi.map_or(i + 1, |s| i + 2 + s);
-                    let why = match semi {
-                        Some(_) => format!("unknown reference {}", quote(&raw[i..bad_end])),
-                        None => "'&' not starting a reference".to_string(),
-                    };
-                    self.problem(
-                        ProblemKind::Malformed(why),
-                        Span::between(span.start + i, span.start + bad_end),
-                    );
-                    out.push('&');
-                    i += 1;
-                }
+                .any(|r| r.as_bytes().eq_ignore_ascii_case(local));
+            if !known {
+                cx.problem(ProblemKind::UnexpectedRoot(root_name.clone()), tag.span);
             }
-        }
-        out.finish()
-    }
-
-    fn on_open(
-        &mut self,
-        name_len: usize,
-        start: usize,
-        end: usize,
-        empty: bool,
-    ) -> Result<(), Stop> {
-        let input = self.input;
-        let tag = Span::between(start, end);
-        // Clamped to the tag so that a surprising reader position cannot index out of bounds.
-        let name = Span::between((start + 1).min(end), (start + 1 + name_len).min(end));
-        // `<` name attributes (`/`)`>`; the reader guarantees the brackets.
-        let attrs_end = end
-            .saturating_sub(if empty { 2 } else { 1 })
-            .max(name.end());
-        if !is_valid_name(&input[name.range()]) {
-            let why = if name_len == 0 {
-                "element without a name".to_string()
-            } else {
-                format!("bad element name {}", quote(&input[name.range()]))
-            };
-            return Err(self.malformed(why, tag, start));
-        }
-        let attrs = match scan_attributes(input, name.end(), attrs_end, &mut self.attr_scratch) {
-            Ok(attrs) => attrs,
-            Err((at, why)) => {
-                return Err(self.malformed(why.to_string(), Span::new(at.min(end), 1), start));
-            }
+            self.doc.root = Some(root_name);
+            self.doc.root_span = tag.span;
+            self.stack.push(Frame {
+                root: true,
+                ..Frame::default()
+            });
+            return;
         };
-        let local = local_part(&input[name.range()]);
 
-        match self.root {
-            RootState::Before => {
-                let root_name = self.decode(name, false);
-                let known = [ROOT_REQUEST, ROOT_RESPONSE, ROOT_CM]
-                    .iter()
-                    .any(|r| r.as_bytes().eq_ignore_ascii_case(local));
-                if !known {
-                    self.problem(ProblemKind::UnexpectedRoot(root_name.clone()), tag);
-                }
-                self.doc.root = Some(root_name);
-                self.doc.root_span = tag;
-                if empty {
-                    self.root = RootState::After;
-                } else {
-                    self.root = RootState::Inside;
-                    self.stack.push(Frame {
-                        root: true,
-                        ..Frame::default()
-                    });
-                }
-                return Ok(());
-            }
-            RootState::After => {
-                let why = format!(
-                    "element <{}> after the root element",
-                    quote(&input[name.range()])
-                );
-                return Err(self.malformed(why, tag, start));
-            }
-            RootState::Inside => {}
-        }
-
-        if self.excess_depth > 0 || self.stack.len() >= MAX_DEPTH {
-            if !empty {
-                self.excess_depth += 1;
-            }
-            if !self.too_deep_reported {
-                self.too_deep_reported = true;
-                self.problem(ProblemKind::TooDeep, tag);
-            }
-            return Ok(());
-        }
-
-        let parent = self.stack.last().copied().unwrap_or_default();
         let mut frame = Frame {
             optionsind: local.eq_ignore_ascii_case(b"optionsind"),
             ..Frame::default()
@@ -784,37 +385,43 @@ impl<'a> Parser<'a> {
             frame.response = local.eq_ignore_ascii_case(b"response");
             if self.doc.operations.len() < MAX_OPERATIONS {
                 frame.operation = Some(self.doc.operations.len());
-                let name = self.decode(name, false);
-                self.doc.operations.push(Operation { name, span: tag });
+                let name = label(cx, tag.name, false);
+                self.doc.operations.push(Operation {
+                    name,
+                    span: tag.span,
+                });
             } else if !self.too_many_operations_reported {
                 self.too_many_operations_reported = true;
-                self.problem(ProblemKind::TooManyOperations, tag);
+                cx.problem(ProblemKind::TooManyOperations, tag.span);
             }
         }
         if parent.optionsind {
             if self.doc.options.len() < MAX_OPTIONS {
                 frame.option = Some(self.doc.options.len());
-                let label = self.option_label(name, attrs);
-                self.doc.options.push(OptionEntry { label, span: tag });
+                let label = option_label(cx, tag);
+                self.doc.options.push(OptionEntry {
+                    label,
+                    span: tag.span,
+                });
             } else if !self.too_many_options_reported {
                 self.too_many_options_reported = true;
-                self.problem(ProblemKind::TooManyOptions, tag);
+                cx.problem(ProblemKind::TooManyOptions, tag.span);
             }
         }
         if parent.response && local.eq_ignore_ascii_case(b"code") {
             if self.code_seen {
-                self.problem(
+                cx.problem(
                     ProblemKind::BadResponseCode(
                         "more than one <code>; only the first is used".into(),
                     ),
-                    tag,
+                    tag.span,
                 );
             } else {
                 self.code_seen = true;
                 frame.code = true;
                 self.code = Some(CodeText {
-                    tag,
-                    text: Bounded::new(MAX_CODE_LEN),
+                    tag: tag.span,
+                    text: TextBuf::new(MAX_CODE_LEN),
                     markup: false,
                 });
             }
@@ -824,41 +431,44 @@ impl<'a> Parser<'a> {
                 code.markup = true;
             }
         }
-
-        if empty {
-            self.finish(frame, end, end);
-        } else {
-            self.stack.push(frame);
-        }
-        Ok(())
+        self.stack.push(frame);
     }
 
-    fn option_label(&mut self, name: Span, attrs: TagAttrs) -> String {
-        let mut label = self.decode(name, false);
-        let usage = attrs.usage.map(|v| self.decode(v, true));
-        let max = attrs.max.map(|v| self.decode(v, true));
-        match (usage, max) {
-            (Some(usage), Some(max)) => label.push_str(&format!(" ({usage}, max {max})")),
-            (Some(usage), None) => label.push_str(&format!(" ({usage})")),
-            (None, Some(max)) => label.push_str(&format!(" (max {max})")),
-            (None, None) => {}
-        }
-        label
-    }
-
-    fn on_close(&mut self, start: usize, end: usize) {
-        if self.excess_depth > 0 {
-            self.excess_depth -= 1;
+    /// Only the text of the `<code>` being collected is read: as UTF-8, references
+    /// expanded when they are XML's (otherwise kept as sent, which no number is).
+    fn text(&mut self, cx: &mut Cx<'_, ProblemKind>, raw: Span, chars: Chars) {
+        if !self.stack.last().is_some_and(|f| f.code) {
             return;
         }
-        // The XML reader has already checked that the end tag matches its start tag.
-        if let Some(frame) = self.stack.pop() {
-            self.finish(frame, start, end);
+        let Some(code) = self.code.as_mut() else {
+            return;
+        };
+        let bytes = &cx.input[raw.range()];
+        if chars == Chars::Reference {
+            let body = bytes
+                .strip_prefix(b"&")
+                .and_then(|r| r.strip_suffix(b";"))
+                .unwrap_or(bytes);
+            if let Some(c) = resolve_reference(body) {
+                code.text.push_char(c);
+                return;
+            }
         }
+        let mut bad = None;
+        utf8(bytes, raw.start, &mut code.text, &mut bad);
+        report_bad_utf8(cx, bad);
     }
 
-    /// Completes an element whose content ends at `content_end` and whole element at `end`.
-    fn finish(&mut self, frame: Frame, content_end: usize, end: usize) {
+    fn close(
+        &mut self,
+        cx: &mut Cx<'_, ProblemKind>,
+        content_end: usize,
+        end: usize,
+        complete: bool,
+    ) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
         if let Some(op) = frame.operation.and_then(|i| self.doc.operations.get_mut(i)) {
             op.span = Span::between(op.span.start, end);
         }
@@ -866,19 +476,50 @@ impl<'a> Parser<'a> {
             opt.span = Span::between(opt.span.start, end);
         }
         if frame.code {
-            if let Some(code) = self.code.take() {
-                self.finish_code(code, content_end, end);
+            // An unfinished `<code>` is dropped.
+            if let Some(code) = self.code.take().filter(|_| complete) {
+                self.finish_code(cx, code, content_end, end);
             }
         }
         if frame.root {
             self.doc.root_span = Span::between(self.doc.root_span.start, end);
-            self.root = RootState::After;
         }
     }
+}
 
-    fn finish_code(&mut self, code: CodeText, content_end: usize, end: usize) {
+/// The element name, followed by its distinguishing attributes (see [`OptionEntry`]).
+fn option_label(cx: &mut Cx<'_, ProblemKind>, tag: &Tag<'_>) -> String {
+    let input = cx.input;
+    // The first `usage` and `max` attributes (names compared whole, ignoring ASCII case).
+    let attr = |wanted: &[u8]| {
+        tag.attrs
+            .iter()
+            .find(|a| input[a.name.range()].eq_ignore_ascii_case(wanted))
+            .map(|a| a.value)
+    };
+    let (usage, max) = (attr(b"usage"), attr(b"max"));
+    let mut label_text = label(cx, tag.name, false);
+    let usage = usage.map(|v| label(cx, v, true));
+    let max = max.map(|v| label(cx, v, true));
+    match (usage, max) {
+        (Some(usage), Some(max)) => label_text.push_str(&format!(" ({usage}, max {max})")),
+        (Some(usage), None) => label_text.push_str(&format!(" ({usage})")),
+        (None, Some(max)) => label_text.push_str(&format!(" (max {max})")),
+        (None, None) => {}
+    }
+    label_text
+}
+
+impl RemoteSink {
+    fn finish_code(
+        &mut self,
+        cx: &mut Cx<'_, ProblemKind>,
+        code: CodeText,
+        content_end: usize,
+        end: usize,
+    ) {
         let element = Span::between(code.tag.start, end);
-        let content = trim_span(self.input, Span::between(code.tag.end(), content_end));
+        let content = trim_span(cx.input, Span::between(code.tag.end(), content_end));
         let fail = |why: String| (why, if content.len > 0 { content } else { element });
         let result = if code.markup {
             Err(fail("markup inside <code>".into()))
@@ -903,17 +544,7 @@ impl<'a> Parser<'a> {
         };
         match result {
             Ok(value) => self.doc.response_code = Some((value, content)),
-            Err((why, span)) => self.problem(ProblemKind::BadResponseCode(why), span),
-        }
-    }
-
-    /// Closes every open element at `at` (truncation or error); an unfinished `<code>` is
-    /// dropped.
-    fn close_all(&mut self, at: usize) {
-        self.excess_depth = 0;
-        self.code = None;
-        while let Some(frame) = self.stack.pop() {
-            self.finish(frame, at, at);
+            Err((why, span)) => cx.problem(ProblemKind::BadResponseCode(why), span),
         }
     }
 }
@@ -921,6 +552,7 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xml::mutate::{mutations, Edits};
     use std::time::{Duration, Instant};
 
     const BULK: &str = "<x-cisco-remotecc-request><bulkregisterreq><contact all=\"true\"><register></register></contact></bulkregisterreq></x-cisco-remotecc-request>";
@@ -1572,36 +1204,15 @@ mod tests {
 
     #[test]
     fn mutated_documents_never_panic() {
-        // Deterministic byte mutations (xorshift); `parse` checks the span invariants.
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        // `parse` checks the span invariants.
         let specials = b"<>/&;#\"'=!?[]-:x\xFF\xC3\xEF 0\n";
-        let seeds = [BULK, OPTIONS, RESPONSE, GEN_OPTIONS, BULK_UPDATE];
-        for round in 0..5000 {
-            let mut bytes = seeds[round % seeds.len()].as_bytes().to_vec();
-            for _ in 0..(1 + next() % 6) {
-                if bytes.is_empty() {
-                    break;
-                }
-                let at = (next() % bytes.len() as u64) as usize;
-                let b = specials[(next() % specials.len() as u64) as usize];
-                match next() % 4 {
-                    0 => bytes[at] = b,
-                    1 => bytes.insert(at, b),
-                    2 => {
-                        bytes.remove(at);
-                    }
-                    _ => {
-                        let n = (next() % 16) as usize;
-                        bytes.truncate(at + n.min(bytes.len() - at));
-                    }
-                }
-            }
+        for bytes in mutations(
+            0x2545_F491_4F6C_DD1D,
+            &[BULK, OPTIONS, RESPONSE, GEN_OPTIONS, BULK_UPDATE],
+            specials,
+            5000,
+            Edits { max: 6, cut: true },
+        ) {
             let doc = parse(&bytes);
             if let Some((_, span)) = doc.response_code {
                 assert!(std::str::from_utf8(&bytes[span.range()]).is_ok());

@@ -34,8 +34,8 @@
 
 #![forbid(unsafe_code)]
 
-use crate::xml_bytes::is_xml_space;
-use quick_xml::errors::{Error as XmlError, SyntaxError};
+use crate::xml::bytes::is_xml_space;
+use crate::xml::reader::unclosed;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -515,15 +515,10 @@ pub fn config_facts(xml: &[u8]) -> ConfigFacts {
             }
             Err(e) => {
                 let at = usize::try_from(reader.error_position()).map_or(before, |p| p.min(len));
-                let kind = match e {
-                    XmlError::Syntax(
-                        SyntaxError::UnclosedTag
-                        | SyntaxError::UnclosedComment
-                        | SyntaxError::UnclosedCData
-                        | SyntaxError::UnclosedDoctype
-                        | SyntaxError::UnclosedPIOrXmlDecl,
-                    ) => ProblemKind::Truncated,
-                    other => ProblemKind::Malformed(other.to_string()),
+                let kind = if unclosed(&e) {
+                    ProblemKind::Truncated
+                } else {
+                    ProblemKind::Malformed(e.to_string())
                 };
                 problems.push(kind, Span::between(at, len));
                 break;

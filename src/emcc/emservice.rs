@@ -35,12 +35,13 @@
 //! of the form; see `query::parse_form`), so spans are relative to the decoded document.
 //!
 //! Work is linear in the input size and memory is bounded by the `MAX_*` constants below.
-//! The XML event loop is shared with the phone XML parser (`phone_xml::walk`).
+//! The XML event loop is the shared one (`crate::xml::walk`).
 
 #![forbid(unsafe_code)]
 
-use super::phone_xml::walk::{self, local_part, Collector, Cx, Issue, Sink, Tag};
 pub use crate::span::{Span, Spanned};
+use crate::xml::bytes::{local_part, quote, trim_span};
+use crate::xml::walk::{self, Chars, Collector, Cx, Rules, Sink, Tag};
 
 /// Deepest element nesting that is tracked (the root counts as 1). Known documents are
 /// 4 deep (`emccResponse` / `checkUser` / `user` / `deviceProfile1`); deeper elements are
@@ -163,27 +164,11 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
-impl From<Issue> for ProblemKind {
-    fn from(issue: Issue) -> Self {
-        match issue {
-            Issue::NotXml => ProblemKind::NotXml,
-            Issue::Truncated => ProblemKind::Truncated,
-            Issue::Malformed(why) => ProblemKind::Malformed(why),
-            Issue::BadUtf8 => ProblemKind::BadUtf8,
-            Issue::BadReference(why) => ProblemKind::BadReference(why),
-            Issue::UnsupportedEncoding(name) => ProblemKind::UnsupportedEncoding(name),
-            Issue::TooDeep => ProblemKind::TooDeep,
-            Issue::ValueTooLong => ProblemKind::ValueTooLong,
-            Issue::TooManyProblems => ProblemKind::TooManyProblems,
-        }
-    }
-}
+// The shared XML layer's problems are these kinds, under the same names.
+crate::xml::issue_kinds!(ProblemKind);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub kind: ProblemKind,
-    pub span: Span,
-}
+/// A problem and the bytes it is about.
+pub type Problem = crate::xml::Problem<ProblemKind>;
 
 /// Everything understood from one EMService document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,16 +228,13 @@ impl Default for EmServiceDoc {
 /// documentation.
 pub fn parse_emservice(xml: &[u8]) -> EmServiceDoc {
     let mut sink = EmSink::default();
-    let problems = walk::walk(xml, MAX_DEPTH, MAX_PROBLEMS, &mut sink);
+    let problems = walk::walk(xml, Rules::new(MAX_DEPTH, MAX_PROBLEMS), &mut sink);
     let mut doc = sink.doc;
     doc.action = classify(
         doc.root.as_ref().map(|r| r.value.as_str()),
         doc.request.as_ref().map(|r| r.value.as_str()),
     );
-    doc.problems = problems
-        .into_iter()
-        .map(|(kind, span)| Problem { kind, span })
-        .collect();
+    doc.problems = problems;
     doc
 }
 
@@ -389,7 +371,7 @@ impl EmSink {
         let trimmed = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
         let value = Spanned {
             value: trimmed.to_string(),
-            span: walk::trim_span(cx.input, value),
+            span: trim_span(cx.input, value),
         };
         self.push_item(cx, slot, value, tag);
     }
@@ -400,14 +382,14 @@ impl EmSink {
             cx.problem(ProblemKind::MissingErrorCode, tag.span);
             return false;
         };
-        let span = walk::trim_span(cx.input, value);
+        let span = trim_span(cx.input, value);
         let raw = &cx.input[span.range()];
         let why = if raw.is_empty() {
             Some("empty code".to_string())
         } else if raw.len() > MAX_CODE_LEN {
             Some(format!("longer than {MAX_CODE_LEN} bytes"))
         } else if !raw.iter().all(u8::is_ascii_digit) {
-            Some(format!("\"{}\" is not a decimal number", walk::quote(raw)))
+            Some(format!("\"{}\" is not a decimal number", quote(raw)))
         } else {
             None
         };
@@ -415,7 +397,7 @@ impl EmSink {
             Some(why) => Err(why),
             None => String::from_utf8_lossy(raw)
                 .parse::<u32>()
-                .map_err(|_| format!("{} is out of range", walk::quote(raw))),
+                .map_err(|_| format!("{} is out of range", quote(raw))),
         };
         match code {
             Ok(code) => {
@@ -513,13 +495,13 @@ impl Sink<ProblemKind> for EmSink {
         self.stack.push(frame);
     }
 
-    fn text(&mut self, cx: &mut Cx<'_, ProblemKind>, raw: Span, literal: bool) {
+    fn text(&mut self, cx: &mut Cx<'_, ProblemKind>, raw: Span, chars: Chars) {
         if let Some((_, c)) = self.stack.last_mut().and_then(|f| f.collect.as_mut()) {
-            c.text(cx, raw, literal);
+            c.text(cx, raw, chars);
         }
     }
 
-    fn close(&mut self, cx: &mut Cx<'_, ProblemKind>, end: usize, complete: bool) {
+    fn close(&mut self, cx: &mut Cx<'_, ProblemKind>, _: usize, end: usize, complete: bool) {
         let Some(frame) = self.stack.pop() else {
             return;
         };
@@ -568,6 +550,7 @@ impl Sink<ProblemKind> for EmSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xml::mutate::{mutations, Edits};
     use std::time::{Duration, Instant};
 
     /// The visiting cluster's check-user request as the capture generator writes it
@@ -994,34 +977,15 @@ mod tests {
 
     #[test]
     fn mutated_documents_never_panic() {
-        let mut state: u64 = 0x5851_F42D_4C95_7F2D;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        // `parse` checks the span invariants.
         let specials = b"<>/&;#\"'=!?[]-:x\xFF\xC3 09\n";
-        for round in 0..5000 {
-            let mut bytes = ALL[round % ALL.len()].as_bytes().to_vec();
-            for _ in 0..(1 + next() % 6) {
-                if bytes.is_empty() {
-                    break;
-                }
-                let at = (next() % bytes.len() as u64) as usize;
-                let b = specials[(next() % specials.len() as u64) as usize];
-                match next() % 4 {
-                    0 => bytes[at] = b,
-                    1 => bytes.insert(at, b),
-                    2 => {
-                        bytes.remove(at);
-                    }
-                    _ => {
-                        let n = (next() % 16) as usize;
-                        bytes.truncate(at + n.min(bytes.len() - at));
-                    }
-                }
-            }
+        for bytes in mutations(
+            0x5851_F42D_4C95_7F2D,
+            &ALL,
+            specials,
+            5000,
+            Edits { max: 6, cut: true },
+        ) {
             let doc = parse(&bytes);
             if let Some((_, span, _)) = doc.error {
                 assert!(bytes[span.range()].iter().all(u8::is_ascii_digit));

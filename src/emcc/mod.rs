@@ -8,6 +8,7 @@
 //! port).
 
 pub mod codes;
+pub mod em_error;
 pub mod emservice;
 mod fields;
 pub mod phone_xml;

@@ -529,6 +529,7 @@ fn raw_index(raw: &[u8], decoded: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xml::mutate::{mutations, Edits};
     use std::time::{Duration, Instant};
 
     // The targets the capture generator writes (emapp.rs), from the article.
@@ -924,31 +925,10 @@ mod tests {
 
     #[test]
     fn mutated_targets_never_panic() {
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
         let specials = b"%&=+?#;/:2Fz\xFF\xC3\xA9 ";
         let seeds = [SERVICE, LOGIN, REFRESH, INIT, LOGOUT, EMSERVICE];
-        for round in 0..5000 {
-            let mut bytes = seeds[round % seeds.len()].as_bytes().to_vec();
-            for _ in 0..(1 + next() % 6) {
-                if bytes.is_empty() {
-                    break;
-                }
-                let at = (next() % bytes.len() as u64) as usize;
-                let b = specials[(next() % specials.len() as u64) as usize];
-                match next() % 3 {
-                    0 => bytes[at] = b,
-                    1 => bytes.insert(at, b),
-                    _ => {
-                        bytes.remove(at);
-                    }
-                }
-            }
+        let edits = Edits { max: 6, cut: false };
+        for bytes in mutations(0x9E37_79B9_7F4A_7C15, &seeds, specials, 5000, edits) {
             let s = String::from_utf8_lossy(&bytes).into_owned();
             let t = target(&s);
             let mut spans = vec![t.path_span];

@@ -4,9 +4,10 @@
 use std::ops::Range;
 
 use super::codes::{lookup, EMAPP_ERRORS, EMSERVICE_ERRORS};
+use super::em_error::ErrorSource;
 use super::emservice::{parse_emservice, EmServiceDoc};
 use super::fields::*;
-use super::phone_xml::{parse_phone_xml, ErrorSource, PhoneObject};
+use super::phone_xml::{parse_phone_xml, PhoneObject};
 use super::query::{parse_target, Servlet};
 use super::statistics::{self, Table};
 use super::{frame_time, requests, shown, HttpInputs, Origins, RequestInfo};
