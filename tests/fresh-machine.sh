@@ -153,9 +153,15 @@ prepare_run() {
         chroot_run "$run" -- /usr/sbin/update-ca-certificates
     fi
     # rustup's layout: ~/.rustup (mounted read-only when run), ~/.cargo/bin
-    # with rustup and its proxies, ~/.cargo/env sourced by the login shell.
+    # with rustup and its proxies (links to it; not whatever else `cargo
+    # install` put beside them here), ~/.cargo/env sourced by the login shell.
     mkdir -p "$home/.rustup" "$home/.cargo/bin"
-    cp -a "$cargo_home/bin/." "$home/.cargo/bin/"
+    cp "$cargo_home/bin/rustup" "$home/.cargo/bin/rustup"
+    local proxy
+    for proxy in "$cargo_home"/bin/*; do
+        [ "${proxy##*/}" != rustup ] && [ "$proxy" -ef "$cargo_home/bin/rustup" ] &&
+            ln -s rustup "$home/.cargo/bin/${proxy##*/}"
+    done
     # shellcheck disable=SC2016
     printf '%s\n' '#!/bin/sh' '# rustup shell setup' 'case ":${PATH}:" in' \
         '    *:"$HOME/.cargo/bin":*) ;;' '    *) export PATH="$HOME/.cargo/bin:$PATH" ;;' 'esac' \
@@ -209,7 +215,7 @@ for suite in "${releases[@]}"; do
         start=$(now)
         if ! readme_command "$suite" setup >"$logs/$suite-setup.log" 2>&1; then
             result="FAILED (command 1)"
-        elif ! grep -q 'DeviceTLInfo' "$logs/$suite-setup.log"; then
+        elif ! grep -qE '^[0-9]+[[:space:]]+[0-9.]+[[:space:]]+DeviceTLInfo$' "$logs/$suite-setup.log"; then
             result="FAILED (command 1 printed no DeviceTLInfo line)"
         fi
         times+=("command 1 $(($(now) - start))s")
