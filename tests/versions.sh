@@ -19,6 +19,12 @@
 #   unpacks them, builds the plugin against those headers and checks that
 #   every Wireshark symbol the plugin imports is exported by those libraries.
 #
+# - Mirrors (none is named here): $EMCC_DEBIAN_MIRROR and $EMCC_UBUNTU_MIRROR
+#   when set; else the first Debian or Ubuntu source of this machine's apt
+#   configuration (/etc/apt/sources.list, sources.list.d/*.list and
+#   *.sources); else debootstrap's own default for the suite (read from
+#   debootstrap's script for the suite where apt needs a URL).
+#
 # Needs root (debootstrap, chroot, mount namespaces), debootstrap, and rustup.
 # Prints one summary line per release; logs go to target/versions/X.Y.log.
 # Exit status: 0 when every requested release passed.
@@ -27,10 +33,10 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${EMCC_CHROOTS:-/var/tmp/emcc-chroots}
 logs=$repo/target/versions
-debian=http://deb.debian.org/debian
-ubuntu=http://archive.ubuntu.com/ubuntu
+# shellcheck source=tests/chroot.sh
+. "$repo/tests/chroot.sh"
 
-# release -> distribution suite, mirror, components
+# release -> distribution suite, components
 suite_of() {
     case $1 in
     4.0) echo bookworm ;;
@@ -40,7 +46,6 @@ suite_of() {
     *) return 1 ;;
     esac
 }
-mirror_of() { [ "$(suite_of "$1")" = noble ] && echo "$ubuntu" || echo "$debian"; }
 components_of() { [ "$(suite_of "$1")" = noble ] && echo main,universe || echo main; }
 
 packages=(tshark libwireshark-dev libglib2.0-dev libclang-dev clang pkg-config ca-certificates)
@@ -71,60 +76,26 @@ mkdir -p "$logs" "$cache"
 
 now() { date +%s; }
 
-# The keyring that signs Ubuntu's archive: Debian packages it (trixie and
-# later); fetched once from the trixie chroot's apt, then kept in the cache.
-ubuntu_keyring() {
-    local keyring=$cache/ubuntu-archive-keyring.gpg
-    if [ ! -s "$keyring" ]; then
-        ensure_chroot 4.4 >&2
-        in_chroot "$cache/trixie" apt-get install -y --no-install-recommends ubuntu-keyring >&2
-        cp "$cache/trixie/usr/share/keyrings/ubuntu-archive-keyring.gpg" "$keyring"
-    fi
-    echo "$keyring"
-}
-
-# Runs a command in a chroot with /proc, /dev, the repository (/src) and the
-# rust toolchain (/opt/rustup, /opt/cargo) mounted, in a private mount
-# namespace so the mounts vanish with the command.
+# Runs a command in a chroot with the repository (/src) and the rust
+# toolchain (/opt/rustup, /opt/cargo) mounted (tests/chroot.sh: chroot_run).
 in_chroot() {
     local root=$1
     shift
-    mkdir -p "$root/src" "$root/opt/rustup" "$root/opt/cargo"
-    unshare --mount --propagation private -- /bin/sh -c '
-        root=$1; repo=$2; rustup_home=$3; cargo_home=$4; shift 4
-        mount -t proc proc "$root/proc"
-        mount --rbind /dev "$root/dev"
-        mount --bind "$repo" "$root/src"
-        mount --bind "$rustup_home" "$root/opt/rustup"
-        mount --bind "$cargo_home" "$root/opt/cargo"
-        exec chroot "$root" /usr/bin/env -i \
-            HOME=/root TERM=dumb LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
-            RUSTUP_HOME=/opt/rustup CARGO_HOME=/opt/cargo \
-            PATH=/opt/cargo/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
-            "$@"
-    ' sh "$root" "$repo" "$rustup_home" "$cargo_home" "$@"
+    chroot_run "$root" "$repo=/src" "$rustup_home=/opt/rustup" "$cargo_home=/opt/cargo" -- \
+        /usr/bin/env -i \
+        HOME=/root TERM=dumb LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+        RUSTUP_HOME=/opt/rustup CARGO_HOME=/opt/cargo \
+        PATH=/opt/cargo/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+        "$@"
 }
 
 ensure_chroot() {
-    local version=$1 suite root extra=()
+    local version=$1 suite root
     suite=$(suite_of "$version")
     root=$cache/$suite
     [ -f "$root/.emcc-ready" ] && return 0
-    command -v debootstrap >/dev/null || {
-        echo "versions.sh: debootstrap is needed (apt-get install debootstrap)" >&2
-        return 1
-    }
     echo "creating the $suite chroot in $root (once)"
-    rm -rf "$root.partial"
-    if [ "$suite" = noble ]; then
-        # Debian's debootstrap may predate noble; Ubuntu suites all use the
-        # gutsy script.
-        extra=(--keyring="$(ubuntu_keyring)")
-    fi
-    debootstrap --variant=minbase --components="$(components_of "$version")" \
-        "${extra[@]}" "$suite" "$root.partial" "$(mirror_of "$version")" \
-        $([ "$suite" = noble ] && echo /usr/share/debootstrap/scripts/gutsy)
-    cp /etc/resolv.conf "$root.partial/etc/resolv.conf"
+    bootstrap_suite "$suite" "$root.partial" --variant=minbase --components="$(components_of "$version")"
     # This machine's Debian mirror may serve sid's index after its Valid-Until
     # date (a frozen copy); apt refuses that unless told otherwise.
     echo 'Acquire::Check-Valid-Until "false";' >"$root.partial/etc/apt/apt.conf.d/99emcc-mirror"
@@ -174,17 +145,14 @@ fetch_headers() {
     dir=$cache/headers-$suite
     [ -f "$dir/.emcc-ready" ] && { echo "$dir"; return; }
     rm -rf "$dir"
-    mkdir -p "$dir/apt/lists/partial" "$dir/apt/archives/partial" "$dir/debs" "$dir/root"
+    mkdir -p "$dir/debs" "$dir/root"
     if [ "$suite" = noble ]; then keyring=$(ubuntu_keyring); else
         keyring=/usr/share/keyrings/debian-archive-keyring.gpg
     fi
-    echo "deb [signed-by=$keyring] $(mirror_of "$version") $suite $(components_of "$version" | tr , ' ')" \
+    echo "deb [signed-by=$keyring] $(mirror_of_suite "$suite") $suite $(components_of "$version" | tr , ' ')" \
         >"$dir/sources.list"
-    : >"$dir/status"
-    local apt=(-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-        -o Dir::State::Lists="$dir/apt/lists" -o Dir::State::status="$dir/status"
-        -o Dir::Cache="$dir/apt" -o APT::Architecture=amd64 -o Debug::NoLocking=1
-        -o Acquire::Check-Valid-Until=false -o APT::Sandbox::User=root)
+    private_apt "$dir"
+    local apt=("${apt_private[@]}")
     apt-get "${apt[@]}" update >&2
     # The -dev packages name the exact runtime libraries they go with.
     local wanted=(libwireshark-dev libwsutil-dev libwiretap-dev)
