@@ -188,6 +188,15 @@ pub fn add_emservice<'d>(
         let meaning = emservice_meaning(*code, doc.emcc).unwrap_or("meaning unknown");
         statistics::note_error(packet.frame_number(), Table::EmService, *code, meaning);
         let item = packet.add_uint(tree, &SVC_ERROR_CODE, at(*span), *code);
+        if Some(meaning) != lookup(EMSERVICE_ERRORS, *code) {
+            // The table names both dialects' meanings; say which one this document's is.
+            let dialect = if doc.emcc {
+                "between clusters"
+            } else {
+                "EM API"
+            };
+            packet.append_text(item, &format!(" [{dialect}: {meaning}]"));
+        }
         let detail = text
             .as_deref()
             .map(|t| format!(" ({t:?})"))
