@@ -906,6 +906,16 @@ mod tests {
         assert!(doc.devices.is_empty());
         assert_eq!(doc.users_raw, vec![None]);
 
+        // The guide page's own root, `<results>`: flagged, still decoded.
+        let page = GUIDE_PROFILE_RESULTS.replace("response>", "results>");
+        let doc = parse(page.as_bytes());
+        assert_eq!(
+            kinds(&doc),
+            vec![ProblemKind::UnexpectedRoot("results".into())]
+        );
+        assert_eq!(doc.action, "profile-query");
+        assert_eq!(values(&doc.profiles), vec!["UDP1", "UDP2"]);
+
         let doc = parse(PROFILE_RESULTS_NAMED.as_bytes());
         assert_eq!(doc.problems, vec![]);
         assert_eq!(values(&doc.profiles), vec!["EM_UDP", "EM UDP 2"]);
