@@ -284,3 +284,71 @@ fn each_refusal_family_is_named() {
         "{out}"
     );
 }
+
+/// The EM API's own answer shapes (Cisco's Extension Mobility API guide, rebuilt by
+/// `captures/generator/src/emcc_em_api.rs`): profiles from `deviceProfileResults`, user
+/// ids percent-encoded in answers shown decoded (and as sent), the plain API's code 2
+/// and code 7 in words.
+#[test]
+fn em_api_answers_as_the_guide_shows_them() {
+    let out = fields(
+        "emcc-em-api.pcapng",
+        "emcc",
+        &[
+            "frame.number",
+            "emcc.action",
+            "emcc.svc.request",
+            "emcc.svc.user",
+            "emcc.svc.user.raw",
+            "emcc.svc.device",
+            "emcc.svc.profile",
+            "emcc.svc.error.code",
+            "_ws.col.Info",
+        ],
+        &[],
+    );
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 10, "{out}");
+    // The userDeviceProfileQuery (escaped in lower case) and its answer.
+    assert_eq!(
+        rows[0][1..4],
+        ["profile-query", "userDeviceProfileQuery", "em@cisco.com"]
+    );
+    assert_eq!(
+        rows[1][2..7],
+        [
+            "deviceProfileResults",
+            "em@cisco.com",
+            "em%40cisco.com",
+            "",
+            "EM_UDP_7821"
+        ]
+    );
+    // deviceUserResults and userDevicesResults.
+    assert_eq!(
+        rows[3][2..6],
+        [
+            "deviceUserResults",
+            "em@cisco.com",
+            "em%40cisco.com",
+            "SEPC80084AA8743"
+        ]
+    );
+    assert_eq!(
+        rows[5][2..6],
+        [
+            "userDevicesResults",
+            "em@cisco.com",
+            "em%40cisco.com",
+            "SEPC80084AA8743"
+        ]
+    );
+    // Code 2 in the plain API's words; code 7 named.
+    assert_eq!(rows[7][7], "2", "{out}");
+    assert!(
+        rows[7][8].contains("error 2 cannot authorize app user: blank user id or PIN"),
+        "{out}"
+    );
+    assert_eq!(rows[9][7], "7", "{out}");
+    assert!(rows[9][8].contains("error 7 logout request error"), "{out}");
+}

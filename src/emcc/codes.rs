@@ -30,16 +30,27 @@ pub const EMAPP_ERRORS: &[(u32, &str)] = &[
     (216, "DN has multiple users"),
 ];
 
-/// EMService error codes (domain.md, "EMService"). 7, 13-17, 24, 27 and 34 are not listed
-/// there; 42 and 44 carry the same meaning. Sorted by code.
+/// EMService error codes (domain.md, "EMService"; the numbers and messages are Cisco's
+/// Extension Mobility API guide, "Response Codes",
+/// https://developer.cisco.com/docs/extension-mobility-api/response-codes, and the
+/// EMCC chapter of the CUCM Feature Configuration Guide, table "Extension Mobility Service
+/// Error Codes"). 13-17, 24 and 34 are not listed there; 42 and 44 carry the same meaning.
+/// Code 2 means one thing in the plain EM API and another between clusters: this table
+/// names both, [`emservice_meaning`] picks the one of a document's dialect. Sorted by code.
 pub const EMSERVICE_ERRORS: &[(u32, &str)] = &[
     (0, "unknown"),
     (1, "parse error"),
-    (2, "EMCC authentication (wrong PIN)"),
+    (
+        2,
+        "blank user id or PIN (EM API) or EMCC authentication error (between clusters)",
+    ),
     (3, "invalid app user"),
     (4, "policy validation"),
     (5, "device logon disabled"),
     (6, "database error"),
+    // API guide, Response Codes: "Logout Request Error" (could not set the auto-logout
+    // duration at login, or remove the device from the auto-logout list at logout).
+    (7, "logout request error"),
     (8, "query type undetermined"),
     (9, "directory user info error"),
     (10, "no proxy rights"),
@@ -53,6 +64,8 @@ pub const EMSERVICE_ERRORS: &[(u32, &str)] = &[
     (23, "user does not exist"),
     (25, "logged in elsewhere"),
     (26, "busy"),
+    // domain.md, "EMService": 27 change password.
+    (27, "change password"),
     (28, "untrusted IP"),
     (29, "RIS down"),
     (30, "proxy not allowed"),
@@ -73,6 +86,24 @@ pub const EMSERVICE_ERRORS: &[(u32, &str)] = &[
     (46, "remote cluster security mode not supported"),
     (47, "DN has multiple users"),
 ];
+
+/// Code 2 in the plain EM API (`<request>`, `<query>`, `<response>`): the API guide's
+/// Response Codes table, "Cannot authorize App user: Blank UserID or PIN".
+pub const CODE_2_EM_API: &str = "cannot authorize app user: blank user id or PIN";
+/// Code 2 between clusters (`<emccRequest>`, `<emccResponse>`): the Feature Configuration
+/// Guide's EMCC error table, "EMCC Authentication Error" (the user entered a wrong PIN).
+pub const CODE_2_EMCC: &str = "EMCC authentication error (wrong PIN)";
+
+/// The meaning of EMService code `code` in a document of this dialect (`emcc`: the root is
+/// `emccRequest` or `emccResponse`), or `None` when it is not public. Only code 2 differs
+/// between the dialects (domain.md, "EMService").
+pub fn emservice_meaning(code: u32, emcc: bool) -> Option<&'static str> {
+    match code {
+        2 if emcc => Some(CODE_2_EMCC),
+        2 => Some(CODE_2_EM_API),
+        _ => lookup(EMSERVICE_ERRORS, code),
+    }
+}
 
 /// The meaning of `code` in `table`, or `None` when it is not public.
 pub fn lookup(table: &[(u32, &'static str)], code: u32) -> Option<&'static str> {
@@ -119,20 +150,25 @@ mod tests {
     #[test]
     fn emservice_codes_match_domain_list() {
         let codes: Vec<u32> = EMSERVICE_ERRORS.iter().map(|&(c, _)| c).collect();
-        let expected: Vec<u32> = (0..=6)
-            .chain(8..=12)
+        let expected: Vec<u32> = (0..=12)
             .chain(18..=23)
-            .chain(25..=26)
-            .chain(28..=33)
+            .chain(25..=33)
             .chain(35..=47)
             .collect();
         assert_eq!(codes, expected);
         assert_eq!(lookup(EMSERVICE_ERRORS, 0), Some("unknown"));
+        // Code 2 depends on the dialect; the other codes do not.
+        assert_eq!(emservice_meaning(2, false), Some(CODE_2_EM_API));
+        assert_eq!(emservice_meaning(2, true), Some(CODE_2_EMCC));
+        assert_eq!(emservice_meaning(7, true), Some("logout request error"));
+        assert_eq!(emservice_meaning(34, false), None);
         assert_eq!(lookup(EMSERVICE_ERRORS, 23), Some("user does not exist"));
         assert_eq!(lookup(EMSERVICE_ERRORS, 42), Some("invalid cluster id"));
         assert_eq!(lookup(EMSERVICE_ERRORS, 44), Some("invalid cluster id"));
         assert_eq!(lookup(EMSERVICE_ERRORS, 47), Some("DN has multiple users"));
-        for unknown in [7, 13, 17, 24, 27, 34, 48, 201] {
+        assert_eq!(lookup(EMSERVICE_ERRORS, 7), Some("logout request error"));
+        assert_eq!(lookup(EMSERVICE_ERRORS, 27), Some("change password"));
+        for unknown in [13, 17, 24, 34, 48, 201] {
             assert_eq!(lookup(EMSERVICE_ERRORS, unknown), None, "{unknown}");
         }
     }

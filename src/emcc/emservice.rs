@@ -25,6 +25,25 @@
 //!   <deviceProfile1>test_emcc_udp</deviceProfile1></user></checkUser></emccResponse>
 //! ```
 //!
+//! Query answers, as Cisco's Extension Mobility API guide shows them (the "Hello World"
+//! pages at https://developer.cisco.com/site/extension-mobility/learn/how-to/ and the
+//! Request Types Reference, https://developer.cisco.com/docs/extension-mobility-api/request-types-reference;
+//! domain.md, "EMService"):
+//!
+//! ```text
+//! <response><deviceUserResults><device name="SEP.."><userID>john</userID><none/>
+//!   </device></deviceUserResults></response>                    (hw-userquery)
+//! <response><userDevicesResults><user id="john"><deviceName>SEP..</deviceName>..
+//!   </user></userDevicesResults></response>                     (hw-devicequery)
+//! <deviceProfileResults><deviceProfile><deviceProfileName>UDP1</deviceProfileName>..
+//!                                                                (domain.md)
+//! <deviceProfileResults><user id="john"><deviceName>UDP1</deviceName>..
+//!   (hw-deviceprofilequery: under deviceProfileResults a deviceName is a profile)
+//! ```
+//!
+//! User ids in responses are percent-encoded (`em%40cisco.com`, domain.md "EMService"):
+//! [`EmServiceDoc::users`] holds them decoded, [`EmServiceDoc::users_raw`] as sent.
+//!
 //! Users, devices and profiles are collected wherever they appear (within [`MAX_DEPTH`]);
 //! `<device>` and `<user>` without their attribute give their own text, if any.
 //!
@@ -177,6 +196,10 @@ pub struct EmServiceDoc {
     /// it got; `None` when no root element started.
     pub root: Option<Spanned<String>>,
     pub kind: DocKind,
+    /// The root is `emccRequest` or `emccResponse`: the document is between clusters (EMCC),
+    /// not the plain EM API. EMService code 2 means something else there (see
+    /// `codes::emservice_meaning`).
+    pub emcc: bool,
     /// The operation: the name of the first child of the root other than `appInfo`,
     /// `success`, `failure` and `error`, with the span of that whole element as far as it
     /// got (`login`, `logoutAll`, `deviceUserQuery`, `checkUser` ...).
@@ -190,7 +213,11 @@ pub struct EmServiceDoc {
     pub credential: Option<Span>,
     /// User ids, in document order: `id` of `<user>`, `<userID>` text, `<user>` text.
     /// Values are unescaped and trimmed; spans cover the attribute value or the text.
+    /// In a response, a user id that is percent-encoded (`em%40cisco.com`, domain.md
+    /// "EMService") is decoded here when every escape is valid and gives UTF-8.
     pub users: Vec<Spanned<String>>,
+    /// For each entry of `users`, the id as sent when decoding changed it, else `None`.
+    pub users_raw: Vec<Option<String>>,
     /// Device names: `name` of `<device>`, `<deviceName>` text, `<device>` text.
     pub devices: Vec<Spanned<String>>,
     /// Device profile names: `<deviceProfile>`, `<deviceProfile1>`.. `<deviceProfileN>` text.
@@ -210,11 +237,13 @@ impl Default for EmServiceDoc {
         EmServiceDoc {
             root: None,
             kind: DocKind::Other,
+            emcc: false,
             request: None,
             action: "other",
             app_id: None,
             credential: None,
             users: Vec::new(),
+            users_raw: Vec::new(),
             devices: Vec::new(),
             profiles: Vec::new(),
             result: None,
@@ -249,7 +278,8 @@ pub fn parse_emservice(xml: &[u8]) -> EmServiceDoc {
 /// | `emccLogout`                                           | `emcc-logout`           |
 /// | `logoutAll`                                            | `logout-all`            |
 /// | `checkUser`                                            | `check-user`            |
-/// | `deviceUserQuery`, `userDevicesQuery`, `deviceProfileQuery` | `query`            |
+/// | `deviceUserQuery`, `userDevicesQuery`, `deviceProfileQuery`, `deviceUserResults`, `userDevicesResults` | `query` |
+/// | `userDeviceProfileQuery`, `deviceProfileResults`        | `profile-query`         |
 /// | none, under `response`/`emccResponse`                  | `response`              |
 /// | anything else                                          | `other`                 |
 ///
@@ -286,9 +316,21 @@ pub fn classify(root: Option<&str>, operation: Option<&str>) -> &'static str {
         "check-user"
     } else if is(
         op,
-        &["deviceUserQuery", "userDevicesQuery", "deviceProfileQuery"],
+        &[
+            "deviceUserQuery",
+            "userDevicesQuery",
+            "deviceProfileQuery",
+            // Their answers (API guide, hw-userquery and hw-devicequery).
+            "deviceUserResults",
+            "userDevicesResults",
+        ],
     ) {
         "query"
+    } else if is(op, &["userDeviceProfileQuery", "deviceProfileResults"]) {
+        // The DeviceProfileQuery operation: the request element is
+        // `userDeviceProfileQuery`, the answer `deviceProfileResults` (API guide,
+        // https://developer.cisco.com/site/extension-mobility/learn/how-to/hw-deviceprofilequery).
+        "profile-query"
     } else {
         "other"
     }
@@ -320,6 +362,8 @@ struct Frame {
     operation: bool,
     /// The element that gave `EmServiceDoc::result`.
     result: bool,
+    /// Inside `<deviceProfileResults>`, where a `<deviceName>` names a profile.
+    profile_results: bool,
     /// Its text is collected.
     collect: Option<(Slot, Collector)>,
 }
@@ -334,12 +378,42 @@ struct EmSink {
     too_many: [bool; 3],
 }
 
-/// Whether `local` is `deviceProfile` or `deviceProfile` followed by digits.
+/// Whether `local` is `deviceProfile` or `deviceProfile` followed by digits, or
+/// `deviceProfileName` (`<deviceProfile><deviceProfileName>..` in `deviceProfileResults`,
+/// domain.md "EMService"). A `<deviceProfile>` holding a `<deviceProfileName>` has no
+/// text of its own and gives nothing.
 fn is_profile(local: &[u8]) -> bool {
     const NAME: &[u8] = b"deviceProfile";
     local.len() >= NAME.len()
         && local[..NAME.len()].eq_ignore_ascii_case(NAME)
-        && local[NAME.len()..].iter().all(u8::is_ascii_digit)
+        && (local[NAME.len()..].iter().all(u8::is_ascii_digit)
+            || local[NAME.len()..].eq_ignore_ascii_case(b"Name"))
+}
+
+/// `raw` percent-decoded, when it holds an escape, every `%` starts a valid one and the
+/// result is UTF-8; else `None` (a user id is then shown as sent). `+` stays `+`: the ids
+/// are in XML, not in a form. User ids in responses are percent-encoded (`em%40cisco.com`,
+/// domain.md "EMService", from Cisco's Extension Mobility API guide).
+fn percent_decoded(raw: &str) -> Option<String> {
+    let b = raw.as_bytes();
+    if !b.contains(&b'%') {
+        return None;
+    }
+    let hex = |c: u8| char::from(c).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hi = b.get(i + 1).copied().and_then(hex)?;
+            let lo = b.get(i + 2).copied().and_then(hex)?;
+            out.push((hi << 4) | lo);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 impl EmSink {
@@ -351,6 +425,16 @@ impl EmSink {
         value: Spanned<String>,
         at: Span,
     ) {
+        let mut value = value;
+        let mut raw = None;
+        if slot == Slot::User && self.doc.kind == DocKind::Response {
+            if let Some(decoded) = percent_decoded(&value.value) {
+                raw = Some(std::mem::replace(&mut value.value, decoded));
+            }
+        }
+        if slot == Slot::User && self.doc.users.len() < MAX_ITEMS {
+            self.doc.users_raw.push(raw);
+        }
         let (list, index, name) = match slot {
             Slot::User => (&mut self.doc.users, 0, "users"),
             Slot::Device => (&mut self.doc.devices, 1, "devices"),
@@ -422,6 +506,9 @@ impl Sink<ProblemKind> for EmSink {
             // The root.
             let (name, _) = cx.decode(tag.name, false, MAX_NAME_LEN);
             let any = |names: &[&str]| names.iter().any(|n| is(n));
+            // The EMCC dialect (domain.md "EMService": `<emccRequest>`/`<emccResponse>`
+            // between clusters, seeds/001's home cluster log).
+            self.doc.emcc = any(&["emccRequest", "emccResponse"]);
             self.doc.kind = if any(&REQUEST_ROOTS) {
                 DocKind::Request
             } else if any(&RESPONSE_ROOTS) {
@@ -439,6 +526,7 @@ impl Sink<ProblemKind> for EmSink {
             return;
         };
         let (parent_root, parent_app_info) = (parent.root, parent.app_info);
+        frame.profile_results = parent.profile_results || is("deviceProfileResults");
 
         let is_result = is("success") || is("failure");
         if parent_root {
@@ -487,6 +575,10 @@ impl Sink<ProblemKind> for EmSink {
                 Some(name) => self.push_attr(cx, Slot::Device, name, tag.span),
                 None => frame.collect = collect(Slot::Device),
             }
+        } else if is("deviceName") && frame.profile_results {
+            // API guide, hw-deviceprofilequery: the answer lists the user's profiles as
+            // `<deviceProfileResults><user id=".."><deviceName>UDP1</deviceName>`.
+            frame.collect = collect(Slot::Profile);
         } else if is("deviceName") {
             frame.collect = collect(Slot::Device);
         } else if is_profile(local) {
@@ -569,13 +661,19 @@ mod tests {
 
     const QUERY: &str = "<query><appInfo><appID>CCMSysUser</appID></appInfo><deviceUserQuery><deviceName>SEPC80084AA8743</deviceName></deviceUserQuery></query>";
 
-    const ALL: [&str; 6] = [
+    const ALL: [&str; 12] = [
         CHECK_USER,
         FAILURE_23,
         ARTICLE_CHECK_USER,
         LOGIN,
         SUCCESS,
         QUERY,
+        GUIDE_DEVICE_USER_RESULTS,
+        GUIDE_USER_DEVICES_RESULTS,
+        GUIDE_PROFILE_QUERY,
+        GUIDE_PROFILE_RESULTS,
+        PROFILE_RESULTS_NAMED,
+        GUIDE_LOGIN_FAILURE,
     ];
 
     fn parse(input: &[u8]) -> EmServiceDoc {
@@ -748,6 +846,152 @@ mod tests {
         assert_eq!(text(input, doc.users[1].span), "c");
     }
 
+    // The Extension Mobility API guide's own examples, rebuilt (element names as the
+    // guide's text spells them; the pages show some lower-cased, which we also accept).
+
+    /// UserQuery answer: https://developer.cisco.com/site/extension-mobility/learn/how-to/hw-userquery
+    const GUIDE_DEVICE_USER_RESULTS: &str = "<response>\n<deviceUserResults>\n<device name=\"SEP003094C25B15\">\n<userID>john</userID>\n<lastlogin>john</lastlogin>\n</device>\n</deviceUserResults>\n</response>";
+
+    /// DeviceQuery answer: https://developer.cisco.com/site/extension-mobility/learn/how-to/hw-devicequery
+    const GUIDE_USER_DEVICES_RESULTS: &str = "<response>\n<userdevicesresults>\n<user id=\"john\">\n<devicename>SEP003094C25B15</devicename>\n<devicename>SEP003094C25B49</devicename>\n</user>\n</userdevicesresults>\n</response>";
+
+    /// DeviceProfileQuery request and answer:
+    /// https://developer.cisco.com/site/extension-mobility/learn/how-to/hw-deviceprofilequery
+    /// (the page's answer root is `<results>`; `<response>` here, as every other answer).
+    const GUIDE_PROFILE_QUERY: &str = "<query>\n<appInfo>\n<appID>appid</appID>\n<appCertificate>apppasswd</appCertificate>\n</appInfo>\n<userDeviceProfileQuery>\n<userID>john</userID>\n</userDeviceProfileQuery>\n</query>";
+    const GUIDE_PROFILE_RESULTS: &str = "<response>\n<deviceProfileResults>\n<user id=\"john\">\n<deviceName>UDP1</deviceName>\n<deviceName>UDP2</deviceName>\n</user>\n</deviceProfileResults>\n</response>";
+
+    /// domain.md "EMService": profiles as `<deviceProfile><deviceProfileName>`, the user id
+    /// percent-encoded.
+    const PROFILE_RESULTS_NAMED: &str = "<response><deviceProfileResults><user id=\"em%40cisco.com\"><deviceProfile><deviceProfileName>EM_UDP</deviceProfileName></deviceProfile><deviceProfile><deviceProfileName>EM UDP 2</deviceProfileName></deviceProfile></user></deviceProfileResults></response>";
+
+    /// Login failure: https://developer.cisco.com/docs/extension-mobility-api/request-types-reference
+    const GUIDE_LOGIN_FAILURE: &str = "<response>\n<failure>\n<error code=\"3\">Could not authenticate 'appid'</error>\n</failure>\n</response>";
+
+    #[test]
+    fn guide_query_answers() {
+        let doc = parse(GUIDE_DEVICE_USER_RESULTS.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(
+            (doc.kind, doc.action, doc.emcc),
+            (DocKind::Response, "query", false)
+        );
+        assert_eq!(values(&doc.devices), vec!["SEP003094C25B15"]);
+        assert_eq!(values(&doc.users), vec!["john"]);
+
+        let doc = parse(GUIDE_USER_DEVICES_RESULTS.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.action, "query");
+        assert_eq!(values(&doc.users), vec!["john"]);
+        assert_eq!(
+            values(&doc.devices),
+            vec!["SEP003094C25B15", "SEP003094C25B49"]
+        );
+        assert!(doc.profiles.is_empty());
+
+        let doc = parse(GUIDE_PROFILE_QUERY.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(
+            doc.request.as_ref().unwrap().value,
+            "userDeviceProfileQuery"
+        );
+        assert_eq!((doc.kind, doc.action), (DocKind::Request, "profile-query"));
+        assert_eq!(values(&doc.users), vec!["john"]);
+
+        let doc = parse(GUIDE_PROFILE_RESULTS.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.action, "profile-query");
+        assert_eq!(values(&doc.users), vec!["john"]);
+        assert_eq!(values(&doc.profiles), vec!["UDP1", "UDP2"]);
+        assert!(doc.devices.is_empty());
+        assert_eq!(doc.users_raw, vec![None]);
+
+        // The guide page's own root, `<results>`: flagged, still decoded.
+        let page = GUIDE_PROFILE_RESULTS.replace("response>", "results>");
+        let doc = parse(page.as_bytes());
+        assert_eq!(
+            kinds(&doc),
+            vec![ProblemKind::UnexpectedRoot("results".into())]
+        );
+        assert_eq!(doc.action, "profile-query");
+        assert_eq!(values(&doc.profiles), vec!["UDP1", "UDP2"]);
+
+        let doc = parse(PROFILE_RESULTS_NAMED.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(values(&doc.profiles), vec!["EM_UDP", "EM UDP 2"]);
+        assert_eq!(text(PROFILE_RESULTS_NAMED, doc.profiles[0].span), "EM_UDP");
+        assert_eq!(values(&doc.users), vec!["em@cisco.com"]);
+        assert_eq!(doc.users_raw, vec![Some("em%40cisco.com".to_string())]);
+        assert_eq!(
+            text(PROFILE_RESULTS_NAMED, doc.users[0].span),
+            "em%40cisco.com"
+        );
+
+        let doc = parse(GUIDE_LOGIN_FAILURE.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        let (code, _, message) = doc.error.unwrap();
+        assert_eq!(
+            (code, message.as_deref()),
+            (3, Some("Could not authenticate 'appid'"))
+        );
+        assert!(!doc.emcc);
+        assert!(parse(FAILURE_23.as_bytes()).emcc);
+    }
+
+    #[test]
+    fn user_ids_decode_only_in_answers_and_only_when_valid() {
+        let users = |xml: &str| {
+            let doc = parse(xml.as_bytes());
+            assert_eq!(doc.users.len(), doc.users_raw.len());
+            (
+                values(&doc.users)
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>(),
+                doc.users_raw,
+            )
+        };
+        // Requests keep what was sent.
+        let (v, raw) = users(
+            "<query><userDevicesQuery><userID>em%40cisco.com</userID></userDevicesQuery></query>",
+        );
+        assert_eq!((v, raw), (vec!["em%40cisco.com".to_string()], vec![None]));
+        // Bad escapes, non-UTF-8 results, `+` and plain ids stay as sent.
+        let (v, raw) = users("<response><x><user id='a%4'/><user id='b%zz'/><user id='c%ff'/><user id='d+e'/><user id='f'/><user id='g%C3%A9'/></x></response>");
+        assert_eq!(v, vec!["a%4", "b%zz", "c%ff", "d+e", "f", "g\u{e9}"]);
+        assert_eq!(
+            raw,
+            vec![None, None, None, None, None, Some("g%C3%A9".into())]
+        );
+    }
+
+    #[test]
+    fn guide_form_bodies_decode() {
+        // The API guide's How It Works page escapes with lower-case `%3c`, `%2f`
+        // (https://developer.cisco.com/docs/extension-mobility-api/how-it-works).
+        let body = b"xml=%3cquery%3e%3cappInfo%3e%3cappID%3eemproxy%3c%2fappID%3e%3cappCertificate%3epassword%3c%2fappCertificate%3e%3c%2fappInfo%3e%3cdeviceUserQuery%3e%3cdeviceName%3eSEP010203040506%3c%2fdeviceName%3e%3c%2fdeviceUserQuery%3e%3c%2fquery%3e";
+        let form = super::super::query::parse_form(body);
+        assert_eq!(form.problems, vec![]);
+        let xml = super::super::query::param(&form.params, "xml").unwrap();
+        let doc = parse(xml.value.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        assert_eq!(doc.action, "query");
+        assert_eq!(values(&doc.devices), vec!["SEP010203040506"]);
+        assert_eq!(doc.app_id.unwrap().value, "emproxy");
+        // `+` for spaces (HTML form encoding, as the guide's request pattern cites).
+        let body = b"xml=%3Cresponse%3E%3Cfailure%3E%3Cerror+code%3D%227%22%3ELogout+Request+Error%3C%2Ferror%3E%3C%2Ffailure%3E%3C%2Fresponse%3E";
+        let form = super::super::query::parse_form(body);
+        assert_eq!(form.problems, vec![]);
+        let xml = super::super::query::param(&form.params, "xml").unwrap();
+        let doc = parse(xml.value.as_bytes());
+        assert_eq!(doc.problems, vec![]);
+        let (code, _, message) = doc.error.unwrap();
+        assert_eq!(
+            (code, message.as_deref()),
+            (7, Some("Logout Request Error"))
+        );
+    }
+
     #[test]
     fn actions() {
         let c = |root: &str, op: &str| classify(Some(root), Some(op));
@@ -764,6 +1008,11 @@ mod tests {
         for q in ["deviceUserQuery", "userDevicesQuery", "deviceProfileQuery"] {
             assert_eq!(c("query", q), "query");
         }
+        for q in ["deviceUserResults", "userDevicesResults"] {
+            assert_eq!(c("response", q), "query");
+        }
+        assert_eq!(c("query", "userDeviceProfileQuery"), "profile-query");
+        assert_eq!(c("response", "deviceProfileResults"), "profile-query");
         assert_eq!(c("query", "somethingNew"), "other");
         assert_eq!(classify(Some("response"), None), "response");
         assert_eq!(classify(Some("emccResponse"), None), "response");

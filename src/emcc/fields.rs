@@ -13,7 +13,7 @@ pub static ACTION: Field = Field::new(
     "emcc.action",
     "Action",
     FieldKind::String,
-    "What the request means in the login: service-entry, login-submit, refresh, init-services, logout; for EMService login, logout, query, check-user, emcc-login.",
+    "What the request means in the login: service-entry, login-submit, refresh, init-services, logout; for EMService login, logout, logout-all, query, profile-query (userDeviceProfileQuery), check-user, emcc-login, emcc-logout.",
 );
 pub static DEVICE: Field = Field::new(
     "emcc.device",
@@ -141,6 +141,12 @@ pub static SVC_USER: Field = Field::new(
     FieldKind::String,
     "A user an EMService document names.",
 );
+pub static SVC_USER_RAW: Field = Field::new(
+    "emcc.svc.user.raw",
+    "EMService User (as sent)",
+    FieldKind::String,
+    "A user id an EMService answer sent percent-encoded (em%40cisco.com), as sent; emcc.svc.user holds it decoded.",
+);
 pub static SVC_DEVICE: Field = Field::new(
     "emcc.svc.device",
     "EMService Device",
@@ -151,7 +157,7 @@ pub static SVC_PROFILE: Field = Field::new(
     "emcc.svc.profile",
     "Device Profile",
     FieldKind::String,
-    "Each device profile an EMService answer lists.",
+    "Each device profile an EMService document names or an answer lists (deviceProfileName, deviceProfileN).",
 );
 pub static SVC_RESULT: Field = Field::new(
     "emcc.svc.result",
@@ -265,6 +271,7 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &ERROR_TEXT,
         &SVC_REQUEST,
         &SVC_USER,
+        &SVC_USER_RAW,
         &SVC_DEVICE,
         &SVC_PROFILE,
         &SVC_RESULT,

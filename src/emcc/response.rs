@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::codes::{lookup, EMAPP_ERRORS, EMSERVICE_ERRORS};
+use super::codes::{emservice_meaning, lookup, EMAPP_ERRORS, EMSERVICE_ERRORS};
 use super::em_error::ErrorSource;
 use super::emservice::{parse_emservice, EmServiceDoc};
 use super::fields::*;
@@ -158,8 +158,13 @@ pub fn add_emservice<'d>(
     if let Some(request) = &doc.request {
         packet.add_string(tree, &SVC_REQUEST, at(request.span), &request.value);
     }
-    for user in &doc.users {
-        packet.add_string(tree, &SVC_USER, at(user.span), &user.value);
+    for (i, user) in doc.users.iter().enumerate() {
+        let item = packet.add_string(tree, &SVC_USER, at(user.span), &user.value);
+        // Percent-encoded in the answer (domain.md "EMService"): shown decoded, and as sent.
+        if let Some(Some(raw)) = doc.users_raw.get(i) {
+            packet.append_text(item, &format!(" (sent as {raw})"));
+            packet.add_string(tree, &SVC_USER_RAW, at(user.span), raw);
+        }
     }
     for device in &doc.devices {
         packet.add_string(tree, &SVC_DEVICE, at(device.span), &device.value);
@@ -179,9 +184,19 @@ pub fn add_emservice<'d>(
         );
     }
     if let Some((code, span, text)) = &doc.error {
-        let meaning = lookup(EMSERVICE_ERRORS, *code).unwrap_or("meaning unknown");
+        // Code 2 depends on the dialect (codes::emservice_meaning).
+        let meaning = emservice_meaning(*code, doc.emcc).unwrap_or("meaning unknown");
         statistics::note_error(packet.frame_number(), Table::EmService, *code, meaning);
         let item = packet.add_uint(tree, &SVC_ERROR_CODE, at(*span), *code);
+        if Some(meaning) != lookup(EMSERVICE_ERRORS, *code) {
+            // The table names both dialects' meanings; say which one this document's is.
+            let dialect = if doc.emcc {
+                "between clusters"
+            } else {
+                "EM API"
+            };
+            packet.append_text(item, &format!(" [{dialect}: {meaning}]"));
+        }
         let detail = text
             .as_deref()
             .map(|t| format!(" ({t:?})"))

@@ -20,6 +20,7 @@ mod dns;
 mod downloads;
 mod emapp;
 mod emapp_flow;
+mod emcc_em_api;
 mod emcc_malformed;
 mod emcc_refusals;
 mod http;

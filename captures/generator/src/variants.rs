@@ -88,6 +88,11 @@ pub const ALL: &[Spec] = &[
         build: crate::emcc_refusals::refusals,
     },
     Spec {
+        name: "emcc-em-api",
+        about: "An EM API application's queries to EMService (userDeviceProfileQuery, deviceUserQuery, userDevicesQuery) answered as Cisco's EM API guide shows, then errors 2 and 7",
+        build: crate::emcc_em_api::em_api,
+    },
+    Spec {
         name: "ciscotl-malformed",
         about: "Trust lists and a signed config served with HTTP 200 but broken: cut short, a zero-length record, an unknown tag, a web page, XML cut mid-way",
         build: crate::trust_malformed::malformed,
