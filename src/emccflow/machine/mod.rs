@@ -313,13 +313,21 @@ impl Flow {
                 request,
                 device,
                 user,
-            } => self.on_emservice(f, &f.dst, device.as_deref(), None, |_| {
-                steps::emservice_request(request, user.as_deref())
-            }),
+            } => {
+                // An EMCC login asks the home cluster `checkUser`, then `login`
+                // (seeds/001, the home cluster's log). Other requests (the EM API's
+                // queries, a logout) come from any application user of the EM API
+                // (Cisco's Extension Mobility API guide): they are followed only for
+                // a device already in a login the flow follows.
+                let starts_login = matches!(request.as_str(), "checkUser" | "login");
+                self.on_emservice(f, &f.dst, device.as_deref(), None, starts_login, |_| {
+                    steps::emservice_request(request, user.as_deref())
+                })
+            }
             Message::EmserviceResponse { result, error_code } => {
                 let error = *error_code;
                 let result = result.clone();
-                self.on_emservice(f, &f.src, None, error, move |_| {
+                self.on_emservice(f, &f.src, None, error, false, move |_| {
                     steps::emservice_response(result.as_deref(), error)
                 })
             }

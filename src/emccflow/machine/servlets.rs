@@ -85,6 +85,7 @@ impl Flow {
         home: &str,
         device: Option<&str>,
         error: Option<u32>,
+        starts_login: bool,
         step: impl FnOnce(()) -> String,
     ) -> Option<Label> {
         let key = match device {
@@ -98,6 +99,14 @@ impl Flow {
                 .get(&(f.dst.clone(), f.src.clone(), "EMService".to_string()))
                 .map(|tx| tx.key.clone())?,
         };
+        let in_login = self
+            .phones
+            .get(&key)
+            .and_then(|phone| phone.current.as_ref())
+            .is_some_and(|attempt| !attempt.failed);
+        if !in_login && !starts_login {
+            return None;
+        }
         let phone = self.phone_entry(&key, None)?;
         if phone.device.is_none() {
             phone.device = device.map(str::to_string);

@@ -346,3 +346,48 @@ fn other_applications_connections_stop_being_followed_but_labelled_ones_stay() {
     // A stream never seen is not forgotten (nothing to forget).
     assert!(!flow.not_ours(&tcp(9)));
 }
+
+fn emservice(request: &str, device: &str) -> Message {
+    Message::EmserviceRequest {
+        request: request.into(),
+        device: Some(device.into()),
+        user: None,
+    }
+}
+
+#[test]
+fn em_api_queries_and_logouts_are_not_a_login() {
+    // An application of the EM API asks EMService about a phone that is in no
+    // login: neither its queries nor a logout, nor their answers, start one.
+    let mut s = Script::new(0.0);
+    for (time, request) in [
+        (0.0, "deviceUserQuery"),
+        (1.0, "userDevicesQuery"),
+        (2.0, "logout"),
+    ] {
+        assert!(s
+            .send(
+                time,
+                "10.0.0.50",
+                "10.2.2.2",
+                emservice(request, "SEP001122334455")
+            )
+            .is_none());
+        let answer = Message::EmserviceResponse {
+            result: None,
+            error_code: Some(7),
+        };
+        assert!(s
+            .send(time + 0.1, "10.2.2.2", "10.0.0.50", answer)
+            .is_none());
+    }
+    // The requests of an EMCC login do (the phone's EMApp traffic may be
+    // missing from a capture taken at the home cluster).
+    let label = s.send(
+        3.0,
+        "10.1.1.1",
+        "10.2.2.2",
+        emservice("checkUser", "SEP001122334455"),
+    );
+    assert_eq!(phase(&label), Some(2));
+}
