@@ -72,6 +72,9 @@ fn trust_list_and_signed_files_are_decoded() {
             "ciscotl.file_kind",
             "ciscotl.version",
             "ciscotl.signer",
+            "ciscotl.signer.serial",
+            "ciscotl.signer.ca_name",
+            "ciscotl.key_size",
             "ciscotl.digest_alg",
             "ciscotl.timestamp",
             "ciscotl.filename",
@@ -90,6 +93,21 @@ fn trust_list_and_signed_files_are_decoded() {
         .find(|l| l.starts_with("85\t"))
         .expect("the VC's ITL");
     assert!(itl.contains("\tITL\t1.2\t"), "{itl}");
+    // The signer ID container's name, serial and CA name, and the one-byte key-size
+    // index (2: 2048 bits), as certutils writes them.
+    assert!(
+        itl.contains("\tCN=ITLRECOVERY_cucm-vc.lab.local;"),
+        "signer name: {itl}"
+    );
+    assert!(itl.contains("\t2048\t"), "key size: {itl}");
+    let signed = out
+        .lines()
+        .find(|l| l.starts_with("102\t"))
+        .expect("the VC's config");
+    assert!(
+        signed.contains("\tsigned-config\t1.0\t"),
+        "signed files carry header version 1.0: {signed}"
+    );
     assert!(
         itl.contains("\t0|2|21|4\t"),
         "SAST, CCM+TFTP, TVS, CAPF: {itl}"
@@ -162,6 +180,19 @@ fn malformed_files_are_flagged_and_partly_decoded() {
     assert!(flagged.lines().count() >= 4, "{flagged}");
 }
 
+/// Files laid out as certutils writes them and Cisco 118893's `show ctl` prints them
+/// (container signer, one-byte key size, bare 0x0D padding): no warning, no note.
+#[test]
+fn real_layouts_trigger_no_expert_info() {
+    let flagged = fields(
+        "emcc-lab-login.pcapng",
+        "ciscotl.malformed || ciscotl.unusual",
+        &["frame.number", "_ws.expert.message"],
+        &[],
+    );
+    assert_eq!(flagged, "", "{flagged}");
+}
+
 const TFTP: &str = "ciscotl-tftp.pcapng";
 
 const TRANSFERS: &[&str] = &[
@@ -200,7 +231,7 @@ fn tftp_transfers_and_their_results() {
     let ctl = row(&out, 35);
     assert_eq!(
         &ctl[2..10],
-        ["CTL", "TFTP", "ok", "6", "6519", "13", "512", ""],
+        ["CTL", "TFTP", "ok", "6", "6514", "13", "512", ""],
         "the fallback's last block, linked to the HTTP failure: {ctl:?}"
     );
     assert!(
@@ -210,7 +241,7 @@ fn tftp_transfers_and_their_results() {
     let itl = row(&out, 48);
     assert_eq!(
         &itl[2..10],
-        ["ITL", "TFTP", "ok", "", "6531", "5", "1468", "6531"],
+        ["ITL", "TFTP", "ok", "", "6526", "5", "1468", "6526"],
         "blksize and tsize from the OACK: {itl:?}"
     );
     let aborted = row(&out, 60);
@@ -227,7 +258,7 @@ fn tftp_transfers_and_their_results() {
         ],
         "{aborted:?}"
     );
-    assert_eq!(&row(&out, 94)[4..8], ["ok", "", "8275", "17"]);
+    assert_eq!(&row(&out, 94)[4..8], ["ok", "", "8270", "17"]);
     assert_eq!(
         &row(&out, 110)[2..8],
         ["softkey", "TFTP", "incomplete", "", "1024", "2"],
@@ -517,10 +548,10 @@ fn wiresharks_reassembly_is_used_when_it_is_on() {
     };
     assert_eq!(
         sources(&[]),
-        ["Frame (421 bytes):", "TFTP file (CiscoTL) (6519 bytes):"]
+        ["Frame (416 bytes):", "TFTP file (CiscoTL) (6514 bytes):"]
     );
     assert_eq!(
         sources(&defragment),
-        ["Frame (421 bytes):", "Reassembled TFTP (6519 bytes):"]
+        ["Frame (416 bytes):", "Reassembled TFTP (6514 bytes):"]
     );
 }

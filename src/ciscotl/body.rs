@@ -70,7 +70,8 @@ fn trust_list<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, bytes: &[u8]) {
             trustlist::ProblemKind::TooManyRecords | trustlist::ProblemKind::TooManyProblems => {
                 &LIMIT
             }
-            _ => &MALFORMED,
+            // Unknown tags and values are a note (`ciscotl.unusual`), never malformed.
+            ref kind => expert_for(kind.severity()),
         };
         packet.expert_at(
             tree,
@@ -89,8 +90,22 @@ fn header<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, header: &Header) {
     if let Some(s) = &header.signer_name {
         packet.add_string(tree, &SIGNER, s.span.range(), &s.value);
     }
+    if let Some(s) = &header.serial {
+        packet.add_bytes(tree, &SIGNER_SERIAL, s.span.range(), &s.value);
+    }
+    if let Some(s) = &header.ca_name {
+        packet.add_string(tree, &SIGNER_CA_NAME, s.span.range(), &s.value);
+    }
+    if let Some(v) = &header.signer_version {
+        let (major, minor) = v.value;
+        let text = format!("{major}.{minor}");
+        packet.add_string(tree, &SIGNER_VERSION, v.span.range(), &text);
+    }
     if let Some(d) = &header.digest_alg {
         packet.add_uint(tree, &DIGEST_ALG, d.span.range(), u32::from(d.value));
+    }
+    if let Some(k) = &header.modulus_bits {
+        packet.add_uint(tree, &KEY_SIZE, k.span.range(), u32::from(k.value));
     }
     if let Some(t) = &header.timestamp {
         packet.add_time(tree, &TIMESTAMP, t.span.range(), i64::from(t.value), 0);

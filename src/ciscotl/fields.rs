@@ -67,13 +67,37 @@ pub static VERSION: Field = Field::new(
     "ciscotl.version",
     "Version",
     FieldKind::String,
-    "The trust list header version (major.minor; CUCM writes 1.2).",
+    "The header version (major.minor): 1.2 in CTL and ITL files, 1.0 in signed .sgn files.",
 );
 pub static SIGNER: Field = Field::new(
     "ciscotl.signer",
     "Signer",
     FieldKind::String,
-    "Who signed the file (the header's signer name).",
+    "Who signed the file: the signer name (tag 4) in the header's signer ID (tag 3).",
+);
+pub static SIGNER_SERIAL: Field = Field::new(
+    "ciscotl.signer.serial",
+    "Signer Serial Number",
+    FieldKind::Bytes,
+    "The serial number of the signer's certificate (tag 5 in the signer ID).",
+);
+pub static SIGNER_CA_NAME: Field = Field::new(
+    "ciscotl.signer.ca_name",
+    "Signer CA Name",
+    FieldKind::String,
+    "The issuer of the signer's certificate (tag 6 in the signer ID).",
+);
+pub static SIGNER_VERSION: Field = Field::new(
+    "ciscotl.signer.version",
+    "Signer Version",
+    FieldKind::String,
+    "The signer version (tag 28, major.minor), written by the open-source certutils.",
+);
+pub static KEY_SIZE: Field = Field::new(
+    "ciscotl.key_size",
+    "Key Size",
+    FieldKind::Uint(None),
+    "The signing key's size in bits, from the one-byte modulus size index (tag 11: 0 512, 1 1024, 2 2048, 3 4096).",
 );
 pub static DIGEST_ALG: Field = Field::new(
     "ciscotl.digest_alg",
@@ -235,6 +259,10 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &TFTP_TSIZE,
         &VERSION,
         &SIGNER,
+        &SIGNER_SERIAL,
+        &SIGNER_CA_NAME,
+        &SIGNER_VERSION,
+        &KEY_SIZE,
         &DIGEST_ALG,
         &TIMESTAMP,
         &FILENAME,

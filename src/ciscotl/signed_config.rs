@@ -6,9 +6,10 @@
 //! exactly as the TFTP server holds it:
 //!
 //! ```text
-//! 01 0002 01 02            version 1.2
-//! 02 0004 <u32>            header length = offset of the content
-//! 03 .. 15 ...             signer id, signer name, ..., file name, timestamp
+//! 01 0002 01 00            version 1.0 (certutils `sgnfile`: `pack('> B H B B', 1, 2, 1, 0)`)
+//! 02 0002 <u16>            header length = offset of the content (certutils `'> H'`)
+//! 03 .. 15 ... 0D 0D       signer ID (4, 5, 6), signature info, signature, file name,
+//!                          timestamp, bare 0x0D padding to a 4-byte boundary (certutils)
 //! <?xml version="1.0" ...  the content, from the header length to the end
 //! ```
 //!
@@ -531,7 +532,7 @@ pub fn config_facts(xml: &[u8]) -> ConfigFacts {
 
 #[cfg(test)]
 mod tests {
-    use super::super::trustlist::tests::{header, tlv, SIGNER};
+    use super::super::trustlist::tests::{header, header_version, tlv, SIGNER};
     use super::*;
 
     /// A configuration shaped like the generator's `device_config` (the parts read here).
@@ -562,7 +563,8 @@ mod tests {
 
     fn signed(content: &[u8]) -> Vec<u8> {
         [
-            header(SIGNER, "SEPC80084AA8743.cnf.xml", 1_550_846_224),
+            // Signed files carry header version 1.0 (certutils `sgnfile`).
+            header_version((1, 0), SIGNER, "SEPC80084AA8743.cnf.xml", 1_550_846_224),
             content.to_vec(),
         ]
         .concat()
@@ -585,6 +587,8 @@ mod tests {
         );
         assert_eq!(s.xml_start, Some(data.len() - xml.len()));
         assert_eq!(Some(h.header_len.unwrap().value as usize), s.xml_start);
+        assert_eq!(h.version.unwrap().value, (1, 0));
+        assert!(h.padding.is_some() || h.header_len.unwrap().value % 4 == 0);
         let signer = s.signer.unwrap();
         assert_eq!(signer.value, "ITLRECOVERY_cucm-vc.lab.local");
         assert_eq!(&data[signer.span.range()], signer.value.as_bytes());

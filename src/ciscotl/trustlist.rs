@@ -1,38 +1,47 @@
 //! Parser for Cisco CTL and ITL files (`CTLFile.tlv`, `ITLSEP<MAC>.tlv` ...) and for the
 //! signature header that starts signed (`.sgn`) files.
 //!
-//! Every element is a TLV: a 1-byte tag, a 2-byte big-endian length, then the value.
-//! Tag numbers are from domain.md ("CTL / ITL files"); value widths are the ones CUCM and
-//! our capture generator write, with the real-world alternatives noted:
+//! Sources of the layout (every fact below is from one of them):
+//! - [certutils]: the open-source `tlvfile` (builds and parses CTL/ITL files) and `sgnfile`
+//!   (signed files) of the usecallmanagernz project, github.com/usecallmanagernz/certutils;
+//! - [118893]: Cisco document 118893, `show ctl` output of real CTL files (header lengths
+//!   336 and 304, signer ID length 149, modulus size length 1);
+//! - SCFParser's CTL parser (same tags and widths as certutils).
+//!
+//! Every element is a TLV: a 1-byte tag, a 2-byte big-endian length, then the value
+//! ([certutils] `struct.unpack_from('> B H')`), except the padding.
 //!
 //! ```text
-//! File header
-//!   1  version            2 bytes: major, minor (CUCM writes 1.2)
-//!   2  header length      4 bytes (2 accepted): bytes from the file start to the first
-//!                         record, this header's TLVs only
-//!   3  signer id          2 bytes (1 accepted)
-//!   4  signer name        text, "CN=..;OU=..;O=..;..."
-//!   5  serial number      bytes: the signer certificate's serial
-//!   6  CA name            text: the signer certificate's issuer
-//!   7  signature info     nested TLVs:
-//!        8  digest algorithm        1 byte: 1 SHA-1, 2 SHA-256, 3 SHA-512
-//!        9  signature algorithm     nested TLVs:
+//! File header (version 1.2 in CTL/ITL, 1.0 in signed .sgn files [certutils sgnfile])
+//!   1  version            2 bytes: major, minor
+//!   2  header length      2 bytes [certutils '> H'; 118893]: bytes from the file start
+//!                         to the first record (or to a signed file's content)
+//!   3  signer ID          container [certutils HEADER_SIGNER_INFO; 118893 length 149]:
+//!        4  signer name   text, "CN=..;OU=..;O=..;..."
+//!        5  serial number bytes: the signer certificate's serial
+//!        6  CA name       text: the signer certificate's issuer
+//!   7  signature info     container:
+//!        8  digest algorithm        1 byte: 1 SHA-1, 2 SHA-256, 3 SHA-512 [certutils]
+//!        9  signature algorithm     container:
 //!             10 algorithm          1 byte (0 RSA)
-//!             11 modulus size       2 bytes: key size in bits
-//!      (tags 8-11 are also accepted directly in the header)
+//!             11 modulus size       1 byte, an index: 0 512, 1 1024, 2 2048, 3 4096 bits
+//!                                   [certutils `[64, 128, 256, 512].index(..)`; 118893]
+//!      (tags 4-6 and 8-11 are also accepted directly in the header)
 //!   12 signature          RSA PKCS#1 v1.5 over the file without this TLV
-//!   13 padding            bytes
+//!   13 padding            bare 0x0D bytes, no length, up to a 4-byte boundary [certutils
+//!                         "Pad to 4 byte boundary"]; the header ends at the header
+//!                         length whatever the padding looks like
 //!   14 file name          text
 //!   15 timestamp          4 bytes: seconds since 1970
-//! The header ends at the header length. Without a usable header length it ends before
-//! the next tag 1 (a record's length), before a `<` (a signed file's XML content) or at
-//! the end of the input.
+//!   28 signer version     2 bytes: major, minor [certutils HEADER_SIGNER_VERSION]
+//! Without a usable header length the header ends before the next tag 1 (a record's
+//! length), before a `<` (a signed file's XML content) or at the end of the input.
 //!
-//! Records, back to back until the end of the file, one per certificate
+//! Records, back to back until the end of the file, one per certificate [certutils]
 //!   1  record length      2 bytes: the whole record, this TLV included
 //!   2  DNS name           text
 //!   3  subject            text
-//!   4  function           2 bytes (1 accepted): 0 SAST, 1 CCM, 2 CCM+TFTP, 3 TFTP,
+//!   4  function (role)    2 bytes (1 accepted): 0 SAST, 1 CCM, 2 CCM+TFTP, 3 TFTP,
 //!                         4 CAPF, 7 application server, 21 TVS
 //!   5  issuer             text
 //!   6  serial number      bytes
@@ -44,11 +53,13 @@
 //!   12 hash algorithm     1 byte, same codes as the digest algorithm
 //! ```
 //!
-//! The parser is pure and never panics: it returns what it understood plus a list of
-//! [`Problem`]s with spans. Every span (values and problems) is a byte range of the input
-//! given to [`parse_trust_list`] and lies inside it. `Spanned` values span the TLV's value
-//! bytes. Text values are decoded as UTF-8 with replacement characters, with trailing NUL
-//! bytes (CUCM NUL-terminates some strings) dropped from the text but kept in the span.
+//! The TLV heads are read with `nom`. The parser is pure and never panics: it returns
+//! what it understood plus a list of [`Problem`]s with spans. Every span (values and
+//! problems) is a byte range of the input given to [`parse_trust_list`] and lies inside
+//! it. `Spanned` values span the TLV's value bytes. Text values are decoded as UTF-8 with
+//! replacement characters, with trailing NUL bytes (certutils NUL-terminates some
+//! strings) dropped from the text but kept in the span. Tags no source names are a note,
+//! never malformed.
 
 #![forbid(unsafe_code)]
 
@@ -67,11 +78,20 @@ pub const MAX_RECORDS: usize = 256;
 pub const MAX_PROBLEMS: usize = 32;
 
 /// Nested TLVs (signature info, algorithm info) are followed this deep; the format only
-/// nests twice.
+/// nests twice (7 holds 9 which holds 10 and 11, [certutils]).
 const MAX_NESTING: usize = 2;
 
-/// Size of a TLV's tag and length.
+/// Size of a TLV's tag and length: 1-byte tag, 2-byte length ([certutils] `'> B H'`).
 const TLV_HEAD: usize = 3;
+
+/// Tag 13, the padding byte: written bare, without a length, until the header length is a
+/// multiple of 4 ([certutils] tlvfile/sgnfile "Pad to 4 byte boundary").
+pub const PADDING: u8 = 0x0D;
+
+/// Tag 11's one-byte index and the key size it stands for ([certutils]
+/// `[64, 128, 256, 512].index(signature_length)`, signature bytes 64..512; Cisco 118893
+/// shows the modulus size TLV with length 1).
+pub const KEY_SIZES: &[(u8, u16)] = &[(0, 512), (1, 1024), (2, 2048), (3, 4096)];
 
 /// Record function codes and their names (domain facts; nothing else is
 /// named). Also the value table of `ciscotl.record.function`.
@@ -128,6 +148,8 @@ pub enum ProblemKind {
     UnknownTag(u8),
     /// A known tag whose value has an unexpected size; the value is not decoded.
     BadValueLength { tag: u8, len: usize },
+    /// A known tag holding a value no source names (a key-size index above 3); note.
+    UnknownValue { tag: u8, value: u32 },
     /// A tag seen twice in the header or a record; the first one is kept.
     DuplicateTag(u8),
     /// The header's TLVs do not end at the header length: `declared` is the header length,
@@ -155,7 +177,7 @@ pub enum ProblemKind {
 impl ProblemKind {
     pub const fn severity(&self) -> Severity {
         match self {
-            ProblemKind::UnknownTag(_) => Severity::Note,
+            ProblemKind::UnknownTag(_) | ProblemKind::UnknownValue { .. } => Severity::Note,
             ProblemKind::DuplicateTag(_)
             | ProblemKind::BadValueLength { .. }
             | ProblemKind::HeaderLengthMismatch { .. }
@@ -190,6 +212,9 @@ impl std::fmt::Display for ProblemKind {
                 "Length {declared} goes past the end ({available} bytes available)"
             ),
             ProblemKind::UnknownTag(tag) => write!(f, "Unknown tag {tag}"),
+            ProblemKind::UnknownValue { tag, value } => {
+                write!(f, "Tag {tag} has a value no public source names: {value}")
+            }
             ProblemKind::BadValueLength { tag, len } => {
                 write!(f, "Tag {tag} has an unexpected value length {len}")
             }
@@ -239,27 +264,29 @@ pub struct Header {
     pub span: Span,
     /// Tag 1: major, minor.
     pub version: Option<Spanned<(u8, u8)>>,
-    /// Tag 2, 4 bytes on the wire (2 accepted).
+    /// Tag 2, 2 bytes on the wire ([certutils] `'> H'`).
     pub header_len: Option<Spanned<u32>>,
-    /// Tag 3.
-    pub signer_id: Option<Spanned<u16>>,
-    /// Tag 4.
+    /// Tag 3, the signer ID container (its value: tags 4, 5, 6).
+    pub signer_id: Option<Span>,
+    /// Tag 4 (in tag 3).
     pub signer_name: Option<Spanned<String>>,
-    /// Tag 5.
+    /// Tag 5 (in tag 3): the signer certificate's serial number.
     pub serial: Option<Spanned<Vec<u8>>>,
-    /// Tag 6.
+    /// Tag 6 (in tag 3): the signer certificate's issuer.
     pub ca_name: Option<Spanned<String>>,
+    /// Tag 28: major, minor ([certutils] HEADER_SIGNER_VERSION).
+    pub signer_version: Option<Spanned<(u8, u8)>>,
     /// Tag 7 (the whole nested value).
     pub signature_info: Option<Span>,
     /// Tag 8, see [`digest_name`].
     pub digest_alg: Option<Spanned<u8>>,
     /// Tag 10 (0 is RSA).
     pub signature_alg: Option<Spanned<u8>>,
-    /// Tag 11: key size in bits.
+    /// Tag 11: key size in bits, from its one-byte index (see [`KEY_SIZES`]).
     pub modulus_bits: Option<Spanned<u16>>,
     /// Tag 12.
     pub signature: Option<Span>,
-    /// Tag 13.
+    /// Tag 13: the bare padding bytes (no TLV), up to the header length.
     pub padding: Option<Span>,
     /// Tag 14.
     pub filename: Option<Spanned<String>>,
@@ -343,30 +370,43 @@ impl Tlv {
     }
 }
 
+/// A TLV's head: 1-byte tag, 2-byte big-endian length ([certutils] `'> B H'`).
+fn tlv_head(input: &[u8]) -> nom::IResult<&[u8], (u8, u16)> {
+    use nom::Parser;
+    (nom::number::complete::be_u8, nom::number::complete::be_u16).parse(input)
+}
+
+/// A whole TLV: its head, then exactly `length` value bytes.
+fn tlv_parts(input: &[u8]) -> nom::IResult<&[u8], (u8, &[u8])> {
+    let (rest, (tag, len)) = tlv_head(input)?;
+    let (rest, value) = nom::bytes::complete::take(len)(rest)?;
+    Ok((rest, (tag, value)))
+}
+
 /// Reads the TLV at `pos`, which must end by `end`. On failure reports the problem (its
 /// span from `pos` to `end`) and returns `None`.
 fn read_tlv(data: &[u8], pos: usize, end: usize, problems: &mut Problems) -> Option<Tlv> {
-    let left = end.saturating_sub(pos);
-    if left < TLV_HEAD {
+    let window = data.get(pos..end.min(data.len())).unwrap_or(&[]);
+    let left = window.len();
+    if let Ok((_, (tag, value))) = tlv_parts(window) {
+        return Some(Tlv {
+            tag,
+            start: pos,
+            value: Span::new(pos + TLV_HEAD, value.len()),
+        });
+    }
+    let Ok((_, (_, len))) = tlv_head(window) else {
         problems.push(ProblemKind::TruncatedTlv, Span::new(pos, left));
         return None;
-    }
-    let len = usize::from(u16::from_be_bytes([data[pos + 1], data[pos + 2]]));
-    if len > left - TLV_HEAD {
-        problems.push(
-            ProblemKind::LengthPastEnd {
-                declared: len,
-                available: left - TLV_HEAD,
-            },
-            Span::new(pos, left),
-        );
-        return None;
-    }
-    Some(Tlv {
-        tag: data[pos],
-        start: pos,
-        value: Span::new(pos + TLV_HEAD, len),
-    })
+    };
+    problems.push(
+        ProblemKind::LengthPastEnd {
+            declared: usize::from(len),
+            available: left - TLV_HEAD,
+        },
+        Span::new(pos, left),
+    );
+    None
 }
 
 /// Text value: UTF-8 (lossy) without trailing NULs.
@@ -429,12 +469,58 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>, t: &Tlv, problems: &mut Proble
     }
 }
 
-/// Handles a signature-information tag (7 to 11) inside or outside tag 7.
-fn signature_tag(data: &[u8], t: &Tlv, h: &mut Header, depth: usize, problems: &mut Problems) {
+/// Major, minor: a 2-byte value (tags 1 and 28, [certutils] `'B B'`).
+fn version_value(data: &[u8], t: &Tlv, problems: &mut Problems) -> Option<Spanned<(u8, u8)>> {
+    let v = (t.value.len == 2).then(|| Spanned {
+        value: (data[t.value.start], data[t.value.start + 1]),
+        span: t.value,
+    });
+    if v.is_none() {
+        problems.push(
+            ProblemKind::BadValueLength {
+                tag: t.tag,
+                len: t.value.len,
+            },
+            t.whole(),
+        );
+    }
+    v
+}
+
+/// Tag 11: the one-byte key-size index ([certutils] `'> B H B'`, `[64, 128, 256,
+/// 512].index(..)`; Cisco 118893 shows its length as 1), as bits.
+fn key_size(data: &[u8], t: &Tlv, problems: &mut Problems) -> Option<Spanned<u16>> {
+    let index = narrow::<u8>(number(data, t, &[1], problems))?;
+    match KEY_SIZES.iter().find(|(i, _)| *i == index.value) {
+        Some(&(_, bits)) => Some(Spanned {
+            value: bits,
+            span: index.span,
+        }),
+        None => {
+            problems.push(
+                ProblemKind::UnknownValue {
+                    tag: t.tag,
+                    value: u32::from(index.value),
+                },
+                t.whole(),
+            );
+            None
+        }
+    }
+}
+
+/// Handles a header TLV other than the version and header length, at `depth` containers
+/// deep. Tags 3 (signer ID: 4, 5, 6), 7 (signature info: 8, 9) and 9 (algorithm: 10, 11)
+/// are containers ([certutils] HEADER_SIGNER_INFO, HEADER_SIGNATURE_INFO,
+/// HEADER_SIGNATURE_ALGORITHM_INFO; Cisco 118893: signer ID length 149 holds them);
+/// their members are also accepted directly in the header.
+fn header_tag(data: &[u8], t: &Tlv, h: &mut Header, depth: usize, problems: &mut Problems) {
     match t.tag {
-        7 | 9 if depth < MAX_NESTING => {
-            if t.tag == 7 {
-                set(&mut h.signature_info, Some(t.value), t, problems);
+        3 | 7 | 9 if depth < MAX_NESTING => {
+            match t.tag {
+                3 => set(&mut h.signer_id, Some(t.value), t, problems),
+                7 => set(&mut h.signature_info, Some(t.value), t, problems),
+                _ => {}
             }
             let mut pos = t.value.start;
             while pos < t.value.end() {
@@ -442,15 +528,12 @@ fn signature_tag(data: &[u8], t: &Tlv, h: &mut Header, depth: usize, problems: &
                     break;
                 };
                 pos = inner.value.end();
-                match inner.tag {
-                    8..=11 => signature_tag(data, &inner, h, depth + 1, problems),
-                    tag => {
-                        problems.push(ProblemKind::UnknownTag(tag), inner.whole());
-                        h.unknown.push((tag, inner.whole()));
-                    }
-                }
+                header_tag(data, &inner, h, depth + 1, problems);
             }
         }
+        4 => set(&mut h.signer_name, Some(text(data, t.value)), t, problems),
+        5 => set(&mut h.serial, Some(bytes(data, t.value)), t, problems),
+        6 => set(&mut h.ca_name, Some(text(data, t.value)), t, problems),
         8 => {
             let v = narrow(number(data, t, &[1], problems));
             set(&mut h.digest_alg, v, t, problems);
@@ -460,11 +543,21 @@ fn signature_tag(data: &[u8], t: &Tlv, h: &mut Header, depth: usize, problems: &
             set(&mut h.signature_alg, v, t, problems);
         }
         11 => {
-            let v = narrow(number(data, t, &[2], problems));
+            let v = key_size(data, t, problems);
             set(&mut h.modulus_bits, v, t, problems);
         }
+        12 => set(&mut h.signature, Some(t.value), t, problems),
+        14 => set(&mut h.filename, Some(text(data, t.value)), t, problems),
+        15 => {
+            let v = number(data, t, &[4], problems);
+            set(&mut h.timestamp, v, t, problems);
+        }
+        28 => {
+            let v = version_value(data, t, problems);
+            set(&mut h.signer_version, v, t, problems);
+        }
         tag => {
-            // Nested deeper than the format does.
+            // Not named by any source, or nested deeper than the format does: a note.
             problems.push(ProblemKind::UnknownTag(tag), t.whole());
             h.unknown.push((tag, t.whole()));
         }
@@ -494,31 +587,37 @@ pub(crate) fn parse_header(data: &[u8], problems: &mut Problems) -> (Header, Opt
             // a `<` the XML content of a signed file.
             break;
         }
+        if data[pos] == PADDING {
+            // Bare padding bytes, no length ([certutils] "Pad to 4 byte boundary"): the
+            // header ends at the header length whatever they look like; without one, at
+            // the end of the run of 0x0D bytes.
+            let pad_end = declared_end.unwrap_or_else(|| {
+                data[pos..]
+                    .iter()
+                    .position(|&b| b != PADDING)
+                    .map_or(end, |n| pos + n)
+            });
+            if h.padding.is_none() {
+                h.padding = Some(Span::between(pos, pad_end));
+            }
+            pos = pad_end;
+            continue;
+        }
         let Some(t) = read_tlv(data, pos, end, problems) else {
-            pos = end;
+            // Records (or a signed file's content) still start at the header length.
+            pos = declared_end.unwrap_or(end);
             failed = true;
             break;
         };
         pos = t.value.end();
         match t.tag {
             1 => {
-                let v = (t.value.len == 2).then(|| Spanned {
-                    value: (data[t.value.start], data[t.value.start + 1]),
-                    span: t.value,
-                });
-                if v.is_none() {
-                    problems.push(
-                        ProblemKind::BadValueLength {
-                            tag: 1,
-                            len: t.value.len,
-                        },
-                        t.whole(),
-                    );
-                }
+                let v = version_value(data, &t, problems);
                 set(&mut h.version, v, &t, problems);
             }
             2 => {
-                let v = number(data, &t, &[4, 2], problems);
+                // 2 bytes ([certutils] `'> H'`; Cisco 118893 prints 336 and 304).
+                let v = number(data, &t, &[2], problems);
                 if let (Some(n), None) = (v, h.header_len) {
                     let n_usize = n.value as usize;
                     if n_usize < pos {
@@ -544,26 +643,21 @@ pub(crate) fn parse_header(data: &[u8], problems: &mut Problems) -> (Header, Opt
                 }
                 set(&mut h.header_len, v, &t, problems);
             }
-            3 => {
-                let v = narrow(number(data, &t, &[2, 1], problems));
-                set(&mut h.signer_id, v, &t, problems);
-            }
-            4 => set(&mut h.signer_name, Some(text(data, t.value)), &t, problems),
-            5 => set(&mut h.serial, Some(bytes(data, t.value)), &t, problems),
-            6 => set(&mut h.ca_name, Some(text(data, t.value)), &t, problems),
-            7..=11 => signature_tag(data, &t, &mut h, 0, problems),
-            12 => set(&mut h.signature, Some(t.value), &t, problems),
-            13 => set(&mut h.padding, Some(t.value), &t, problems),
-            14 => set(&mut h.filename, Some(text(data, t.value)), &t, problems),
-            15 => {
-                let v = number(data, &t, &[4], problems);
-                set(&mut h.timestamp, v, &t, problems);
-            }
-            tag => {
-                problems.push(ProblemKind::UnknownTag(tag), t.whole());
-                h.unknown.push((tag, t.whole()));
-            }
+            _ => header_tag(data, &t, &mut h, 0, problems),
         }
+    }
+    if declared_end.is_some_and(|d| pos > d) && !failed {
+        // The last TLV crossed the header length: padding after it (at most 3 bytes, to a
+        // 4-byte boundary, [certutils]) still belongs to the header.
+        let run = data[pos..]
+            .iter()
+            .take(3)
+            .take_while(|&&b| b == PADDING)
+            .count();
+        if run > 0 && h.padding.is_none() {
+            h.padding = Some(Span::new(pos, run));
+        }
+        pos += run;
     }
     match (h.header_len, declared_end) {
         (None, _) if pos > 0 => problems.push(ProblemKind::NoHeaderLength, Span::new(0, 0)),
@@ -776,24 +870,45 @@ pub(crate) mod tests {
     pub(crate) const SIGNER: &str =
         "CN=ITLRECOVERY_cucm-vc.lab.local;OU=Collaboration ClusterOne;O=EMCC Lab;L=RTP;ST=NC;C=US";
 
-    /// The header exactly as the capture generator's `trustlist::header` lays it out.
-    pub(crate) fn header(signer: &str, file_name: &str, timestamp: u32) -> Vec<u8> {
-        let algorithm_info = [tlv(10, &[0]), tlv(11, &2048u16.to_be_bytes())].concat();
+    /// A header laid out as certutils' `tlvfile` writes one (and the capture generator's
+    /// `trustlist::header`): version, 2-byte header length, signer ID container (4, 5, 6),
+    /// signature info container (8, 9 (10, 11 one-byte key-size index)), signature, file
+    /// name, timestamp, then bare 0x0D padding to a 4-byte boundary.
+    pub(crate) fn header_version(
+        version: (u8, u8),
+        signer: &str,
+        file_name: &str,
+        timestamp: u32,
+    ) -> Vec<u8> {
+        let algorithm_info = [tlv(10, &[0]), tlv(11, &[2])].concat();
         let signature_info = [tlv(8, &[2]), tlv(9, &algorithm_info)].concat();
-        let rest = [
-            tlv(3, &1u16.to_be_bytes()),
+        let signer_id = [
             tlv(4, signer.as_bytes()),
             tlv(5, &[0x12, 0x34, 0x56, 0x78, 0x9a]),
             tlv(6, signer.as_bytes()),
+        ]
+        .concat();
+        let mut out = [
+            tlv(1, &[version.0, version.1]),
+            tlv(2, &[0, 0]),
+            tlv(3, &signer_id),
             tlv(7, &signature_info),
             tlv(12, &[0xa5; 256]),
             tlv(14, file_name.as_bytes()),
             tlv(15, &timestamp.to_be_bytes()),
         ]
         .concat();
-        let version = tlv(1, &[1, 2]);
-        let header_len = (version.len() + 7 + rest.len()) as u32;
-        [version, tlv(2, &header_len.to_be_bytes()), rest].concat()
+        while out.len() % 4 != 0 {
+            out.push(PADDING);
+        }
+        let len = (out.len() as u16).to_be_bytes();
+        out[8..10].copy_from_slice(&len);
+        out
+    }
+
+    /// A trust-list header (version 1.2).
+    pub(crate) fn header(signer: &str, file_name: &str, timestamp: u32) -> Vec<u8> {
+        header_version((1, 2), signer, file_name, timestamp)
     }
 
     /// A record exactly as the generator's `trustlist::record` lays it out.
@@ -867,8 +982,12 @@ pub(crate) mod tests {
         assert_eq!(h.version.unwrap().value, (1, 2));
         assert_eq!(h.version.unwrap().span, Span::new(3, 2));
         assert_eq!(h.header_len.unwrap().value as usize, h.span.len);
-        assert_eq!(h.header_len.unwrap().span, Span::new(8, 4));
-        assert_eq!(h.signer_id.unwrap().value, 1);
+        assert_eq!(h.header_len.unwrap().span, Span::new(8, 2));
+        assert_eq!(h.header_len.unwrap().value % 4, 0);
+        assert!(h.signer_id.is_some());
+        assert!(h
+            .padding
+            .is_some_and(|p| data[p.range()].iter().all(|&b| b == PADDING)));
         assert_eq!(h.signer_name.as_ref().unwrap().value, SIGNER);
         assert_eq!(h.ca_name.as_ref().unwrap().value, SIGNER);
         assert_eq!(
@@ -950,10 +1069,125 @@ pub(crate) mod tests {
         assert_in_bounds(&t, data.len());
     }
 
+    /// A CTL header with the sizes Cisco document 118893 ("show ctl" output of real CTL
+    /// files) prints: header length `header_len`, signer ID length `signer_id_len`
+    /// holding the nested 4/5/6, modulus size of length 1. The sizes the document does not
+    /// give (name lengths, a 1024-bit signature, the file name) are chosen to fit, and the
+    /// padding is bare 0x0D bytes as certutils' `tlvfile` writes it.
+    fn ctl_118893(header_len: usize, signer_id_len: usize) -> Vec<u8> {
+        let serial = [0x5a; 16];
+        // Signer name and CA name share what is left of the container after 3 TLV heads.
+        let names = signer_id_len - 9 - serial.len();
+        let signer = "X".repeat(names / 2);
+        let ca = "Y".repeat(names - names / 2);
+        let signer_id = [
+            tlv(4, signer.as_bytes()),
+            tlv(5, &serial),
+            tlv(6, ca.as_bytes()),
+        ]
+        .concat();
+        assert_eq!(signer_id.len(), signer_id_len);
+        let algorithm_info = [tlv(10, &[0]), tlv(11, &[1])].concat();
+        let signature_info = [tlv(8, &[1]), tlv(9, &algorithm_info)].concat();
+        let mut out = [
+            tlv(1, &[1, 2]),
+            tlv(2, &(header_len as u16).to_be_bytes()),
+            tlv(3, &signer_id),
+            tlv(7, &signature_info),
+            tlv(12, &[0xa5; 128]),
+            tlv(15, &1_388_000_000u32.to_be_bytes()),
+        ]
+        .concat();
+        // The file name takes the rest, less up to 3 bytes of padding.
+        let name_len = header_len - out.len() - TLV_HEAD - (header_len - out.len()) % 4 % 3;
+        let name_len = name_len.min(header_len - out.len() - TLV_HEAD);
+        out.extend(tlv(14, &vec![b'c'; name_len]));
+        while out.len() < header_len {
+            out.push(PADDING);
+        }
+        assert_eq!(out.len(), header_len);
+        out
+    }
+
+    /// Cisco document 118893: header lengths 336 and 304, signer ID length 149, modulus
+    /// size of length 1; the whole header decodes without a warning and the first record
+    /// starts at the header length.
+    #[test]
+    fn show_ctl_118893_sizes() {
+        for (header_len, signer_id_len) in [(336, 149), (304, 117)] {
+            let mut data = ctl_118893(header_len, signer_id_len);
+            data.extend(record("cucm.example", "CN=cucm", 2, [10, 0, 0, 1]));
+            let t = parse_trust_list(&data);
+            assert_eq!(t.problems, vec![], "header length {header_len}");
+            let h = &t.header;
+            assert_eq!(h.header_len.unwrap().value as usize, header_len);
+            assert_eq!(h.span.len, header_len);
+            assert_eq!(h.signer_id.unwrap().len, signer_id_len);
+            assert!(h.signer_name.as_ref().unwrap().value.starts_with('X'));
+            assert_eq!(h.serial.as_ref().unwrap().value, vec![0x5a; 16]);
+            assert!(h.ca_name.as_ref().unwrap().value.starts_with('Y'));
+            assert_eq!(h.modulus_bits.unwrap().value, 1024);
+            assert_eq!(h.modulus_bits.unwrap().span.len, 1);
+            assert_eq!(t.records.len(), 1);
+            assert_eq!(t.records[0].span.start, header_len);
+        }
+    }
+
+    /// certutils' `tlvfile` writes tag 28 (signer version) and pads with bare 0x0D; both
+    /// decode without a problem, and padding that is not 0x0D still ends at the header
+    /// length.
+    #[test]
+    fn signer_version_and_odd_padding() {
+        let mut data = header(SIGNER, "CTLFile.tlv", 1);
+        let version = tlv(28, &[1, 0]);
+        data.splice(10..10, version.iter().copied());
+        // Re-pad: the header grew by 5 bytes.
+        while data.last() == Some(&PADDING) {
+            data.pop();
+        }
+        data.push(PADDING);
+        while data.len() % 4 != 0 {
+            data.push(0xEE);
+        }
+        let len = (data.len() as u16).to_be_bytes();
+        data[8..10].copy_from_slice(&len);
+        let n = data.len();
+        data.extend(record("a", "b", 0, [1, 2, 3, 4]));
+        let t = parse_trust_list(&data);
+        assert_eq!(t.header.signer_version.unwrap().value, (1, 0));
+        assert_eq!(t.header.span.len, n);
+        assert_eq!(t.records.len(), 1);
+        assert!(t
+            .problems
+            .iter()
+            .all(|p| p.kind.severity() == Severity::Note));
+    }
+
+    #[test]
+    fn key_size_index() {
+        for (index, bits) in [(0u8, 512u16), (1, 1024), (2, 2048), (3, 4096)] {
+            let mut data = tlv(1, &[1, 0]);
+            data.extend(tlv(2, &14u16.to_be_bytes()));
+            data.extend(tlv(11, &[index]));
+            let t = parse_trust_list(&data);
+            assert_eq!(t.problems, vec![]);
+            assert_eq!(t.header.modulus_bits.unwrap().value, bits);
+        }
+        let mut data = tlv(1, &[1, 0]);
+        data.extend(tlv(2, &14u16.to_be_bytes()));
+        data.extend(tlv(11, &[9]));
+        let t = parse_trust_list(&data);
+        assert_eq!(
+            kinds(&t),
+            vec![ProblemKind::UnknownValue { tag: 11, value: 9 }]
+        );
+        assert_eq!(t.problems[0].kind.severity(), Severity::Note);
+    }
+
     #[test]
     fn header_length_past_end() {
         let mut data = tlv(1, &[1, 2]);
-        data.extend(tlv(2, &5000u32.to_be_bytes()));
+        data.extend(tlv(2, &5000u16.to_be_bytes()));
         data.extend(tlv(14, b"x"));
         let t = parse_trust_list(&data);
         assert_eq!(t.header.filename.as_ref().unwrap().value, "x");
@@ -970,9 +1204,10 @@ pub(crate) mod tests {
     #[test]
     fn header_length_mismatch() {
         let mut data = header(SIGNER, "ITLFile.tlv", 1);
-        // Header length 2 bytes short: the last header TLV crosses it.
-        let real = u32::from_be_bytes([data[8], data[9], data[10], data[11]]);
-        data[8..12].copy_from_slice(&(real - 2).to_be_bytes());
+        // Header length 8 bytes short: the timestamp TLV crosses it.
+        let real = u16::from_be_bytes([data[8], data[9]]);
+        let pad = data.iter().rev().take_while(|&&b| b == PADDING).count() as u16;
+        data[8..10].copy_from_slice(&(real - pad - 2).to_be_bytes());
         data.extend(record("a", "b", 1, [1, 2, 3, 4]));
         let t = parse_trust_list(&data);
         assert_eq!(t.records.len(), 1);
@@ -1049,13 +1284,13 @@ pub(crate) mod tests {
         let rest = [
             tlv(8, &[1]),
             tlv(10, &[0]),
-            tlv(11, &1024u16.to_be_bytes()),
+            tlv(11, &[1]),
             tlv(14, b"CTLFile.tlv\0"),
         ]
         .concat();
         data.extend(tlv(
             2,
-            &((data.len() + 7 + rest.len()) as u32).to_be_bytes(),
+            &((data.len() + 5 + rest.len()) as u16).to_be_bytes(),
         ));
         data.extend(rest);
         let body = [tlv(4, &[0, 1]), tlv(10, b"10.1.1.1\0")].concat();

@@ -426,24 +426,33 @@ fn tvs() -> Vec<Case> {
 /// The largest file the trust list and signed file parsers read (MAX_FILE).
 const FILE: usize = 1024 * 1024;
 
-/// A trust list header as CUCM writes it, with a header length.
+/// A trust list header as certutils' `tlvfile` writes it: 2-byte header length, signer ID
+/// container, one-byte key-size index, bare 0x0D padding to a 4-byte boundary.
 fn trust_header() -> Vec<u8> {
     let signer = b"CN=ITLRECOVERY_cucm-vc.lab.local;OU=Collaboration ClusterOne;O=EMCC Lab";
-    let algorithm = [tlv(10, &[0]), tlv(11, &2048u16.to_be_bytes())].concat();
-    let rest = [
-        tlv(3, &1u16.to_be_bytes()),
+    let algorithm = [tlv(10, &[0]), tlv(11, &[2])].concat();
+    let signer_id = [
         tlv(4, signer),
         tlv(5, &[0x12, 0x34, 0x56, 0x78, 0x9a]),
         tlv(6, signer),
+    ]
+    .concat();
+    let mut out = [
+        tlv(1, &[1, 2]),
+        tlv(2, &[0, 0]),
+        tlv(3, &signer_id),
         tlv(7, &[tlv(8, &[2]), tlv(9, &algorithm)].concat()),
         tlv(12, &[0xa5; 256]),
         tlv(14, b"ITLSEPC80084AA8743.tlv"),
         tlv(15, &1_700_000_000u32.to_be_bytes()),
     ]
     .concat();
-    let version = tlv(1, &[1, 2]);
-    let len = (version.len() + 7 + rest.len()) as u32;
-    [version, tlv(2, &len.to_be_bytes()), rest].concat()
+    while out.len() % 4 != 0 {
+        out.push(0x0D);
+    }
+    let len = (out.len() as u16).to_be_bytes();
+    out[8..10].copy_from_slice(&len);
+    out
 }
 
 /// Records of `body` TLVs each, as many as fit in [`FILE`] (the parser reads 256).
@@ -461,7 +470,7 @@ fn trust_list() -> Vec<Case> {
     const P: &str = "CTL/ITL file";
     let parse = ciscotl::parse_trust_list;
     // 16 records of 64 KiB, each of empty TLVs of an unknown tag (every 3 bytes a TLV).
-    let unknown = records(&tlv(13, &[]).repeat(21_000));
+    let unknown = records(&tlv(99, &[]).repeat(21_000));
     // 256 records of 4 KiB of text TLVs (names and subjects), each repeated.
     let texts: Vec<u8> = (0..200u8)
         .flat_map(|i| tlv(2 + i % 2, b"cucm-vc.lab.local"))

@@ -12,16 +12,13 @@ use crate::downloads::file;
 use crate::lab::{Lab, Node};
 use crate::phone_config::ConfigKind;
 use crate::topology::{ARTICLE_PHONE, VISITING};
-
-/// Offset of the header-length value: the version TLV (tag, 2-byte length,
-/// 2-byte value) then tag 2 and its 2-byte length.
-const HEADER_LEN_VALUE: usize = 5 + 3;
+use crate::trustlist::HEADER_LEN_VALUE;
 
 /// The first record's length value: after the header, its tag 1 and the
 /// 2-byte length of that TLV.
 fn first_record_length_at(itl: &[u8]) -> usize {
-    let v = &itl[HEADER_LEN_VALUE..HEADER_LEN_VALUE + 4];
-    let header_len = u32::from_be_bytes([v[0], v[1], v[2], v[3]]) as usize;
+    let v = &itl[HEADER_LEN_VALUE..HEADER_LEN_VALUE + 2];
+    let header_len = usize::from(u16::from_be_bytes([v[0], v[1]]));
     header_len + 3
 }
 

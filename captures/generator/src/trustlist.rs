@@ -1,25 +1,28 @@
 //! CTL/ITL trust-list files and the signature header of signed (`.sgn`) files.
 //!
-//! Layout followed (tag numbers from the project's domain notes; where the value width is
-//! not public, the choice made here is noted). Every element is a TLV: a 1-byte tag, a
-//! 2-byte big-endian length, then the value.
+//! Layout followed: the open-source certutils (`tlvfile`, `sgnfile`) of the
+//! usecallmanagernz project and Cisco document 118893's `show ctl` output of real CTL files
+//! (tag numbers and widths below; signer and key size as those sources show them). Every
+//! element is a TLV: a 1-byte tag, a 2-byte big-endian length, then the value, except the
+//! padding.
 //!
-//! File header (CUCM writes version 1.2):
+//! File header (version 1.2 in CTL/ITL, 1.0 in signed files, certutils `sgnfile`):
 //! ```text
 //!   1  VERSION           2 bytes: major, minor
-//!   2  HEADER_LENGTH     4 bytes: length of the whole header, this TLV included
-//!   3  SIGNER_ID         2 bytes
-//!   4  SIGNER_NAME       text, Cisco subject form "CN=..;OU=..;O=..;L=..;ST=..;C=.."
-//!   5  SERIAL_NUMBER     the signer certificate's serial
-//!   6  CA_NAME           text, the signer certificate's issuer
-//!   7  SIGNATURE_INFO    nested TLVs:
+//!   2  HEADER_LENGTH     2 bytes: length of the whole header (certutils '> H')
+//!   3  SIGNER_ID         container (118893: signer ID length 149):
+//!        4  SIGNER_NAME    text, Cisco subject form "CN=..;OU=..;O=..;L=..;ST=..;C=.."
+//!        5  SERIAL_NUMBER  the signer certificate's serial
+//!        6  CA_NAME        text, the signer certificate's issuer
+//!   7  SIGNATURE_INFO    container:
 //!        8  DIGEST_ALGORITHM          1 byte: 1 SHA-1, 2 SHA-256, 3 SHA-512
-//!        9  SIGNATURE_ALGORITHM_INFO  nested TLVs:
+//!        9  SIGNATURE_ALGORITHM_INFO  container:
 //!             10 SIGNATURE_ALGORITHM  1 byte: 0 RSA
-//!             11 SIGNATURE_MODULUS    2 bytes: key size in bits
+//!             11 SIGNATURE_MODULUS    1 byte, an index: 0 512, 1 1024, 2 2048, 3 4096 bits
 //!   12 SIGNATURE         RSA PKCS#1 v1.5 over the file without this TLV (random here)
 //!   14 FILE_NAME         text
 //!   15 TIMESTAMP         4 bytes: Unix seconds
+//!   13 PADDING           bare 0x0D bytes (no length) up to a 4-byte boundary
 //! ```
 //! Then, in a trust list, one record per certificate:
 //! ```text
@@ -39,6 +42,15 @@ use crate::prng::Prng;
 use crate::x509::Certificate;
 
 pub const VERSION_1_2: (u8, u8) = (1, 2);
+/// Signed files carry header version 1.0 (certutils `sgnfile`).
+pub const VERSION_1_0: (u8, u8) = (1, 0);
+/// Tag 13, written bare (certutils "Pad to 4 byte boundary").
+const PADDING: u8 = 0x0D;
+/// Tag 11's index of a 2048-bit key (certutils `[64, 128, 256, 512].index(..)`).
+const MODULUS_2048: u8 = 2;
+/// Offset of the header length's 2-byte value: after the version TLV (5 bytes) and the
+/// header length's tag and length.
+pub const HEADER_LEN_VALUE: usize = 5 + 3;
 const DIGEST_SHA256: u8 = 2;
 const SIGNATURE_RSA: u8 = 0;
 
@@ -67,29 +79,34 @@ fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
 }
 
 /// The signed-file header; the signature bytes are seeded by the file name and time.
+/// Order as certutils' `tlvfile` and `sgnfile` write it.
 pub fn header(signer: &Certificate, file_name: &str, timestamp: u32, version: (u8, u8)) -> Vec<u8> {
     let mut rng = Prng::from_label(&format!("signature {file_name} {timestamp}"));
-    let modulus_bits: u16 = 2048;
-    let algorithm_info = [
-        tlv(10, &[SIGNATURE_RSA]),
-        tlv(11, &modulus_bits.to_be_bytes()),
-    ]
-    .concat();
+    let signature_bytes = 2048 / 8;
+    let algorithm_info = [tlv(10, &[SIGNATURE_RSA]), tlv(11, &[MODULUS_2048])].concat();
     let signature_info = [tlv(8, &[DIGEST_SHA256]), tlv(9, &algorithm_info)].concat();
-    let rest = [
-        tlv(3, &1u16.to_be_bytes()),
+    let signer_id = [
         tlv(4, signer.subject_text.as_bytes()),
         tlv(5, &signer.serial),
         tlv(6, signer.issuer_text.as_bytes()),
+    ]
+    .concat();
+    let mut out = [
+        tlv(1, &[version.0, version.1]),
+        tlv(2, &[0, 0]),
+        tlv(3, &signer_id),
         tlv(7, &signature_info),
-        tlv(12, &rng.bytes(usize::from(modulus_bits / 8))),
+        tlv(12, &rng.bytes(signature_bytes)),
         tlv(14, file_name.as_bytes()),
         tlv(15, &timestamp.to_be_bytes()),
     ]
     .concat();
-    let version_tlv = tlv(1, &[version.0, version.1]);
-    let header_len = (version_tlv.len() + 7 + rest.len()) as u32;
-    [version_tlv, tlv(2, &header_len.to_be_bytes()), rest].concat()
+    while out.len() % 4 != 0 {
+        out.push(PADDING);
+    }
+    let header_len = u16::try_from(out.len()).expect("header fits its 2-byte length");
+    out[HEADER_LEN_VALUE..HEADER_LEN_VALUE + 2].copy_from_slice(&header_len.to_be_bytes());
+    out
 }
 
 fn record(r: &Record) -> Vec<u8> {
@@ -128,7 +145,7 @@ pub fn signed_file(
     timestamp: u32,
     content: &[u8],
 ) -> Vec<u8> {
-    let mut out = header(signer, file_name, timestamp, VERSION_1_2);
+    let mut out = header(signer, file_name, timestamp, VERSION_1_0);
     out.extend_from_slice(content);
     out
 }
@@ -176,11 +193,21 @@ mod tests {
                 ip: [10, 0, 0, 1],
             }],
         );
-        let tlvs = walk(&file);
-        assert_eq!(tlvs[0], (1, &[1u8, 2][..]));
-        let header_len = u32::from_be_bytes(tlvs[1].1.try_into().unwrap()) as usize;
-        let header_tags: Vec<u8> = walk(&file[..header_len]).iter().map(|t| t.0).collect();
-        assert_eq!(header_tags, vec![1, 2, 3, 4, 5, 6, 7, 12, 14, 15]);
+        assert_eq!(&file[..5], &[1, 0, 2, 1, 2]);
+        assert_eq!(&file[5..8], &[2, 0, 2]);
+        let header_len = usize::from(u16::from_be_bytes([file[8], file[9]]));
+        assert_eq!(header_len % 4, 0);
+        let pad = file[..header_len]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == PADDING)
+            .count();
+        assert!(pad < 4);
+        let header_tlvs = walk(&file[..header_len - pad]);
+        let header_tags: Vec<u8> = header_tlvs.iter().map(|t| t.0).collect();
+        assert_eq!(header_tags, vec![1, 2, 3, 7, 12, 14, 15]);
+        let signer_tags: Vec<u8> = walk(header_tlvs[2].1).iter().map(|t| t.0).collect();
+        assert_eq!(signer_tags, vec![4, 5, 6]);
         let records = walk(&file[header_len..]);
         assert_eq!(records[0].0, 1);
         let record_len = usize::from(u16::from_be_bytes(records[0].1.try_into().unwrap()));

@@ -17,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
     let mut spans = vec![h.span];
     spans.extend(h.version.as_ref().map(|v| v.span));
     spans.extend(h.header_len.as_ref().map(|v| v.span));
-    spans.extend(h.signer_id.as_ref().map(|v| v.span));
+    spans.extend(h.signer_id);
+    spans.extend(h.signer_version.as_ref().map(|v| v.span));
     spans.extend(h.signer_name.as_ref().map(|v| v.span));
     spans.extend(h.serial.as_ref().map(|v| v.span));
     spans.extend(h.ca_name.as_ref().map(|v| v.span));
