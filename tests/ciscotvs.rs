@@ -145,11 +145,12 @@ const MESSAGE_FIELDS: &[&str] = &[
     "ciscotvs.device_name",
     "ciscotvs.subject",
     "ciscotvs.status",
-    "ciscotvs.roles",
+    "ciscotvs.role",
     "ciscotvs.ttl",
     "ciscotvs.tlv.value",
     "ciscotvs.data",
     "_ws.expert.message",
+    "ciscotvs.device_name_type",
 ];
 
 const MESSAGES: &str = "ciscotvs.command || ciscotvs.data || ciscotvs.split";
@@ -183,7 +184,10 @@ fn decrypted_messages_show_their_fields() {
     // Session 1: verify the home cluster's ITL signer, answered valid.
     let request = row(&out, 12);
     assert_eq!(request[2..4], ["1", "0x8dd23759"], "{request:?}");
-    assert_eq!(request[6], "SEPC80084AA8743");
+    // The device name as real phones send it (Cisco document 213407): a type byte 0x01,
+    // shown apart, then CP-<model>-SEP<MAC>.
+    assert_eq!(request[6], "CP-7821-SEPC80084AA8743");
+    assert_eq!(request[14], "1", "the type byte");
     let valid = row(&out, 14);
     assert_eq!(valid[2..4], ["2", "0x8dd23759"], "same session ID");
     assert_eq!(valid[8..11], ["0", "0", "3600"], "valid, SAST, an hour");
@@ -194,25 +198,34 @@ fn decrypted_messages_show_their_fields() {
         invalid[13].contains("TVS answered invalid") && invalid[13].contains("login fails"),
         "{invalid:?}"
     );
-    // Session 3: query by subject; the answer, split over two records, is whole in 52.
+    // Session 3: query by subject, issuer and serial (213407's layout; the latter two
+    // under tags that are not public, each a note); the answer, split over two records,
+    // is whole in 52.
     let query = row(&out, 48);
     assert_eq!(query[2], "3");
     assert!(query[7].starts_with("CN=cucm-hc.lab.local;"), "{query:?}");
+    assert!(query[7].ends_with(";C=US"), "no NUL, no U+FFFD: {query:?}");
+    assert_eq!(query[5], "1|3|240|241");
+    assert!(query[13].contains("TLV tag 240 (0xf0) has no public meaning"));
     assert!(
         !out.lines().any(|l| l.starts_with("50\t")),
         "50 is a part: {out}"
     );
     let answer = row(&out, 52);
     assert_eq!(answer[2], "4");
+    assert_eq!(answer[5], "7|2|8|9", "status, certificate, roles, TTL");
     assert_eq!(
-        answer[5], "7|2|3|8|9",
-        "status, certificate, subject, roles, TTL"
+        answer[8..11],
+        ["0", "0|3", "86400"],
+        "valid, SAST and TFTP, a day"
     );
-    assert_eq!(answer[8..11], ["0", "2", "86400"], "valid, CCM+TFTP, a day");
     // Session 4: two messages in one record, each flagged; a TLV past the end; no magic.
     let two = row(&out, 68);
     assert_eq!(two[2], "1|9");
-    assert!(two[13].contains("Unknown TLV tag 42") && two[13].contains("Unknown TVS command 9"));
+    assert!(
+        two[13].contains("TLV tag 42 (0x2a) has no public meaning")
+            && two[13].contains("Unknown TVS command 9")
+    );
     assert_eq!(two[11], "de ad be ef");
     let bad = row(&out, 70);
     assert!(
@@ -232,7 +245,9 @@ fn experts_have_their_severities() {
     let experts = |filter: &str| fields(DECRYPTED, filter, &["frame.number"], &[]);
     assert_eq!(experts("ciscotvs.status_invalid"), "32\n");
     assert_eq!(experts("ciscotvs.malformed"), "70\n");
-    assert_eq!(experts("ciscotvs.unknown"), "68\n");
+    assert_eq!(experts("ciscotvs.unknown"), "48\n68\n");
+    let notes = fields(DECRYPTED, "ciscotvs.unknown", &["_ws.expert.severity"], &[]);
+    assert!(!notes.contains("6291456"), "notes, not warnings: {notes}");
     assert_eq!(
         experts("ciscotvs.split || ciscotvs.limit || ciscotvs.plugin_bug"),
         ""
@@ -244,6 +259,20 @@ fn experts_have_their_severities() {
         &[],
     );
     assert!(warnings.contains("6291456"), "warning severity: {warnings}");
+}
+
+/// Filters on what real messages carry: the device name without its type byte, each
+/// one-byte role on its own; the roles' earlier name still filters (hidden in the tree).
+#[test]
+fn filters_match_the_real_layout() {
+    let frames = |filter: &str| fields(DECRYPTED, filter, &["frame.number"], &[]);
+    assert_eq!(
+        frames("ciscotvs.device_name == \"CP-7821-SEPC80084AA8743\""),
+        "12\n30\n48\n68\n"
+    );
+    assert_eq!(frames("ciscotvs.role == 3"), "52\n");
+    assert_eq!(frames("ciscotvs.roles == 3"), "52\n");
+    assert_eq!(frames("ciscotvs.role == 0 && ciscotvs.role == 3"), "52\n");
 }
 
 #[test]
@@ -301,7 +330,7 @@ fn a_split_message_is_flagged_when_tls_cannot_gather_it() {
     let first = row(&out, 50);
     assert_eq!(first[2], "4");
     assert!(
-        first[13].contains("announces 1132 bytes of TLVs, the data holds 590"),
+        first[13].contains("announces 1053 bytes of TLVs, the data holds 590"),
         "{first:?}"
     );
     let second = row(&out, 52);

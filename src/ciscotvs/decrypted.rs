@@ -7,7 +7,7 @@
 //! decoded as far as it goes and flagged. Several messages in one record are each shown.
 
 use super::fields::*;
-use super::messages::{self, Class, Message, Parsed, Rest, Tlv, Value, MAX_TEXT};
+use super::messages::{self, Class, Message, Parsed, Rest, Tlv, Value};
 use crate::epan::{ForeignDissector, Item, Packet, Tree};
 
 /// Wireshark's X.509 decoder: x509af registers its Certificate syntax in the
@@ -142,8 +142,10 @@ fn show_message<'d>(packet: &mut Packet<'d>, data: &[u8], m: &Message) {
 
 fn show_tlv<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, data: &[u8], tlv: &Tlv) {
     let tag = tlv.tag.value;
-    let tag_name = messages::name(messages::TAGS, u32::from(tag)).unwrap_or("Unknown");
-    let label = format!("TLV: {tag_name} ({} bytes)", tlv.length.value);
+    let label = match messages::name(messages::TAGS, u32::from(tag)) {
+        Some(tag_name) => format!("TLV: {tag_name} ({} bytes)", tlv.length.value),
+        None => format!("TLV: tag {tag}, not public ({} bytes)", tlv.length.value),
+    };
     let item = packet.add_label(tree, &TLV, tlv.span.range(), &label);
     let sub = packet.subtree(item, &ETT_TLV);
     packet.add_uint(sub, &TLV_TAG, tlv.tag.span.range(), tag.into());
@@ -155,14 +157,14 @@ fn show_tlv<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, data: &[u8], tlv: &Tlv)
     );
     let range = tlv.value_span.range();
     match &tlv.value {
+        Value::DeviceName { kind, name } => {
+            if let Some(kind) = kind {
+                packet.add_uint(sub, &DEVICE_NAME_TYPE, kind.span.range(), kind.value.into());
+            }
+            packet.add_string(sub, &DEVICE_NAME, name.span.range(), &name.value);
+        }
         Value::Text(text) => {
-            let field = if tag == messages::TAG_DEVICE_NAME {
-                &DEVICE_NAME
-            } else {
-                &SUBJECT
-            };
-            let shown = range.start..range.end.min(range.start + MAX_TEXT);
-            packet.add_string(sub, field, shown, text);
+            packet.add_string(sub, &SUBJECT, text.span.range(), &text.value);
         }
         Value::Certificate => show_certificate(packet, sub, data, range),
         Value::Status(s) => {
@@ -181,6 +183,8 @@ fn show_tlv<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, data: &[u8], tlv: &Tlv)
         Value::Roles(roles) => {
             for role in roles {
                 packet.add_uint(sub, &ROLE, role.span.range(), role.value.into());
+                let old = packet.add_uint(sub, &ROLES, role.span.range(), role.value.into());
+                packet.set_hidden(old);
             }
         }
         Value::Ttl(seconds) => {

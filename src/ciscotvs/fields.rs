@@ -1,6 +1,6 @@
 //! What `ciscotvs` registers. Field abbreviations are a public interface:
 //! never rename them.
-use super::messages::{COMMANDS, ROLES, STATUSES, TAGS};
+use super::messages::{COMMANDS, ROLES as ROLES_TABLE, STATUSES, TAGS};
 use crate::epan::{Expert, ExpertGroup, Field, FieldKind, Protocol, Severity, Subtree, UintPref};
 
 pub static SESSION: Field = Field::new(
@@ -111,13 +111,19 @@ pub static TLV_VALUE: Field = Field::new(
     "ciscotvs.tlv.value",
     "Value",
     FieldKind::Bytes,
-    "A value not decoded: an unknown tag, an impossible size, or cut short.",
+    "A value not decoded: a tag with no public meaning (real requests carry some), an impossible size, or cut short.",
+);
+pub static DEVICE_NAME_TYPE: Field = Field::new(
+    "ciscotvs.device_name_type",
+    "Device Name Type",
+    FieldKind::Uint(None),
+    "The byte before the device name: 1 in every public example; its meaning is not public.",
 );
 pub static DEVICE_NAME: Field = Field::new(
     "ciscotvs.device_name",
     "Device Name",
     FieldKind::String,
-    "The phone asking (e.g. SEPC80084AA8743).",
+    "The phone asking, as CP-<model>-SEP<MAC> (e.g. CP-8861-SEPB000B4BA0AEE), without the type byte before it.",
 );
 pub static CERTIFICATE: Field = Field::new(
     "ciscotvs.certificate",
@@ -129,7 +135,7 @@ pub static SUBJECT: Field = Field::new(
     "ciscotvs.subject",
     "Subject Name",
     FieldKind::String,
-    "A certificate subject in Cisco's form (CN=..;OU=..;O=..;L=..;ST=..;C=..).",
+    "A certificate subject in Cisco's form (CN=..;OU=..;O=..;L=..;ST=..;C=..), without the NUL that ends it.",
 );
 pub static STATUS: Field = Field::new(
     "ciscotvs.status",
@@ -138,10 +144,18 @@ pub static STATUS: Field = Field::new(
     "TVS's verdict on the certificate: valid (0) or invalid (1).",
 );
 pub static ROLE: Field = Field::new(
-    "ciscotvs.roles",
+    "ciscotvs.role",
     "Role",
-    FieldKind::Uint(Some(ROLES)),
-    "A role TVS gives the certificate, named like a CTL/ITL record function (one item per role).",
+    FieldKind::Uint(Some(ROLES_TABLE)),
+    "A role TVS gives the certificate (one byte each), named like a CTL/ITL record function: one item per role.",
+);
+/// The name earlier versions gave each role; kept, hidden, so that filters written for
+/// them still match.
+pub static ROLES: Field = Field::new(
+    "ciscotvs.roles",
+    "Role (old name)",
+    FieldKind::Uint(Some(ROLES_TABLE)),
+    "The same role as ciscotvs.role, under the name earlier versions used; hidden in the tree.",
 );
 pub static TTL: Field = Field::new(
     "ciscotvs.ttl",
@@ -246,11 +260,13 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &TLV_TAG,
         &TLV_LENGTH,
         &TLV_VALUE,
+        &DEVICE_NAME_TYPE,
         &DEVICE_NAME,
         &CERTIFICATE,
         &SUBJECT,
         &STATUS,
         &ROLE,
+        &ROLES,
         &TTL,
         &DATA,
     ],

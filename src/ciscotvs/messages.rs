@@ -1,36 +1,58 @@
 //! Parser for the Trust Verification Service messages inside a decrypted TLS session.
 //!
-//! Layout from domain.md ("TVS"), big-endian throughout:
+//! Layout, big-endian throughout. Sources: Cisco document 213407 ("Migrate Phones Between
+//! Secure Clusters", steps 5 and 6: the TVS log's hex dumps of a real query-certificate
+//! request of 153 bytes and its response of 1480 bytes, with the fields TVS decoded from
+//! them), and the TVS server and client of github.com/usecallmanagernz/daemons (`tvsd`,
+//! `tvsc`: `struct.pack('> B B B B I H', ...)` for the header, `'> B H'` for a TLV head).
 //!
 //! ```text
 //! Header, 10 bytes
-//!   0  magic       0x57
-//!   1  version     1 byte
+//!   0  magic       0x57 (daemons: PROTOCOL_ID = 87; 213407: "Protocol Discriminator: 57")
+//!   1  version     1 byte (1 in both sources)
 //!   2  command     1 verify request, 2 verify response,
 //!                  3 query-certificate request, 4 query-certificate response
-//!   3  reserved    1 byte
-//!   4  session id  4 bytes
-//!   8  length      2 bytes: the TLV bytes after the header (the header not included)
+//!   3  reserved    1 byte (daemons write 0; 213407's response carries 0xf7)
+//!   4  session id  4 bytes, the same in a request and its response (213407: 00 00 03 e9
+//!                  in both)
+//!   8  length      2 bytes: the TLV bytes after the header. 213407: 00 8f = 143 for the
+//!                  153-byte request, 05 be = 1470 for the 1480-byte response.
 //! TLVs until the length is used up: tag (1 byte), length (2 bytes), value
-//!   1  device name    text
-//!   2  certificate    DER X.509
-//!   3  subject name   text
-//!   7  status         1 byte: 0 valid, 1 invalid
-//!   8  roles          2-byte codes, read with the CTL/ITL record function table
-//!   9  TTL            4 bytes: seconds
+//!   1  device name    a type byte, then the name: 213407's `01 00 18` is 0x01 followed
+//!                     by the 23 characters of CP-8861-SEPB000B4BA0AEE; tvsc writes
+//!                     b'\x01' + name, tvsd reads name[1:]
+//!   2  certificate    DER X.509 (213407: `02 05 ab` then `30 82 05 a7 ...`, 1451 bytes)
+//!   3  subject name   text ending in a NUL: 213407's `03 00 42` holds the 65 characters
+//!                     of the logged subject and its NUL
+//!   7  status         1 byte: 0 valid, 1 invalid (213407: `07 00 01 00`; tvsd packs
+//!                     '> B H B')
+//!   8  roles          one byte per role, the CTL/ITL record function codes (tvsd packs
+//!                     struct.pack('B', role) per role, tvsc reads them byte by byte;
+//!                     213407 logs "rolecount : 2", roles 0 and 3, and the response has
+//!                     exactly 5 bytes left for them: `08 00 02 00 03`)
+//!   9  TTL            4 bytes: seconds (213407: "Len = 4: 00 01 51 80", 86400, which
+//!                     the phone logs as "expires in 24 hours"; tvsd packs '> B H I')
 //! ```
 //!
-//! What `length` covers, the widths of status and TTL and the encoding of roles are not
-//! public: they are this project's reading (the capture generator writes the same).
+//! Tags not public: 213407's request has 47 bytes after the device name and subject, the
+//! size of two TLVs holding the issuer name (21 characters and a NUL) and the serial
+//! number (19 bytes) TVS logs, but the dump stops before their tags. Such TLVs are shown
+//! as unknown, with a note.
 //!
 //! Messages follow each other in the decrypted stream; one TLS record may hold several,
 //! and one message may span records. [`parse`] takes what the caller has (one record,
 //! or records TLS reassembled for us) and returns every whole message, then what is left:
 //! the start of a message that needs more bytes, or bytes that are not a TVS message.
 //!
-//! Pure and panic-free: every span lies inside the input, every count is bounded.
+//! Binary fields are read with `nom`; every value is taken from a slice of the input, so
+//! every span lies inside it, and every count is bounded by a named limit. Panic-free.
 
 #![forbid(unsafe_code)]
+
+use nom::bytes::complete::take;
+use nom::combinator::all_consuming;
+use nom::number::complete::{be_u16, be_u32, be_u8};
+use nom::{IResult, Parser};
 
 pub use crate::span::{Span, Spanned};
 
@@ -45,11 +67,15 @@ const TLV_HEAD: usize = 3;
 pub const MAX_MESSAGES: usize = 64;
 /// TLVs decoded per message. Real messages carry up to six.
 pub const MAX_TLVS: usize = 64;
-/// Role codes decoded per roles TLV. A certificate holds a handful of roles.
+/// Role codes decoded per roles TLV. A certificate holds a handful of roles (213407: 2).
 pub const MAX_ROLES: usize = 32;
 /// Text values (device name, subject) longer than this are shown cut. Device names have
-/// 15 characters, certificate subjects a few hundred.
+/// about 23 characters (CP-8861-SEPB000B4BA0AEE), certificate subjects a few hundred.
 pub const MAX_TEXT: usize = 4096;
+/// The device name's first byte is its type byte when it is below this (a control
+/// character, never the first letter of a name): 0x01 in every public example
+/// (213407, usecallmanagernz tvsc).
+const TYPE_BYTE_BELOW: u8 = 0x20;
 /// Problems reported per message, the last one being [`ProblemKind::TooManyProblems`].
 pub const MAX_PROBLEMS: usize = 32;
 
@@ -83,8 +109,8 @@ pub const TAGS: &[(u32, &str)] = &[
 /// Status codes; the value table of `ciscotvs.status`.
 pub const STATUSES: &[(u32, &str)] = &[(0, "valid"), (1, "invalid")];
 
-/// Role codes: the CTL/ITL record functions (domain.md); the value table of
-/// `ciscotvs.roles`.
+/// Role codes: the CTL/ITL record functions, as usecallmanagernz tvsd/tvsc name them
+/// (ROLE_SAST = 0 ... ROLE_TVS = 21); the value table of `ciscotvs.role`.
 pub const ROLES: &[(u32, &str)] = &[
     (0, "SAST"),
     (1, "CCM"),
@@ -113,12 +139,18 @@ pub struct Header {
 /// A TLV's value as understood from its tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
-    /// Device name or subject (UTF-8, replacement characters for bad bytes).
-    Text(String),
+    /// The device name after its type byte (`None` when the value has none).
+    DeviceName {
+        kind: Option<Spanned<u8>>,
+        name: Spanned<String>,
+    },
+    /// A subject (UTF-8, replacement characters for bad bytes), without its NUL.
+    Text(Spanned<String>),
     /// A DER certificate: the value bytes.
     Certificate,
     Status(u8),
-    Roles(Vec<Spanned<u16>>),
+    /// One byte per role.
+    Roles(Vec<Spanned<u8>>),
     /// Seconds.
     Ttl(u32),
     /// Not decoded: an unknown tag, a value of the wrong size, or a value cut short.
@@ -195,7 +227,9 @@ pub enum ProblemKind {
         len: usize,
     },
     UnknownStatus(u8),
-    UnknownRole(u16),
+    UnknownRole(u8),
+    /// A device name that does not start with a type byte.
+    NoDeviceNameType,
     TooManyRoles(usize),
     /// The data ends before the length the header announces (no reassembly).
     MessageCut {
@@ -218,7 +252,8 @@ impl ProblemKind {
             ProblemKind::UnknownCommand(_)
             | ProblemKind::UnknownTag(_)
             | ProblemKind::UnknownStatus(_)
-            | ProblemKind::UnknownRole(_) => Class::Unknown,
+            | ProblemKind::UnknownRole(_)
+            | ProblemKind::NoDeviceNameType => Class::Unknown,
             ProblemKind::TooManyRoles(_)
             | ProblemKind::TooManyTlvs
             | ProblemKind::TooManyProblems
@@ -245,9 +280,10 @@ impl ProblemKind {
                 "TLV {tag} ({}) claims {declared} bytes, only {available} left in the message",
                 tag_name(tag)
             ),
-            ProblemKind::UnknownTag(t) => {
-                format!("Unknown TLV tag {t} (0x{t:02x}): value shown as bytes")
-            }
+            ProblemKind::UnknownTag(t) => format!(
+                "TLV tag {t} (0x{t:02x}) has no public meaning (real requests carry such \
+                 TLVs, likely the certificate's issuer and serial number): value shown as bytes"
+            ),
             ProblemKind::BadValueLength { tag, len } => format!(
                 "TLV {tag} ({}) has a {len}-byte value, which its type cannot have: shown as bytes",
                 tag_name(tag)
@@ -264,6 +300,9 @@ impl ProblemKind {
                 format!("Unknown status {s}: neither valid (0) nor invalid (1)")
             }
             ProblemKind::UnknownRole(r) => format!("Unknown role code {r}"),
+            ProblemKind::NoDeviceNameType => "Device name without the type byte real phones \
+                 put before it (0x01): shown whole"
+                .to_string(),
             ProblemKind::TooManyRoles(n) => {
                 format!("{n} roles: only the first {MAX_ROLES} are decoded")
             }
@@ -311,12 +350,24 @@ pub struct Parsed {
     pub rest: Rest,
 }
 
-fn u16_at(data: &[u8], at: usize) -> u16 {
-    u16::from_be_bytes([data[at], data[at + 1]])
+type NomResult<'a, T> = IResult<&'a [u8], T, nom::error::Error<&'a [u8]>>;
+
+/// Magic, version, command, reserved, session id, length (213407; tvsd `'> B B B x I H'`).
+fn header_fields(input: &[u8]) -> NomResult<'_, (u8, u8, u8, u8, u32, u16)> {
+    (be_u8, be_u8, be_u8, be_u8, be_u32, be_u16).parse(input)
 }
 
-fn u32_at(data: &[u8], at: usize) -> u32 {
-    u32::from_be_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]])
+/// A TLV's tag and length (tvsd, tvsc: `'> B H'`).
+fn tlv_head(input: &[u8]) -> NomResult<'_, (u8, u16)> {
+    (be_u8, be_u16).parse(input)
+}
+
+/// The value of `length` bytes, or what is left when fewer are.
+fn tlv_value(input: &[u8], length: u16) -> &[u8] {
+    match take::<_, _, nom::error::Error<&[u8]>>(usize::from(length)).parse(input) {
+        Ok((_, value)) => value,
+        Err(_) => input,
+    }
 }
 
 /// Splits `data` into messages. With `can_wait`, a message that goes past the end of
@@ -339,13 +390,12 @@ pub fn parse(data: &[u8], can_wait: bool) -> Parsed {
             };
         }
         let available = data.len() - offset;
-        if available < HEADER_LEN {
+        let Some(header) = header_at(data, offset) else {
             break Rest::Incomplete {
                 offset,
                 needed: None,
             };
-        }
-        let header = header_at(data, offset);
+        };
         let total = HEADER_LEN + usize::from(header.length.value);
         if available < total && can_wait {
             break Rest::Incomplete {
@@ -360,25 +410,28 @@ pub fn parse(data: &[u8], can_wait: bool) -> Parsed {
     Parsed { messages, rest }
 }
 
-fn header_at(data: &[u8], at: usize) -> Header {
-    let byte = |i: usize| Spanned {
-        value: data[at + i],
+/// The header at `at`, or `None` when fewer than [`HEADER_LEN`] bytes are there.
+fn header_at(data: &[u8], at: usize) -> Option<Header> {
+    let (_, (magic, version, command, reserved, session_id, length)) =
+        header_fields(data.get(at..)?).ok()?;
+    let byte = |value: u8, i: usize| Spanned {
+        value,
         span: Span::new(at + i, 1),
     };
-    Header {
-        magic: byte(0),
-        version: byte(1),
-        command: byte(2),
-        reserved: byte(3),
+    Some(Header {
+        magic: byte(magic, 0),
+        version: byte(version, 1),
+        command: byte(command, 2),
+        reserved: byte(reserved, 3),
         session_id: Spanned {
-            value: u32_at(data, at + 4),
+            value: session_id,
             span: Span::new(at + 4, 4),
         },
         length: Spanned {
-            value: u16_at(data, at + 8),
+            value: length,
             span: Span::new(at + 8, 2),
         },
-    }
+    })
 }
 
 /// Collects problems up to [`MAX_PROBLEMS`].
@@ -426,7 +479,7 @@ fn message_at(data: &[u8], at: usize, header: Header) -> Message {
             problems.push(ProblemKind::TooManyTlvs, Span::between(pos, end));
             break;
         }
-        if end - pos < TLV_HEAD {
+        let Ok((after_head, (tag, length))) = tlv_head(&data[pos..end]) else {
             // A cut message may stop anywhere: only a whole one has a bad TLV here.
             if end == declared_end {
                 problems.push(
@@ -437,13 +490,12 @@ fn message_at(data: &[u8], at: usize, header: Header) -> Message {
                 );
             }
             break;
-        }
-        let tag = data[pos];
-        let length = u16_at(data, pos + 1);
+        };
         let value_start = pos + TLV_HEAD;
         let value_end = value_start + usize::from(length);
-        let tlv_end = value_end.min(end);
-        let value_span = Span::between(value_start, tlv_end);
+        let bytes = tlv_value(after_head, length);
+        let value_span = Span::new(value_start, bytes.len());
+        let tlv_end = value_span.end();
         let value = if value_end > declared_end {
             problems.push(
                 ProblemKind::TlvPastEnd {
@@ -457,7 +509,7 @@ fn message_at(data: &[u8], at: usize, header: Header) -> Message {
         } else if value_end > end {
             Value::Raw // cut with the message, reported once above
         } else {
-            decode_value(tag, data, value_span, &mut problems)
+            decode_value(tag, bytes, value_span, &mut problems)
         };
         tlvs.push(Tlv {
             span: Span::between(pos, tlv_end),
@@ -482,8 +534,7 @@ fn message_at(data: &[u8], at: usize, header: Header) -> Message {
     }
 }
 
-fn decode_value(tag: u8, data: &[u8], span: Span, problems: &mut Problems) -> Value {
-    let bytes = &data[span.range()];
+fn decode_value(tag: u8, bytes: &[u8], span: Span, problems: &mut Problems) -> Value {
     let bad_length = |problems: &mut Problems| {
         problems.push(
             ProblemKind::BadValueLength {
@@ -495,43 +546,57 @@ fn decode_value(tag: u8, data: &[u8], span: Span, problems: &mut Problems) -> Va
         Value::Raw
     };
     match tag {
-        TAG_DEVICE_NAME | TAG_SUBJECT => {
-            let shown = &bytes[..bytes.len().min(MAX_TEXT)];
-            if bytes.len() > MAX_TEXT {
-                problems.push(
-                    ProblemKind::TextTooLong {
-                        tag,
-                        len: bytes.len(),
-                    },
-                    span,
-                );
+        TAG_DEVICE_NAME => {
+            // 213407: `01 00 18 01 43 50 2d 38 38 36 31 ...`, 0x01 then CP-8861-SEP...;
+            // usecallmanagernz tvsc writes b'\x01' + name and tvsd drops the first byte.
+            let (kind, name, name_span) = match bytes.split_first() {
+                Some((&kind, name)) if kind < TYPE_BYTE_BELOW => (
+                    Some(Spanned {
+                        value: kind,
+                        span: Span::new(span.start, 1),
+                    }),
+                    name,
+                    Span::new(span.start + 1, name.len()),
+                ),
+                _ => {
+                    if !bytes.is_empty() {
+                        problems.push(ProblemKind::NoDeviceNameType, Span::new(span.start, 1));
+                    }
+                    (None, bytes, span)
+                }
+            };
+            Value::DeviceName {
+                kind,
+                name: text(tag, name, name_span, problems),
             }
-            if std::str::from_utf8(bytes).is_err() {
-                problems.push(ProblemKind::NotUtf8 { tag }, span);
-            }
-            Value::Text(String::from_utf8_lossy(shown).into_owned())
         }
+        // 213407: the subject's 65 characters and a NUL in a 66-byte value.
+        TAG_SUBJECT => Value::Text(text(tag, bytes, span, problems)),
         TAG_CERTIFICATE if bytes.is_empty() => bad_length(problems),
         TAG_CERTIFICATE => Value::Certificate,
-        TAG_STATUS => match bytes {
-            [status] => {
-                if name(STATUSES, u32::from(*status)).is_none() {
-                    problems.push(ProblemKind::UnknownStatus(*status), span);
+        // One byte: 213407 `07 00 01 00`, tvsd '> B H B'.
+        TAG_STATUS => match all_consuming(be_u8::<_, nom::error::Error<&[u8]>>).parse(bytes) {
+            Ok((_, status)) => {
+                if name(STATUSES, u32::from(status)).is_none() {
+                    problems.push(ProblemKind::UnknownStatus(status), span);
                 }
-                Value::Status(*status)
+                Value::Status(status)
             }
-            _ => bad_length(problems),
+            Err(_) => bad_length(problems),
         },
-        TAG_ROLES if bytes.is_empty() || bytes.len() % 2 != 0 => bad_length(problems),
+        // One byte per role (tvsd, tvsc; 213407's two roles in 2 bytes). An empty list is
+        // possible: tvsd sends the roles it knows, maybe none.
         TAG_ROLES => {
-            let count = bytes.len() / 2;
-            if count > MAX_ROLES {
-                problems.push(ProblemKind::TooManyRoles(count), span);
+            if bytes.len() > MAX_ROLES {
+                problems.push(ProblemKind::TooManyRoles(bytes.len()), span);
             }
-            let roles: Vec<Spanned<u16>> = (0..count.min(MAX_ROLES))
-                .map(|i| Spanned {
-                    value: u16_at(bytes, 2 * i),
-                    span: Span::new(span.start + 2 * i, 2),
+            let roles: Vec<Spanned<u8>> = bytes
+                .iter()
+                .take(MAX_ROLES)
+                .enumerate()
+                .map(|(i, &value)| Spanned {
+                    value,
+                    span: Span::new(span.start + i, 1),
                 })
                 .collect();
             for role in &roles {
@@ -541,9 +606,10 @@ fn decode_value(tag: u8, data: &[u8], span: Span, problems: &mut Problems) -> Va
             }
             Value::Roles(roles)
         }
-        TAG_TTL => match bytes {
-            [a, b, c, d] => Value::Ttl(u32::from_be_bytes([*a, *b, *c, *d])),
-            _ => bad_length(problems),
+        // Four bytes: 213407 "Len = 4: 00 01 51 80", tvsd '> B H I'.
+        TAG_TTL => match all_consuming(be_u32::<_, nom::error::Error<&[u8]>>).parse(bytes) {
+            Ok((_, seconds)) => Value::Ttl(seconds),
+            Err(_) => bad_length(problems),
         },
         _ => {
             problems.push(
@@ -552,6 +618,29 @@ fn decode_value(tag: u8, data: &[u8], span: Span, problems: &mut Problems) -> Va
             );
             Value::Raw
         }
+    }
+}
+
+/// Text of `bytes` at `span`, without a terminating NUL (213407's subject ends in one),
+/// cut at [`MAX_TEXT`] bytes.
+fn text(tag: u8, bytes: &[u8], span: Span, problems: &mut Problems) -> Spanned<String> {
+    let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+    if bytes.len() > MAX_TEXT {
+        problems.push(
+            ProblemKind::TextTooLong {
+                tag,
+                len: bytes.len(),
+            },
+            span,
+        );
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        problems.push(ProblemKind::NotUtf8 { tag }, span);
+    }
+    let shown = &bytes[..bytes.len().min(MAX_TEXT)];
+    Spanned {
+        value: String::from_utf8_lossy(shown).into_owned(),
+        span: Span::new(span.start, shown.len()),
     }
 }
 
@@ -575,6 +664,28 @@ mod tests {
         out
     }
 
+    /// The type byte and the name of a device name TLV.
+    fn device_name(t: &Tlv) -> (Option<u8>, String) {
+        match &t.value {
+            Value::DeviceName { kind, name } => (kind.map(|k| k.value), name.value.clone()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn text(t: &Tlv) -> &str {
+        match &t.value {
+            Value::Text(text) => &text.value,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn roles(t: &Tlv) -> Vec<u8> {
+        match &t.value {
+            Value::Roles(r) => r.iter().map(|r| r.value).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
     fn kinds(m: &Message) -> Vec<ProblemKind> {
         m.problems.iter().map(|p| p.kind.clone()).collect()
     }
@@ -591,8 +702,14 @@ mod tests {
             ];
             for t in &m.tlvs {
                 spans.extend([t.span, t.tag.span, t.length.span, t.value_span]);
-                if let Value::Roles(roles) = &t.value {
-                    spans.extend(roles.iter().map(|r| r.span));
+                match &t.value {
+                    Value::Roles(roles) => spans.extend(roles.iter().map(|r| r.span)),
+                    Value::DeviceName { kind, name } => {
+                        spans.extend(kind.iter().map(|k| k.span));
+                        spans.push(name.span);
+                    }
+                    Value::Text(text) => spans.push(text.span),
+                    _ => {}
                 }
             }
             spans.extend(m.problems.iter().map(|p| p.span));
@@ -609,7 +726,7 @@ mod tests {
             0x8dd2_3759,
             &[
                 tlv(7, &[0]),
-                tlv(8, &[0, 0, 0, 21]),
+                tlv(8, &[0, 21]),
                 tlv(9, &3600u32.to_be_bytes()),
             ],
         );
@@ -623,11 +740,7 @@ mod tests {
         assert_eq!(m.header.length.value as usize, data.len() - HEADER_LEN);
         assert_eq!(m.status(), Some(0));
         assert_eq!(m.tlvs.len(), 3);
-        let roles = match &m.tlvs[1].value {
-            Value::Roles(r) => r.iter().map(|r| r.value).collect::<Vec<_>>(),
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(roles, vec![0, 21]);
+        assert_eq!(roles(&m.tlvs[1]), vec![0, 21]);
         assert_eq!(m.tlvs[2].value, Value::Ttl(3600));
         assert_eq!(&data[m.tlvs[2].value_span.range()], &[0, 0, 0x0e, 0x10]);
         assert_eq!(m.tlvs[2].span, Span::new(data.len() - 7, 7));
@@ -640,18 +753,140 @@ mod tests {
             1,
             &[
                 tlv(1, b"SEPC80084AA8743"),
-                tlv(3, b"CN=cucm-hc.lab.local;C=US"),
+                tlv(3, b"CN=cucm-hc.lab.local;C=US\0"),
                 tlv(2, &[0x30, 0x03, 1, 2, 3]),
             ],
         );
         let m = &parse(&data, true).messages[0];
-        assert_eq!(m.tlvs[0].value, Value::Text("SEPC80084AA8743".into()));
-        assert_eq!(
-            m.tlvs[1].value,
-            Value::Text("CN=cucm-hc.lab.local;C=US".into())
-        );
+        assert_eq!(kinds(m), vec![ProblemKind::NoDeviceNameType]);
+        assert_eq!(m.problems[0].kind.class(), Class::Unknown);
+        assert_eq!(device_name(&m.tlvs[0]), (None, "SEPC80084AA8743".into()));
+        assert_eq!(text(&m.tlvs[1]), "CN=cucm-hc.lab.local;C=US");
         assert_eq!(m.tlvs[2].value, Value::Certificate);
         assert_eq!(&data[m.tlvs[2].value_span.range()], &[0x30, 3, 1, 2, 3]);
+    }
+
+    /// Bytes as a TVS log prints them: hex pairs separated by spaces.
+    fn hex(text: &str) -> Vec<u8> {
+        text.split_whitespace()
+            .map(|pair| u8::from_str_radix(pair, 16).unwrap())
+            .collect()
+    }
+
+    /// The query-certificate exchange of Cisco document 213407 ("Migrate Phones Between
+    /// Secure Clusters", Verify, steps 5 and 6). The TVS log prints the first 50 bytes of
+    /// the 153-byte request and of the 1480-byte response, and what TVS read from them;
+    /// the rest is rebuilt from those logged values: the subject, issuer and serial
+    /// number, "rolecount : 2" with roles 0 and 3, the 4-byte TTL 00 01 51 80. Only the
+    /// tags of the request's issuer and serial TLVs are not in the log: 0xf0 and 0xf1
+    /// stand in for them (they decode as unknown, which is what a real request shows).
+    fn document_213407() -> (Vec<u8>, Vec<u8>) {
+        let subject = b"CN=ucm11pub.stormin.local;OU=IST;O=Stormin;L=Brisbane;ST=QLD;C=AU\0";
+        let request = message(
+            3,
+            0x3e9,
+            &[
+                tlv(1, b"\x01CP-8861-SEPB000B4BA0AEE"),
+                tlv(3, subject),
+                tlv(0xf0, b"CN=stormin-WIN2012-CA\0"),
+                tlv(
+                    0xf1,
+                    &hex("24 00 00 00 17 94 79 b8 f1 24 ac 3f 3b 00 00 00 00 00 17"),
+                ),
+            ],
+        );
+        let logged_request = hex(
+            "57 01 03 00 00 00 03 e9 00 8f 01 00 18 01 43 50 2d 38 38 36 31 2d 53 45 \
+             50 42 30 30 30 42 34 42 41 30 41 45 45 03 00 42 43 4e 3d 75 63 6d 31 31 70 75",
+        );
+        assert_eq!(request.len(), 153, "HEX_DUMP: Len = 153");
+        assert_eq!(&request[..50], &logged_request[..]);
+
+        // The certificate: its logged start, then filler up to its logged length 0x05ab.
+        let mut certificate = hex(
+            "30 82 05 a7 30 82 04 8f a0 03 02 01 02 02 13 24 00 00 00 17 94 79 b8 f1 \
+             24 ac 3f 3b 00 00 00 00 00 17 30 0d 06 09 2a 86 48 86 f7 0d 01 01 0b 05 00 30",
+        );
+        certificate.resize(0x05ab, 0);
+        let mut response = message(
+            4,
+            0x3e9,
+            &[
+                tlv(7, &[0]),
+                tlv(2, &certificate),
+                tlv(8, &[0, 3]),
+                tlv(9, &hex("00 01 51 80")),
+            ],
+        );
+        response[3] = 0xf7; // the reserved byte as logged
+        let logged_response = hex(
+            "57 01 04 f7 00 00 03 e9 05 be 07 00 01 00 02 05 ab 30 82 05 a7 30 82 04 \
+             8f a0 03 02 01 02 02 13 24 00 00 00 17 94 79 b8 f1 24 ac 3f 3b 00 00 00 00 00",
+        );
+        assert_eq!(response.len(), 1480, "HEX_DUMP: Len = 1480");
+        assert_eq!(&response[..50], &logged_response[..]);
+        (request, response)
+    }
+
+    #[test]
+    fn the_exchange_logged_in_cisco_document_213407() {
+        let (request, response) = document_213407();
+        let parsed = parse(&request, true);
+        assert_eq!(parsed.rest, Rest::Nothing);
+        let m = &parsed.messages[0];
+        assert_eq!(m.header.command.value, 3, "TVS_MSG_QUERY_CERT_REQ");
+        assert_eq!(m.header.length.value, 143, "Length : 143");
+        assert_eq!(m.span.len, 153);
+        assert_eq!(
+            device_name(&m.tlvs[0]),
+            (Some(1), "CP-8861-SEPB000B4BA0AEE".into())
+        );
+        let Value::DeviceName { kind, name: shown } = &m.tlvs[0].value else {
+            unreachable!()
+        };
+        assert_eq!(kind.unwrap().span, Span::new(13, 1));
+        assert_eq!(shown.span, Span::new(14, 23));
+        assert_eq!(
+            text(&m.tlvs[1]),
+            "CN=ucm11pub.stormin.local;OU=IST;O=Stormin;L=Brisbane;ST=QLD;C=AU"
+        );
+        let Value::Text(subject) = &m.tlvs[1].value else {
+            unreachable!()
+        };
+        assert_eq!(subject.span.len, 65, "the NUL is not part of the subject");
+        assert_eq!(m.tlvs[1].value_span.len, 66);
+        // The issuer and serial TLVs: unknown, each a note, nothing malformed.
+        assert_eq!(m.tlvs.len(), 4);
+        assert_eq!(
+            &request[m.tlvs[2].value_span.range()],
+            b"CN=stormin-WIN2012-CA\0"
+        );
+        assert_eq!(m.tlvs[3].value_span.len, 19);
+        assert_eq!(
+            kinds(m),
+            vec![ProblemKind::UnknownTag(0xf0), ProblemKind::UnknownTag(0xf1)]
+        );
+        assert!(m.problems.iter().all(|p| p.kind.class() == Class::Unknown));
+
+        let parsed = parse(&response, true);
+        assert_eq!(parsed.rest, Rest::Nothing);
+        let m = &parsed.messages[0];
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        assert_eq!(m.header.command.value, 4, "TVS_MSG_QUERY_CERT_RES");
+        assert_eq!(m.header.reserved.value, 0xf7);
+        assert_eq!(m.header.session_id.value, 0x3e9, "the request's");
+        assert_eq!(m.header.length.value, 1470, "Length : 1470");
+        assert_eq!(m.status(), Some(0));
+        assert_eq!(m.tlvs[1].value, Value::Certificate);
+        assert_eq!(m.tlvs[1].value_span.len, 1451, "HEX_DUMP: Len = 1451");
+        assert_eq!(
+            roles(&m.tlvs[2]),
+            vec![0, 3],
+            "rolecount : 2, roles 0 and 3"
+        );
+        assert_eq!(name(ROLES, 0), Some("SAST"));
+        assert_eq!(name(ROLES, 3), Some("TFTP"));
+        assert_eq!(m.tlvs[3].value, Value::Ttl(86_400), "expires in 24 hours");
     }
 
     #[test]
@@ -766,12 +1001,7 @@ mod tests {
         let data = message(
             2,
             1,
-            &[
-                tlv(7, &[0, 0]),
-                tlv(9, &[1, 2]),
-                tlv(8, &[1, 2, 3]),
-                tlv(2, &[]),
-            ],
+            &[tlv(7, &[0, 0]), tlv(9, &[1, 2]), tlv(7, &[]), tlv(2, &[])],
         );
         let m = &parse(&data, true).messages[0];
         assert_eq!(
@@ -779,7 +1009,7 @@ mod tests {
             vec![
                 ProblemKind::BadValueLength { tag: 7, len: 2 },
                 ProblemKind::BadValueLength { tag: 9, len: 2 },
-                ProblemKind::BadValueLength { tag: 8, len: 3 },
+                ProblemKind::BadValueLength { tag: 7, len: 0 },
                 ProblemKind::BadValueLength { tag: 2, len: 0 },
             ]
         );
@@ -788,10 +1018,10 @@ mod tests {
 
     #[test]
     fn bad_text_is_replaced_and_flagged() {
-        let data = message(1, 1, &[tlv(1, b"SEP\xff\xfe")]);
+        let data = message(1, 1, &[tlv(1, b"\x01SEP\xff\xfe")]);
         let m = &parse(&data, true).messages[0];
         assert_eq!(kinds(m), vec![ProblemKind::NotUtf8 { tag: 1 }]);
-        assert_eq!(m.tlvs[0].value, Value::Text("SEP\u{fffd}\u{fffd}".into()));
+        assert_eq!(device_name(&m.tlvs[0]).1, "SEP\u{fffd}\u{fffd}");
         let long = message(3, 1, &[tlv(3, &vec![b'x'; MAX_TEXT + 10])]);
         let m = &parse(&long, true).messages[0];
         assert_eq!(
@@ -801,7 +1031,7 @@ mod tests {
                 len: MAX_TEXT + 10
             }]
         );
-        assert!(matches!(&m.tlvs[0].value, Value::Text(t) if t.len() == MAX_TEXT));
+        assert_eq!(text(&m.tlvs[0]).len(), MAX_TEXT);
     }
 
     #[test]
@@ -832,14 +1062,15 @@ mod tests {
 
     #[test]
     fn counts_are_bounded() {
-        let many_tlvs: Vec<Vec<u8>> = (0..MAX_TLVS + 5).map(|_| tlv(1, b"x")).collect();
+        let many_tlvs: Vec<Vec<u8>> = (0..MAX_TLVS + 5).map(|_| tlv(1, b"\x01x")).collect();
         let m = &parse(&message(1, 1, &many_tlvs), true).messages[0];
         assert_eq!(m.tlvs.len(), MAX_TLVS);
         assert_eq!(kinds(m), vec![ProblemKind::TooManyTlvs]);
 
-        let roles: Vec<u8> = (0..MAX_ROLES as u16 + 3).flat_map(|_| [0, 2]).collect();
-        let m = &parse(&message(2, 1, &[tlv(8, &roles)]), true).messages[0];
-        assert!(matches!(&m.tlvs[0].value, Value::Roles(r) if r.len() == MAX_ROLES));
+        let many_roles = vec![2u8; MAX_ROLES + 3];
+        let m = &parse(&message(2, 1, &[tlv(8, &many_roles)]), true).messages[0];
+        assert_eq!(roles(&m.tlvs[0]).len(), MAX_ROLES);
+        assert_eq!(kinds(m), vec![ProblemKind::TooManyRoles(MAX_ROLES + 3)]);
 
         let unknown: Vec<Vec<u8>> = (0..50).map(|_| tlv(0x40, &[])).collect();
         let m = &parse(&message(1, 1, &unknown), true).messages[0];
@@ -869,7 +1100,8 @@ mod tests {
                 &[
                     tlv(7, &[0]),
                     tlv(2, &[0x30; 40]),
-                    tlv(3, b"CN=x"),
+                    tlv(3, b"CN=x\0"),
+                    tlv(1, b"\x01CP-8861-SEP"),
                     tlv(8, &[0, 2]),
                     tlv(9, &[0, 1, 0x51, 0x80]),
                 ],

@@ -7,8 +7,10 @@
 //! 1. verify the home cluster's ITL signer (ITLRecovery): valid, role SAST, TTL 1 h;
 //! 2. verify a home-cluster certificate regenerated after the visiting cluster imported
 //!    the old one: invalid;
-//! 3. query the certificate of the home cluster's CallManager by subject: valid, the
-//!    DER certificate, role CCM+TFTP, TTL 1 day; the response is split over two records;
+//! 3. query the certificate of the home cluster's CallManager by subject, issuer and
+//!    serial number (the two latter under stand-in tags: theirs are not public): valid,
+//!    the DER certificate, roles SAST and TFTP, TTL 1 day, the layout of Cisco document
+//!    213407's logged exchange; the response is split over two records;
 //! 4. malformed: one record holding a verify request with an unknown tag and a message
 //!    with an unknown command; a verify response whose TTL claims more bytes than the
 //!    message holds; then a record that does not start with the TVS magic.
@@ -25,9 +27,10 @@ use crate::topology::{ARTICLE_PHONE, HOME, QUICK_ACK, TVS_PORT, VISITING};
 use crate::tvs_message::{self as tvs, tlv};
 use crate::x509::{self, CertSpec, EKU_CLIENT_AUTH, EKU_SERVER_AUTH};
 
-/// Roles, as CTL/ITL record function codes.
-const ROLE_SAST: u16 = 0;
-const ROLE_CCM_TFTP: u16 = 2;
+/// Roles, as CTL/ITL record function codes, one byte each (usecallmanagernz tvsd).
+const ROLE_SAST: u8 = 0;
+/// 213407 logs roles 0 and 3 for a CallManager certificate.
+const ROLE_TFTP: u8 = 3;
 const TTL_HOUR: u32 = 3_600;
 const TTL_DAY: u32 = 86_400;
 /// Where the query-certificate response is cut into two records.
@@ -208,7 +211,7 @@ pub fn decrypted() -> Capture {
     let mut lab = Lab::new("ciscotvs-decrypted");
     let mut ids = Prng::from_label("ciscotvs-decrypted session ids");
     let home = cluster_files::trust(&HOME);
-    let device = || tlv(tvs::TAG_DEVICE_NAME, ARTICLE_PHONE.device_name.as_bytes());
+    let device = || tvs::device_name(ARTICLE_PHONE.model.name, &ARTICLE_PHONE.device_name);
 
     let id = ids.next_u32();
     let ask = tvs::message(
@@ -268,11 +271,17 @@ pub fn decrypted() -> Capture {
     );
 
     let id = ids.next_u32();
-    let subject = home.callmanager.subject_text.as_bytes();
+    // 213407's query: device name, subject, issuer, serial number; the answer: status,
+    // certificate, roles, TTL (its 1470 bytes leave no room for a subject).
     let ask = tvs::message(
         tvs::QUERY_CERTIFICATE_REQUEST,
         id,
-        &[device(), tlv(tvs::TAG_SUBJECT, subject)],
+        &[
+            device(),
+            tvs::text_nul(tvs::TAG_SUBJECT, &home.callmanager.subject_text),
+            tvs::text_nul(tvs::TAG_ISSUER_STAND_IN, &home.callmanager.issuer_text),
+            tlv(tvs::TAG_SERIAL_STAND_IN, &home.callmanager.serial),
+        ],
     );
     let answer = tvs::message(
         tvs::QUERY_CERTIFICATE_RESPONSE,
@@ -280,8 +289,7 @@ pub fn decrypted() -> Capture {
         &[
             tlv(tvs::TAG_STATUS, &[tvs::STATUS_VALID]),
             tlv(tvs::TAG_CERTIFICATE, &home.callmanager.der),
-            tlv(tvs::TAG_SUBJECT, subject),
-            tvs::roles(&[ROLE_CCM_TFTP]),
+            tvs::roles(&[ROLE_SAST, ROLE_TFTP]),
             tvs::ttl(TTL_DAY),
         ],
     );

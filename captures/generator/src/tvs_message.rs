@@ -1,5 +1,7 @@
-//! TVS messages as they travel inside the TLS session (layout from the project's domain
-//! notes; byte order big-endian throughout):
+//! TVS messages as they travel inside the TLS session, laid out as Cisco document 213407
+//! ("Migrate Phones Between Secure Clusters": hex dumps of a real query-certificate
+//! request and response from the TVS log) and the TVS server and client of
+//! github.com/usecallmanagernz/daemons (`tvsd`, `tvsc`) show them; big-endian:
 //!
 //! ```text
 //!   header, 10 bytes:
@@ -7,17 +9,21 @@
 //!     1  version     1
 //!     2  command     1 verify request, 2 verify response,
 //!                    3 query-certificate request, 4 query-certificate response
-//!     3  reserved    0
+//!     3  reserved    0 (tvsd; 213407's response carries 0xf7)
 //!     4  session id  4 bytes: the same in a request and its response
-//!     8  length      2 bytes: the TLV bytes after the header (not the header itself)
+//!     8  length      2 bytes: the TLV bytes after the header (213407: 143 of 153)
 //!   then TLVs: tag (1 byte), length (2 bytes), value:
-//!     1 device name (text)   2 certificate (DER)   3 subject name (text)
-//!     7 status (1 byte: 0 valid, 1 invalid)   8 roles   9 TTL (4 bytes, seconds)
+//!     1 device name: a type byte 0x01, then CP-<model>-SEP<MAC> (213407, tvsc)
+//!     2 certificate (DER)   3 subject name, ending in a NUL (213407)
+//!     7 status (1 byte: 0 valid, 1 invalid)
+//!     8 roles: one byte per role, the CTL/ITL record function codes (tvsd; 213407's
+//!       "roles 0 and 3" in two bytes)
+//!     9 TTL (4 bytes, seconds; 213407: 00 01 51 80)
 //! ```
 //!
-//! The value widths of status and TTL and the roles encoding are not public; the choice
-//! here (also the dissector's reading) is: roles are 2-byte codes from the CTL/ITL
-//! record function table (0 SAST, 2 CCM+TFTP, ...), as many as the length holds.
+//! 213407's request also carries the certificate's issuer and serial number in TLVs
+//! whose tags its dump does not show; [`TAG_ISSUER_STAND_IN`] and [`TAG_SERIAL_STAND_IN`]
+//! stand in for them, so that captures carry TLVs the dissector cannot name.
 
 pub const MAGIC: u8 = 0x57;
 pub const VERSION: u8 = 1;
@@ -34,6 +40,13 @@ pub const TAG_STATUS: u8 = 7;
 pub const TAG_ROLES: u8 = 8;
 pub const TAG_TTL: u8 = 9;
 
+/// Stand-ins for the tags of the issuer and serial TLVs (not public, see above).
+pub const TAG_ISSUER_STAND_IN: u8 = 0xf0;
+pub const TAG_SERIAL_STAND_IN: u8 = 0xf1;
+
+/// The type byte before the device name (213407, tvsc).
+pub const DEVICE_NAME_TYPE: u8 = 0x01;
+
 pub const STATUS_VALID: u8 = 0;
 pub const STATUS_INVALID: u8 = 1;
 
@@ -44,14 +57,23 @@ pub fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn roles(codes: &[u16]) -> Vec<u8> {
-    tlv(
-        TAG_ROLES,
-        &codes
-            .iter()
-            .flat_map(|c| c.to_be_bytes())
-            .collect::<Vec<u8>>(),
-    )
+/// One byte per role (tvsd: `struct.pack('B', role)` per role).
+pub fn roles(codes: &[u8]) -> Vec<u8> {
+    tlv(TAG_ROLES, codes)
+}
+
+/// The device name TLV: the type byte, then `CP-<model>-<device name>`.
+pub fn device_name(model: &str, device: &str) -> Vec<u8> {
+    let mut value = vec![DEVICE_NAME_TYPE];
+    value.extend_from_slice(format!("{model}-{device}").as_bytes());
+    tlv(TAG_DEVICE_NAME, &value)
+}
+
+/// A text TLV ending in a NUL, as 213407's subject (and issuer) are.
+pub fn text_nul(tag: u8, text: &str) -> Vec<u8> {
+    let mut value = text.as_bytes().to_vec();
+    value.push(0);
+    tlv(tag, &value)
 }
 
 pub fn ttl(seconds: u32) -> Vec<u8> {
@@ -89,6 +111,14 @@ mod tests {
         assert_eq!(m.len(), 10 + 11);
         assert_eq!(&m[10..14], &[7, 0, 1, 0]);
         assert_eq!(&m[14..], &[9, 0, 4, 0, 0, 0, 60]);
-        assert_eq!(roles(&[0, 21]), vec![8, 0, 4, 0, 0, 0, 21]);
+        assert_eq!(roles(&[0, 3]), vec![8, 0, 2, 0, 3]);
+        // 213407's request: `01 00 18 01 43 50 2d 38 38 36 31 ...`.
+        let name = device_name("CP-8861", "SEPB000B4BA0AEE");
+        assert_eq!(&name[..7], &[1, 0, 0x18, 1, b'C', b'P', b'-']);
+        assert_eq!(name.len(), 3 + 24);
+        assert_eq!(
+            text_nul(TAG_SUBJECT, "CN=x"),
+            vec![3, 0, 5, b'C', b'N', b'=', b'x', 0]
+        );
     }
 }
