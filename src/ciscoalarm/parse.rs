@@ -714,6 +714,12 @@ impl<'a> Parser<'a> {
     /// end tag, keeps the raw text before it as the value, reports it and closes the
     /// parameter. Returns where reading goes on (after the end tag), or `None` when the
     /// value is not that of an open parameter or its end tag is nowhere.
+    ///
+    /// Real firmware writes one parameter per line and may leave markup unescaped in a
+    /// value (the CP-7961G alarm in FreeSWITCH's mod_skinny `test-skinny.pl`); the
+    /// open-source chan-sccp reads these alarms line by line for that reason
+    /// (`handle_XMLAlarmMessage` in its `src/sccp_actions.c`). Here the unit is the
+    /// parameter element rather than the line, so other layouts are read the same way.
     fn skip_bad_value(&mut self, why: String) -> Option<usize> {
         if self.excess_depth > 0 || self.stack.last() != Some(&Frame::Param) {
             return None;
