@@ -366,8 +366,13 @@ struct Parser<'a> {
     root: RootState,
     /// Text of the open parameter.
     value: TextBuf,
-    /// Names of the open elements (all of them, even below [`MAX_DEPTH`]), as spans of
-    /// the input: once reading resumed after a bad value, end tags are matched here.
+    /// Names (spans of the input) of the elements the collected frames of a parameter's
+    /// path stand for: root, Alarm, ParameterList, parameter, by depth.
+    frame_names: [Span; 4],
+    /// Whether reading resumed after a bad value: end tags are then matched here.
+    resumed: bool,
+    /// Once resumed: names of the open elements (all of them, even below
+    /// [`MAX_DEPTH`]). Kept only then, so that well-formed documents pay nothing.
     names: Vec<Span>,
     /// Where to go on reading after a bad value (see [`Events::resume`]).
     resume_at: Option<usize>,
@@ -430,6 +435,8 @@ impl<'a> Parser<'a> {
             too_many_params_reported: false,
             root: RootState::Before,
             value: TextBuf::new(MAX_VALUE_LEN),
+            frame_names: [Span::new(0, 0); 4],
+            resumed: false,
             names: Vec::new(),
             resume_at: None,
         }
@@ -451,7 +458,9 @@ impl<'a> Parser<'a> {
                 let name_len = e.name().as_ref().len();
                 let local = e.local_name();
                 self.on_open(local.as_ref(), name_len, start, end, false)?;
-                self.names.push(Span::new(start + 1, name_len));
+                if self.resumed {
+                    self.names.push(Span::new(start + 1, name_len));
+                }
                 Ok(())
             }
             Event::Empty(e) => {
@@ -460,7 +469,9 @@ impl<'a> Parser<'a> {
                 self.on_open(local.as_ref(), name_len, start, end, true)
             }
             Event::End(e) => {
-                self.check_end_name(e.name().as_ref(), start, end)?;
+                if self.resumed {
+                    self.check_end_name(e.name().as_ref(), start, end)?;
+                }
                 self.on_close(start, end);
                 Ok(())
             }
@@ -542,6 +553,7 @@ impl<'a> Parser<'a> {
                         self.root = RootState::After;
                     } else {
                         self.root = RootState::Inside;
+                        self.frame_names[0] = Span::new(start + 1, name_len);
                         self.stack.push(Frame::Root);
                     }
                     return Ok(());
@@ -632,6 +644,9 @@ impl<'a> Parser<'a> {
         if empty {
             self.finish(frame, end, end);
         } else {
+            if let Some(slot) = self.frame_names.get_mut(self.stack.len()) {
+                *slot = Span::new(start + 1, name_len);
+            }
             self.stack.push(frame);
         }
         Ok(())
@@ -691,9 +706,8 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Matches an end tag with the open element's start tag. The XML reader does that
-    /// itself until reading resumes after a bad value; from then on it is done here, in
-    /// the reader's words.
+    /// Matches an end tag with the open element's start tag, once reading resumed after a
+    /// bad value (the XML reader does it until then), in the reader's words.
     fn check_end_name(&mut self, found: &[u8], start: usize, end: usize) -> Result<(), Stop> {
         use quick_xml::errors::{Error as XmlError, IllFormedError};
         let found_text = || String::from_utf8_lossy(found).into_owned();
@@ -725,7 +739,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let input = self.input;
-        let tag = *self.names.last()?;
+        let tag = *self.frame_names.get(self.stack.len() - 1)?;
         let param = self.alarms.last()?.params.last()?;
         // Only the values phones write: other elements keep their subtrees.
         if param.kind == ParamKind::Other {
@@ -739,7 +753,12 @@ impl<'a> Parser<'a> {
         self.decoder
             .append(value_span, true, &mut raw, &mut self.problems);
         self.stack.pop();
-        self.names.pop();
+        // The open elements are now exactly the collected frames (the parameter's
+        // path): from here on their end tags are matched by the parser.
+        self.resumed = true;
+        self.names.clear();
+        self.names
+            .extend_from_slice(self.frame_names.get(..self.stack.len())?);
         self.value = TextBuf::new(MAX_VALUE_LEN);
         let p = self.alarms.last_mut()?.params.last_mut()?;
         p.element = Span::between(p.element.start, next);
