@@ -294,7 +294,11 @@ fn sloppy_sccp_alarm_decodes_whole() {
         ],
     );
     let row: Vec<&str> = out.trim_end().split('\t').collect();
-    assert_eq!(row[..5], ["6", "<not open>", "1,129", "Register,RegisterAck", ""], "{out}");
+    assert_eq!(
+        row[..5],
+        ["6", "<not open>", "1,129", "Register,RegisterAck", ""],
+        "{out}"
+    );
     assert!(!row[5].is_empty(), "{out}");
     let params = fields(
         "ciscoalarm-skinny.pcapng",
@@ -318,7 +322,10 @@ fn sloppy_sccp_alarm_decodes_whole() {
         tree.contains("Value of UnifiedCMIPAddress is not well-formed XML"),
         "{tree}"
     );
-    assert!(tree.contains("Skinny Message ID: RegisterAck (129)"), "{tree}");
+    assert!(
+        tree.contains("Skinny Message ID: RegisterAck (129)"),
+        "{tree}"
+    );
     assert!(!tree.contains("not a number"), "{tree}");
     assert_matches_expected("sccp-sloppy-alarm-tree.txt", &tree);
 }
