@@ -269,7 +269,65 @@ fn alarms_in_multipart_bodies_and_skinny_messages() {
             "ciscoalarm.tl.itl_tftp_server",
         ],
     );
-    assert_eq!(out, "4\t346\tSEP0024142DDF24\t192.168.7.100\n");
+    assert_eq!(
+        out,
+        "4\t346\tSEP0024142DDF24\t192.168.7.100\n6\t346\tSEP0024142DDF24\t\n"
+    );
+}
+
+/// The sloppy LastOutOfServiceInformation an SCCP phone sends (laid out as the
+/// CP-7961G alarm published with FreeSWITCH's mod_skinny tests, test-skinny.pl):
+/// the unescaped `<not open>` costs that value only (flagged, shown as sent), the
+/// empty Enum is no error, and the SCCP-form events decode.
+#[test]
+fn sloppy_sccp_alarm_decodes_whole() {
+    let out = fields(
+        "ciscoalarm-skinny.pcapng",
+        "ciscoalarm.name == \"LastOutOfServiceInformation\"",
+        &[
+            "frame.number",
+            "ciscoalarm.oos.cucm_addr",
+            "ciscoalarm.oos.event.skinny_id",
+            "ciscoalarm.oos.event.skinny_name",
+            "ciscoalarm.oos.reason",
+            "ciscoalarm.oos.timestamp",
+        ],
+    );
+    let row: Vec<&str> = out.trim_end().split('\t').collect();
+    assert_eq!(
+        row[..5],
+        ["6", "<not open>", "1,129", "Register,RegisterAck", ""],
+        "{out}"
+    );
+    assert!(!row[5].is_empty(), "{out}");
+    let params = fields(
+        "ciscoalarm-skinny.pcapng",
+        "frame.number == 6",
+        &["ciscoalarm.param.name"],
+    );
+    assert_eq!(params.trim_end().split(',').count(), 23, "{params}");
+    let experts = fields(
+        "ciscoalarm-skinny.pcapng",
+        "frame.number == 6 && (ciscoalarm.malformed || ciscoalarm.truncated || ciscoalarm.bad_value)",
+        &["ciscoalarm.bad_value", "ciscoalarm.malformed"],
+    );
+    assert_eq!(experts, "1\t\n", "one bad value expert, nothing malformed");
+
+    let s = sandbox();
+    let path = s.capture("ciscoalarm-skinny.pcapng");
+    let run = s.tshark(&["-n", "-r", &path, "-Y", "frame.number == 6", "-V"]);
+    run.assert_clean("tree of the sloppy SCCP alarm");
+    let tree = subtree_text(&run.stdout, "Cisco Phone Alarm");
+    assert!(
+        tree.contains("Value of UnifiedCMIPAddress is not well-formed XML"),
+        "{tree}"
+    );
+    assert!(
+        tree.contains("Skinny Message ID: RegisterAck (129)"),
+        "{tree}"
+    );
+    assert!(!tree.contains("not a number"), "{tree}");
+    assert_matches_expected("sccp-sloppy-alarm-tree.txt", &tree);
 }
 
 /// Selecting a field highlights the text it came from: for every string

@@ -51,6 +51,23 @@ pub const RESTART_CAUSES: &[(u32, &str)] = &[
     (108, "VPN lost"),
 ];
 
+/// Skinny (SCCP) message ids a LastOutOfServiceInformation alarm may name in the SCCP
+/// form of its protocol events (`1:Register`, `129:RegisterAck`: the id in decimal, then
+/// the phone's own name; the CP-7961G alarm in FreeSWITCH's
+/// `src/mod/endpoints/mod_skinny/test-skinny.pl`). Names as Wireshark's Skinny dissector
+/// spells them (`epan/dissectors/packet-skinny.c`, the `message_id` value strings, shown
+/// by `tshark -G values` as `skinny.messageId`); only the registration and keepalive
+/// messages a phone's last event before losing service is likely to be. Sorted by id.
+pub const SKINNY_MESSAGES: &[(u32, &str)] = &[
+    (0x0000, "KeepAliveReq"),
+    (0x0001, "RegisterReq"),
+    (0x0027, "UnregisterReq"),
+    (0x0081, "RegisterAck"),
+    (0x009D, "RegisterReject"),
+    (0x0100, "KeepAliveAck"),
+    (0x0118, "UnregisterAck"),
+];
+
 /// LastOutOfServiceInformation `DHCPv4Status` / `DHCPv6Status` (domain.md). Other values
 /// (0 included) are not documented.
 pub const DHCP_STATUS: &[(u32, &str)] = &[(1, "good"), (2, "timeout"), (3, "disabled")];

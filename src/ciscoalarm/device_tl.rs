@@ -62,7 +62,12 @@ pub fn decode<'d>(
     if let Some(p) = itl_server {
         packet.add_string(tree, &TL_ITL_TFTP_SERVER, value_range(p), p.trimmed_value());
     }
-    if let Some(p) = alarm.param("StatusCode") {
+    // An empty value is shown as sent (empty), not as an error: real firmware sends
+    // empty Enums (the CP-7961G alarm in FreeSWITCH's mod_skinny test-skinny.pl).
+    if let Some(p) = alarm
+        .param("StatusCode")
+        .filter(|p| !p.trimmed_value().is_empty())
+    {
         match p.trimmed_value().parse::<u32>() {
             Ok(code) => {
                 packet.add_uint(tree, &TL_STATUS_CODE, value_range(p), code);

@@ -1,6 +1,6 @@
 //! What `ciscoalarm` registers: the protocol, its fields, subtrees and expert
 //! infos. Field abbreviations are a public interface: never rename them.
-use super::codes::{DHCP_STATUS, RESTART_CAUSES};
+use super::codes::{DHCP_STATUS, RESTART_CAUSES, SKINNY_MESSAGES};
 use crate::epan::{Expert, ExpertGroup, Field, FieldKind, Protocol, Severity, Subtree};
 
 pub static NAME: Field = Field::new(
@@ -182,6 +182,18 @@ pub static EVENT_CALL_ID: Field = Field::new(
     FieldKind::String,
     "The Call-ID of a last protocol event: find the message itself with sip.Call-ID.",
 );
+pub static EVENT_SKINNY_ID: Field = Field::new(
+    "ciscoalarm.oos.event.skinny_id",
+    "Skinny Message ID",
+    FieldKind::Uint(Some(SKINNY_MESSAGES)),
+    "The Skinny message id of a last protocol event an SCCP phone writes as id:name (1:Register), named as Wireshark's Skinny dissector names it where known.",
+);
+pub static EVENT_SKINNY_NAME: Field = Field::new(
+    "ciscoalarm.oos.event.skinny_name",
+    "Skinny Message Name",
+    FieldKind::String,
+    "The phone's own name for the Skinny message of a last protocol event in the id:name form (Register, RegisterAck).",
+);
 
 // The REGISTER Reason header: Reason: SIP;cause=200;text="cisco-alarm:N ...".
 pub static REASON_CODE: Field = Field::new(
@@ -309,6 +321,8 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &EVENT_CSEQ,
         &EVENT_CSEQ_METHOD,
         &EVENT_CALL_ID,
+        &EVENT_SKINNY_ID,
+        &EVENT_SKINNY_NAME,
         &REASON_CODE,
         &REASON_LAST,
         &REASON_DEVICE,

@@ -213,6 +213,8 @@ fn report_problems<'d>(
             | ProblemKind::TooDeep
             | ProblemKind::ValueTooLong
             | ProblemKind::TooManyProblems => &LIMIT,
+            // One value the tolerant reader kept as raw text; the rest is decoded.
+            ProblemKind::BadValue { .. } => &BAD_VALUE,
             _ => &MALFORMED,
         };
         packet.expert_at(

@@ -4,7 +4,7 @@
 use super::codes::{self, DHCP_STATUS, DNS_STATUS};
 use super::fields::*;
 use super::parse::{Alarm, Param};
-use super::protocol_event::split_protocol_event;
+use super::protocol_event::{split_protocol_event, split_sccp_event, ProtocolEventError};
 use super::{value_part_range, value_range};
 use crate::epan::{Field, Item, Packet, Tree};
 
@@ -110,13 +110,18 @@ pub fn decode<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, alarm: &Alarm) -> Opt
     detail
 }
 
-/// A decimal parameter as a uint field; anything else is flagged.
+/// A decimal parameter as a uint field; an empty value adds nothing (the parameter
+/// shows it as sent: real firmware sends empty Enums, e.g. ReasonForOutOfService in the
+/// CP-7961G alarm of FreeSWITCH's mod_skinny test-skinny.pl); anything else is flagged.
 fn add_number<'d>(
     packet: &mut Packet<'d>,
     tree: Tree<'d>,
     field: &Field,
     p: &Param,
 ) -> Option<(u32, Item<'d>)> {
+    if p.trimmed_value().is_empty() {
+        return None;
+    }
     match p.trimmed_value().parse::<u32>() {
         Ok(value) => {
             let item = packet.add_uint(tree, field, value_range(p), value);
@@ -134,6 +139,9 @@ fn add_number<'d>(
 fn add_timestamp<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, p: &Param) {
     // Past year 9999 no display makes sense; treat it as garbage.
     const MAX_MS: u64 = 253_402_300_799_999;
+    if p.trimmed_value().is_empty() {
+        return;
+    }
     match p.trimmed_value().parse::<u64>() {
         Ok(ms) if ms <= MAX_MS => {
             let secs = (ms / 1000) as i64;
@@ -156,6 +164,12 @@ fn add_event<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, field: &Field, p: &Par
     let item = packet.add_string(tree, field, value_range(p), text);
     let event = match split_protocol_event(text) {
         Ok(event) => event,
+        Err(ProtocolEventError::NoDirection) if split_sccp_event(text).is_some() => {
+            add_sccp_event(packet, item, p);
+            return;
+        }
+        // Nothing to split (an SCCP phone that never sent or received anything).
+        Err(_) if text.is_empty() => return,
         Err(error) => {
             let message = format!("{} is not a protocol event ({error}): {text:?}", p.name);
             packet.expert_at(tree, &BAD_VALUE, value_range(p), &message);
@@ -187,4 +201,28 @@ fn add_event<'d>(packet: &mut Packet<'d>, tree: Tree<'d>, field: &Field, p: &Par
             call_id.value,
         );
     }
+}
+
+/// `1:Register`, `129:RegisterAck`: an SCCP phone's event, the Skinny message id in
+/// decimal and the phone's name for it (the CP-7961G alarm in FreeSWITCH's mod_skinny
+/// test-skinny.pl). The id field is named as Wireshark's Skinny dissector names it.
+fn add_sccp_event<'d>(packet: &mut Packet<'d>, item: Item<'d>, p: &Param) {
+    let Some(event) = split_sccp_event(p.trimmed_value()) else {
+        return;
+    };
+    let sub = packet.subtree(item, &ETT_EVENT);
+    let id = &event.id;
+    packet.add_uint(
+        sub,
+        &EVENT_SKINNY_ID,
+        value_part_range(p, id.span),
+        id.value,
+    );
+    let name = &event.name;
+    packet.add_string(
+        sub,
+        &EVENT_SKINNY_NAME,
+        value_part_range(p, name.span),
+        name.value,
+    );
 }

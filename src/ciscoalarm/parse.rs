@@ -176,6 +176,13 @@ pub enum ProblemKind {
     /// under the root, text between parameters, an element inside a parameter ...). Skipped
     /// (the span still shows it), or stops when it follows the root element.
     UnexpectedContent(String),
+    /// A parameter value that is not well-formed XML (an element, or markup the reader
+    /// cannot read, between the parameter's start and end tags): the value is its raw
+    /// text, and reading goes on after the parameter's end tag. Carries the parameter's
+    /// name and what is wrong. Real firmware writes such values: a CP-7961G sent
+    /// `<String name="UnifiedCMIPAddress"><not open></String>` (the alarm published in
+    /// FreeSWITCH's `src/mod/endpoints/mod_skinny/test-skinny.pl`).
+    BadValue { name: String, why: String },
     /// [`MAX_PROBLEMS`] reached; later problems are not reported.
     TooManyProblems,
 }
@@ -213,6 +220,10 @@ impl std::fmt::Display for ProblemKind {
             }
             ProblemKind::BadReference(why) => write!(f, "Bad reference: {why}"),
             ProblemKind::UnexpectedContent(what) => write!(f, "Unexpected content: {what}"),
+            ProblemKind::BadValue { name, why } => write!(
+                f,
+                "Value of {name} is not well-formed XML ({why}): shown as sent"
+            ),
             ProblemKind::TooManyProblems => write!(
                 f,
                 "More than {MAX_PROBLEMS} problems; the rest are not reported"
@@ -355,6 +366,16 @@ struct Parser<'a> {
     root: RootState,
     /// Text of the open parameter.
     value: TextBuf,
+    /// Names (spans of the input) of the elements the collected frames of a parameter's
+    /// path stand for: root, Alarm, ParameterList, parameter, by depth.
+    frame_names: [Span; 4],
+    /// Whether reading resumed after a bad value: end tags are then matched here.
+    resumed: bool,
+    /// Once resumed: names of the open elements (all of them, even below
+    /// [`MAX_DEPTH`]). Kept only then, so that well-formed documents pay nothing.
+    names: Vec<Span>,
+    /// Where to go on reading after a bad value (see [`Events::resume`]).
+    resume_at: Option<usize>,
 }
 
 impl Events for Parser<'_> {
@@ -373,8 +394,25 @@ impl Events for Parser<'_> {
 
     fn close_all(&mut self, at: usize) {
         self.excess_depth = 0;
+        self.names.clear();
         while let Some(frame) = self.stack.pop() {
             self.finish(frame, at, at);
+        }
+    }
+
+    fn resume(&mut self, _at: usize, issue: Option<&Issue>) -> Option<usize> {
+        match issue {
+            // The parser stopped itself after a bad value.
+            None => self.resume_at.take(),
+            // The reader cannot read a parameter's value: that value only is lost.
+            Some(issue) => {
+                let why = match issue {
+                    Issue::Malformed(why) => why.clone(),
+                    Issue::Truncated => "markup not closed".to_string(),
+                    other => ProblemKind::from(other.clone()).to_string(),
+                };
+                self.skip_bad_value(why)
+            }
         }
     }
 }
@@ -397,6 +435,10 @@ impl<'a> Parser<'a> {
             too_many_params_reported: false,
             root: RootState::Before,
             value: TextBuf::new(MAX_VALUE_LEN),
+            frame_names: [Span::new(0, 0); 4],
+            resumed: false,
+            names: Vec::new(),
+            resume_at: None,
         }
     }
 
@@ -415,14 +457,21 @@ impl<'a> Parser<'a> {
             Event::Start(e) => {
                 let name_len = e.name().as_ref().len();
                 let local = e.local_name();
-                self.on_open(local.as_ref(), name_len, start, end, false)
+                self.on_open(local.as_ref(), name_len, start, end, false)?;
+                if self.resumed {
+                    self.names.push(Span::new(start + 1, name_len));
+                }
+                Ok(())
             }
             Event::Empty(e) => {
                 let name_len = e.name().as_ref().len();
                 let local = e.local_name();
                 self.on_open(local.as_ref(), name_len, start, end, true)
             }
-            Event::End(_) => {
+            Event::End(e) => {
+                if self.resumed {
+                    self.check_end_name(e.name().as_ref(), start, end)?;
+                }
                 self.on_close(start, end);
                 Ok(())
             }
@@ -504,6 +553,7 @@ impl<'a> Parser<'a> {
                         self.root = RootState::After;
                     } else {
                         self.root = RootState::Inside;
+                        self.frame_names[0] = Span::new(start + 1, name_len);
                         self.stack.push(Frame::Root);
                     }
                     return Ok(());
@@ -562,12 +612,27 @@ impl<'a> Parser<'a> {
                 }
             }
             Frame::Ignored => Frame::Ignored,
-            Frame::Root | Frame::Alarm | Frame::Param => {
+            Frame::Param => {
+                // Markup inside a value: real firmware writes unescaped text such as
+                // `<not open>` (domain.md, "x-cisco-alarm"; the CP-7961G alarm in
+                // FreeSWITCH's mod_skinny test-skinny.pl). The value is its raw text and
+                // the parameters after it are read on.
+                let name = self.decode(Span::new(start + 1, name_len), false);
+                if let Some(next) = self.skip_bad_value(format!("element <{name}> inside it")) {
+                    self.resume_at = Some(next);
+                    return Err(Stop { at: start });
+                }
+                self.problem(
+                    ProblemKind::UnexpectedContent(format!("element <{name}> inside a parameter")),
+                    tag,
+                );
+                Frame::Ignored
+            }
+            Frame::Root | Frame::Alarm => {
                 let name = self.decode(Span::new(start + 1, name_len), false);
                 let place = match parent {
                     Frame::Root => "in <x-cisco-alarm>",
-                    Frame::Alarm => "in <Alarm>",
-                    _ => "inside a parameter",
+                    _ => "in <Alarm>",
                 };
                 self.problem(
                     ProblemKind::UnexpectedContent(format!("element <{name}> {place}")),
@@ -579,6 +644,9 @@ impl<'a> Parser<'a> {
         if empty {
             self.finish(frame, end, end);
         } else {
+            if let Some(slot) = self.frame_names.get_mut(self.stack.len()) {
+                *slot = Span::new(start + 1, name_len);
+            }
             self.stack.push(frame);
         }
         Ok(())
@@ -636,6 +704,73 @@ impl<'a> Parser<'a> {
             });
         }
         Ok(())
+    }
+
+    /// Matches an end tag with the open element's start tag, once reading resumed after a
+    /// bad value (the XML reader does it until then), in the reader's words.
+    fn check_end_name(&mut self, found: &[u8], start: usize, end: usize) -> Result<(), Stop> {
+        use quick_xml::errors::{Error as XmlError, IllFormedError};
+        let found_text = || String::from_utf8_lossy(found).into_owned();
+        let error = match self.names.pop() {
+            Some(open) if &self.input[open.range()] == found => return Ok(()),
+            Some(open) => IllFormedError::MismatchedEndTag {
+                expected: String::from_utf8_lossy(&self.input[open.range()]).into_owned(),
+                found: found_text(),
+            },
+            None => IllFormedError::UnmatchedEndTag(found_text()),
+        };
+        let why = XmlError::IllFormed(error).to_string();
+        self.problem(ProblemKind::Malformed(why), Span::between(start, end));
+        Err(Stop { at: start })
+    }
+
+    /// The open parameter's value is not well-formed XML (`why`): finds the parameter's
+    /// end tag, keeps the raw text before it as the value, reports it and closes the
+    /// parameter. Returns where reading goes on (after the end tag), or `None` when the
+    /// value is not that of an open parameter or its end tag is nowhere.
+    ///
+    /// Real firmware writes one parameter per line and may leave markup unescaped in a
+    /// value (the CP-7961G alarm in FreeSWITCH's mod_skinny `test-skinny.pl`); the
+    /// open-source chan-sccp reads these alarms line by line for that reason
+    /// (`handle_XMLAlarmMessage` in its `src/sccp_actions.c`). Here the unit is the
+    /// parameter element rather than the line, so other layouts are read the same way.
+    fn skip_bad_value(&mut self, why: String) -> Option<usize> {
+        if self.excess_depth > 0 || self.stack.last() != Some(&Frame::Param) {
+            return None;
+        }
+        let input = self.input;
+        let tag = *self.frame_names.get(self.stack.len() - 1)?;
+        let param = self.alarms.last()?.params.last()?;
+        // Only the values phones write: other elements keep their subtrees.
+        if param.kind == ParamKind::Other {
+            return None;
+        }
+        let value_start = param.value_span.start;
+        let (end_tag, next) = find_end_tag(input, value_start, &input[tag.range()])?;
+        let mut raw = TextBuf::new(MAX_VALUE_LEN);
+        let value_span = Span::between(value_start, end_tag);
+        // Raw text, references and all: it is not XML text to unescape.
+        self.decoder
+            .append(value_span, true, &mut raw, &mut self.problems);
+        self.stack.pop();
+        // The open elements are now exactly the collected frames (the parameter's
+        // path): from here on their end tags are matched by the parser.
+        self.resumed = true;
+        self.names.clear();
+        self.names
+            .extend_from_slice(self.frame_names.get(..self.stack.len())?);
+        self.value = TextBuf::new(MAX_VALUE_LEN);
+        let p = self.alarms.last_mut()?.params.last_mut()?;
+        p.element = Span::between(p.element.start, next);
+        p.value_span = value_span;
+        p.value_trimmed_span = trim_span(input, value_span);
+        p.value = raw.text;
+        let name = p.name.clone();
+        self.problem(
+            ProblemKind::BadValue { name, why },
+            trim_span(input, value_span),
+        );
+        Some(next)
     }
 
     fn on_close(&mut self, start: usize, end: usize) {
@@ -710,6 +845,40 @@ impl<'a> Parser<'a> {
         }
         Ok(())
     }
+}
+
+/// The first end tag `</name>` (spaces allowed before `>`) at or after `from`: where it
+/// starts and where it ends. `None` when the next parameter (`<String`, `<Enum`) or the
+/// end of the list (`</ParameterList`) comes first: a value does not reach that far, and
+/// the document is then broken in a way that one value does not explain.
+fn find_end_tag(input: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
+    let starts_tag = |rest: &[u8], tag: &[u8]| {
+        rest.len() > tag.len()
+            && rest[..tag.len()].eq_ignore_ascii_case(tag)
+            && (is_xml_space(rest[tag.len()]) || matches!(rest[tag.len()], b'>' | b'/'))
+    };
+    let mut i = from;
+    while i < input.len() {
+        let at = i + input[i..].iter().position(|&b| b == b'<')?;
+        let rest = &input[at + 1..];
+        if starts_tag(rest, b"String")
+            || starts_tag(rest, b"Enum")
+            || starts_tag(rest, b"/ParameterList")
+        {
+            return None;
+        }
+        if rest.first() == Some(&b'/') && rest[1..].starts_with(name) {
+            let mut j = at + 2 + name.len();
+            while j < input.len() && is_xml_space(input[j]) {
+                j += 1;
+            }
+            if input.get(j) == Some(&b'>') {
+                return Some((at, j + 1));
+            }
+        }
+        i = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -1215,18 +1384,37 @@ mod tests {
         let doc = parse(input.as_bytes());
         let k = kinds(&doc);
         assert_eq!(k.len(), 5, "{k:?}");
-        assert!(k
+        assert!(k[..4]
             .iter()
             .all(|k| matches!(k, ProblemKind::UnexpectedContent(_))));
+        // Markup inside a String value: the value is its raw text (tolerant reader).
+        assert_eq!(
+            k[4],
+            ProblemKind::BadValue {
+                name: "s".into(),
+                why: "element <b> inside it".into()
+            }
+        );
         let spans: Vec<&str> = doc
             .problems
             .iter()
             .map(|p| &input[p.span.range()])
             .collect();
-        assert_eq!(spans, ["junk", "<Other/>", "<Extra>", "text", "<b>"]);
+        assert_eq!(
+            spans,
+            ["junk", "<Other/>", "<Extra>", "text", "a<b>ignored</b>c"]
+        );
         let p = &doc.alarms[0].params[0];
-        assert_eq!(p.value, "ac");
+        assert_eq!(p.value, "a<b>ignored</b>c");
         assert_eq!(&input[p.value_span.range()], "a<b>ignored</b>c");
+        assert_eq!(
+            &input[p.element.range()],
+            "<String name=\"s\">a<b>ignored</b>c</String>"
+        );
+        assert_eq!(
+            doc.alarms[0].element.end(),
+            input.len() - "</x-cisco-alarm>".len()
+        );
     }
 
     #[test]
@@ -1529,5 +1717,194 @@ mod tests {
             ProblemKind::TooManyParams.to_string(),
             "More than 256 parameters in one alarm; the rest are skipped"
         );
+    }
+
+    /// The structure of the LastOutOfServiceInformation alarm a CP-7961G sent over SCCP,
+    /// published with FreeSWITCH's mod_skinny tests (signalwire/freeswitch,
+    /// `src/mod/endpoints/mod_skinny/test-skinny.pl`, sent as XML_ALARM_MESSAGE):
+    /// rebuilt with its parameters in its order, one per line, and its sloppy values
+    /// (`<not open>` unescaped in UnifiedCMIPAddress, LocalPort -1, VoiceVLAN 4095, an
+    /// empty ReasonForOutOfService Enum, the SCCP-form events `1:Register` and
+    /// `129:RegisterAck`, no ReasonForOutOfServiceText, no DNSv6 statuses). The device,
+    /// addresses and time are ours.
+    const SCCP_7961: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<x-cisco-alarm>\n\
+<Alarm Name=\"LastOutOfServiceInformation\">\n\
+<ParameterList>\n\
+<String name=\"DeviceName\">SEP00AABB007961</String>\n\
+<String name=\"DeviceIPv4Address\">10.20.30.41/24</String>\n\
+<String name=\"IPv4DefaultGateway\">10.20.30.1</String>\n\
+<String name=\"DeviceIPv6Address\"></String>\n\
+<String name=\"IPv6DefaultGateway\"></String>\n\
+<String name=\"ModelNumber\">CP-7961G</String>\n\
+<String name=\"NeighborIPv4Address\">10.20.0.2</String>\n\
+<String name=\"NeighborIPv6Address\"></String>\n\
+<String name=\"NeighborDeviceID\">access-sw.example</String>\n\
+<String name=\"NeighborPortID\">7</String>\n\
+<Enum name=\"DHCPv4Status\">1</Enum>\n\
+<Enum name=\"DHCPv6Status\">0</Enum>\n\
+<Enum name=\"TFTPCfgStatus\">0</Enum>\n\
+<Enum name=\"DNSStatusUnifiedCM1\">0</Enum>\n\
+<Enum name=\"DNSStatusUnifiedCM2\">0</Enum>\n\
+<Enum name=\"DNSStatusUnifiedCM3\">0</Enum>\n\
+<String name=\"VoiceVLAN\">4095</String>\n\
+<String name=\"UnifiedCMIPAddress\"><not open></String>\n\
+<String name=\"LocalPort\">-1</String>\n\
+<String name=\"TimeStamp\">1300000000123</String>\n\
+<Enum name=\"ReasonForOutOfService\"></Enum>\n\
+<String name=\"LastProtocolEventSent\">1:Register</String>\n\
+<String name=\"LastProtocolEventReceived\">129:RegisterAck</String>\n\
+</ParameterList>\n\
+</Alarm>\n\
+</x-cisco-alarm>\n";
+
+    #[test]
+    fn sccp_7961_alarm_keeps_every_parameter() {
+        let doc = parse(SCCP_7961.as_bytes());
+        assert_eq!(doc.alarms.len(), 1);
+        let alarm = &doc.alarms[0];
+        assert_eq!(alarm.name.as_deref(), Some("LastOutOfServiceInformation"));
+        let names: Vec<&str> = alarm.params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names.len(), 23, "{names:?}");
+        assert_eq!(names[17], "UnifiedCMIPAddress");
+        assert_eq!(names[22], "LastProtocolEventReceived");
+        // One problem: the unescaped value, flagged, shown as sent.
+        let at = SCCP_7961.find("<not open>").unwrap();
+        assert_eq!(
+            doc.problems,
+            vec![Problem {
+                kind: ProblemKind::BadValue {
+                    name: "UnifiedCMIPAddress".into(),
+                    why: "element <not> inside it".into()
+                },
+                span: Span::new(at, "<not open>".len())
+            }]
+        );
+        assert_eq!(
+            ProblemKind::BadValue {
+                name: "UnifiedCMIPAddress".into(),
+                why: "element <not> inside it".into()
+            }
+            .to_string(),
+            "Value of UnifiedCMIPAddress is not well-formed XML (element <not> inside it): shown as sent"
+        );
+        let cucm = alarm.param("UnifiedCMIPAddress").unwrap();
+        assert_eq!(cucm.value, "<not open>");
+        assert_eq!(&SCCP_7961[cucm.value_trimmed_span.range()], "<not open>");
+        assert_eq!(
+            &SCCP_7961[cucm.element.range()],
+            "<String name=\"UnifiedCMIPAddress\"><not open></String>"
+        );
+        // The parameters after it are all there.
+        assert_eq!(alarm.param("LocalPort").unwrap().value, "-1");
+        assert_eq!(alarm.param("TimeStamp").unwrap().value, "1300000000123");
+        let reason = alarm.param("ReasonForOutOfService").unwrap();
+        assert_eq!((reason.kind, reason.value.as_str()), (ParamKind::Enum, ""));
+        assert_eq!(
+            alarm.param("LastProtocolEventSent").unwrap().value,
+            "1:Register"
+        );
+        assert_eq!(
+            alarm.param("LastProtocolEventReceived").unwrap().value,
+            "129:RegisterAck"
+        );
+        assert_eq!(
+            alarm.element.end(),
+            SCCP_7961.rfind("\n</x-cisco-alarm>").unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_values_cost_only_themselves() {
+        // Two bad values, of both kinds of parameter, and reader errors inside values.
+        let input = wrap(
+            "<String name=\"a\"><x y></String>\
+             <Enum name=\"b\">1<2</Enum>\
+             <String name=\"c\">AT&T <br/> x</String>\
+             <String name=\"d\">ok</String>",
+        );
+        let doc = parse(input.as_bytes());
+        let values: Vec<(&str, &str)> = doc.alarms[0]
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.value.as_str()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("a", "<x y>"),
+                ("b", "1<2"),
+                ("c", "AT&T <br/> x"),
+                ("d", "ok")
+            ]
+        );
+        let bad: Vec<&str> = doc
+            .problems
+            .iter()
+            .filter(|p| matches!(p.kind, ProblemKind::BadValue { .. }))
+            .map(|p| &input[p.span.range()])
+            .collect();
+        assert_eq!(bad, ["<x y>", "1<2", "AT&T <br/> x"]);
+        assert!(!has(&doc, |k| matches!(
+            k,
+            ProblemKind::Malformed(_) | ProblemKind::Truncated
+        )));
+        assert_eq!(
+            doc.alarms[0].element.end(),
+            input.len() - "</x-cisco-alarm>".len()
+        );
+    }
+
+    #[test]
+    fn after_a_bad_value_end_tags_are_still_checked() {
+        // The reader no longer matches end tags after resuming: the parser does, in the
+        // reader's words.
+        let input = wrap("<String name=\"a\"><x></String><String name=\"b\">2</Strin>");
+        let doc = parse(input.as_bytes());
+        let p = doc.problems.last().unwrap();
+        assert_eq!(
+            p.kind,
+            ProblemKind::Malformed(
+                "ill-formed document: expected `</String>`, but `</Strin>` was found".into()
+            )
+        );
+        assert_eq!(&input[p.span.range()], "</Strin>");
+        assert_eq!(doc.alarms[0].params.len(), 2);
+
+        let input = format!(
+            "{}</x-cisco-alarm>",
+            wrap("<String name=\"a\"><x></String>")
+        );
+        let doc = parse(input.as_bytes());
+        assert_eq!(
+            doc.problems.last().unwrap().kind,
+            ProblemKind::Malformed(
+                "ill-formed document: close tag `</x-cisco-alarm>` does not match any open tag"
+                    .into()
+            )
+        );
+        // Cut after a bad value: truncated, as ever.
+        let input = "<x-cisco-alarm><Alarm Name=\"A\"><ParameterList><String name=\"a\"><x></String><String name=\"b\">2";
+        let doc = parse(input.as_bytes());
+        assert_eq!(doc.problems.last().unwrap().kind, ProblemKind::Truncated);
+        assert_eq!(doc.alarms[0].params[1].value, "2");
+    }
+
+    #[test]
+    fn bad_value_without_its_end_tag_stops_as_before() {
+        // No </String> before the next parameter: one value does not explain that.
+        let input = wrap("<String name=\"a\"><x><String name=\"b\">2</String>");
+        let doc = parse(input.as_bytes());
+        assert!(!has(&doc, |k| matches!(k, ProblemKind::BadValue { .. })));
+        assert!(has(&doc, |k| matches!(k, ProblemKind::Malformed(_))));
+    }
+
+    #[test]
+    fn mutated_sccp_alarm_never_panics() {
+        let specials = b"<>/&;\"'=!?[]-\xFF\xC3 \n";
+        let edits = Edits { max: 4, cut: true };
+        for bytes in mutations(0x5EED_7961, &[SCCP_7961], specials, 2000, edits) {
+            let _ = parse(&bytes);
+        }
     }
 }

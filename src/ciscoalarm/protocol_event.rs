@@ -192,6 +192,42 @@ pub fn split_protocol_event(s: &str) -> Result<ProtocolEvent<'_>, ProtocolEventE
     })
 }
 
+/// A protocol event in the SCCP form: `1:Register`, `129:RegisterAck` (the Skinny
+/// message id in decimal, a colon, then the phone's name for the message), as an SCCP
+/// phone's LastOutOfServiceInformation carries it (domain.md, "x-cisco-alarm"; the
+/// CP-7961G alarm in FreeSWITCH's `src/mod/endpoints/mod_skinny/test-skinny.pl`). The
+/// direction is the parameter's (LastProtocolEventSent or ...Received): the value has
+/// none. Spans are byte ranges of the string given to [`split_sccp_event`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SccpEvent<'a> {
+    /// The Skinny message id.
+    pub id: Spanned<u32>,
+    /// The name after the colon, trimmed; may be empty.
+    pub name: Spanned<&'a str>,
+}
+
+/// Splits a value of the SCCP form (see [`SccpEvent`]); `None` for any other value.
+pub fn split_sccp_event(s: &str) -> Option<SccpEvent<'_>> {
+    let (lead, end) = trim_bounds(s, 0, s.len());
+    let digits = s.as_bytes()[lead..end]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let colon = lead + digits;
+    if s.as_bytes().get(colon) != Some(&b':') {
+        return None;
+    }
+    let id = parse_decimal(&s[lead..colon])?;
+    let (ns, ne) = trim_bounds(s, colon + 1, end);
+    Some(SccpEvent {
+        id: Spanned {
+            value: id,
+            span: Span::between(lead, colon),
+        },
+        name: spanned_str(s, ns, ne),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,5 +331,33 @@ mod tests {
         assert_eq!(e.request_uri.unwrap().value, "sip:é@x");
         assert_eq!(e.cseq_number, None);
         assert_eq!(e.call_id, None);
+    }
+
+    #[test]
+    fn sccp_events() {
+        // The two events of the CP-7961G alarm in FreeSWITCH's mod_skinny
+        // test-skinny.pl.
+        let e = split_sccp_event("1:Register").unwrap();
+        assert_eq!((e.id.value, e.id.span), (1, Span::new(0, 1)));
+        assert_eq!((e.name.value, e.name.span), ("Register", Span::new(2, 8)));
+        let e = split_sccp_event(" 129:RegisterAck ").unwrap();
+        assert_eq!((e.id.value, e.id.span), (129, Span::new(1, 3)));
+        assert_eq!(e.name.value, "RegisterAck");
+        assert_eq!(split_sccp_event("129:").unwrap().name.value, "");
+        for odd in [
+            "",
+            "Register",
+            ":Register",
+            "Sent:REGISTER",
+            "1 :x",
+            "99999999999:x",
+        ] {
+            assert_eq!(split_sccp_event(odd), None, "{odd:?}");
+        }
+        // Not SIP either.
+        assert_eq!(
+            split_protocol_event("1:Register"),
+            Err(ProtocolEventError::NoDirection)
+        );
     }
 }

@@ -19,7 +19,9 @@
 //! [`reader::Dialect`], [`text::Refs`] and [`walk::Rules`] name those differences
 //! instead of each parser carrying its own copy of the loop. The alarm parser sits on
 //! [`reader`] and [`text`] but not on [`walk`]: it looks attributes up lazily and
-//! leniently, and reports misplaced content in its own words.
+//! leniently, and reports misplaced content in its own words. It is also the only one
+//! that opts into [`reader::Events::resume`] (carry on after a value that is not
+//! well-formed XML, issue 15); the others stop at the first reader error, as before.
 
 #![forbid(unsafe_code)]
 

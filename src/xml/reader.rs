@@ -55,6 +55,16 @@ pub(crate) trait Events {
     fn complete(&self) -> bool;
     /// The input ends or stops making sense at `at`: closes every open element there.
     fn close_all(&mut self, at: usize);
+    /// A tolerant parser's chance to carry on after a problem at `at` instead of
+    /// stopping: the position to go on reading from, or `None` (the default: stop, as
+    /// every parser but the alarm reader does). `issue` is the reader's error, not yet
+    /// recorded (the parser records what it makes of it when it carries on); `None`
+    /// when the parser's own event handling stopped. Once resumed, the reader no longer
+    /// matches end tags with start tags (it has not seen the start tags): the parser
+    /// does.
+    fn resume(&mut self, _at: usize, _issue: Option<&Issue>) -> Option<usize> {
+        None
+    }
 }
 
 /// Runs `input` through the XML reader into `events`.
@@ -83,33 +93,60 @@ pub(crate) fn read<E: Events>(input: &[u8], dialect: Dialect, events: &mut E) {
         Some(_) => {}
     }
 
-    let mut reader = Reader::from_reader(&input[base..]);
-    // "AT&T" style text is kept (the parsers report the bare `&` or not) instead of
-    // failing.
-    reader.config_mut().allow_dangling_amp = true;
-    loop {
-        let start = to_abs(base, reader.buffer_position(), len);
-        let event = reader.read_event();
-        let end = to_abs(base, reader.buffer_position(), len).max(start);
-        let result = match event {
-            Ok(Event::Eof) => {
-                if !events.complete() {
-                    events.issue(Issue::Truncated, Span::new(len, 0));
+    let mut base = base;
+    let mut resumed = false;
+    'read: loop {
+        let mut reader = Reader::from_reader(&input[base..]);
+        // "AT&T" style text is kept (the parsers report the bare `&` or not) instead of
+        // failing.
+        reader.config_mut().allow_dangling_amp = true;
+        if resumed {
+            // The start tags before `base` are the parser's to match (see
+            // [`Events::resume`]).
+            reader.config_mut().check_end_names = false;
+            reader.config_mut().allow_unmatched_ends = true;
+        }
+        loop {
+            let start = to_abs(base, reader.buffer_position(), len);
+            let event = reader.read_event();
+            let end = to_abs(base, reader.buffer_position(), len).max(start);
+            let result = match event {
+                Ok(Event::Eof) => {
+                    if !events.complete() {
+                        events.issue(Issue::Truncated, Span::new(len, 0));
+                    }
+                    events.close_all(len);
+                    return;
                 }
-                Err(Stop { at: len })
+                Ok(event) => events.event(event, start, end),
+                Err(e) => {
+                    // The error cannot start before the event being read.
+                    let at = to_abs(base, reader.error_position(), len).max(start);
+                    let (issue, span) = fault(input, dialect, &e, at, end);
+                    match events.resume(at, Some(&issue)) {
+                        Some(next) if next > base && next <= len => {
+                            base = next;
+                            resumed = true;
+                            continue 'read;
+                        }
+                        _ => {}
+                    }
+                    events.issue(issue, span);
+                    Err(Stop { at })
+                }
+            };
+            if let Err(stop) = result {
+                match events.resume(stop.at, None) {
+                    Some(next) if next > base && next <= len => {
+                        base = next;
+                        resumed = true;
+                        continue 'read;
+                    }
+                    _ => {}
+                }
+                events.close_all(stop.at);
+                return;
             }
-            Ok(event) => events.event(event, start, end),
-            Err(e) => {
-                // The error cannot start before the event being read.
-                let at = to_abs(base, reader.error_position(), len).max(start);
-                let (issue, span) = fault(input, dialect, &e, at, end);
-                events.issue(issue, span);
-                Err(Stop { at })
-            }
-        };
-        if let Err(stop) = result {
-            events.close_all(stop.at);
-            return;
         }
     }
 }

@@ -9,6 +9,12 @@ use crate::xml::escape;
 pub enum Param<'a> {
     Text(&'a str, String),
     Enum(&'a str, u32),
+    /// A String value written as the firmware writes it, not escaped: SCCP phones put
+    /// `<not open>` there (the CP-7961G alarm in FreeSWITCH's mod_skinny
+    /// test-skinny.pl), which is not well-formed XML.
+    Raw(&'a str, &'a str),
+    /// An Enum with no number at all (same source: ReasonForOutOfService).
+    EmptyEnum(&'a str),
 }
 
 pub fn alarm(name: &str, params: &[Param]) -> String {
@@ -21,6 +27,8 @@ pub fn alarm(name: &str, params: &[Param]) -> String {
         let line = match p {
             Param::Text(n, v) => format!("<String name=\"{n}\">{}</String>\n", escape(v)),
             Param::Enum(n, v) => format!("<Enum name=\"{n}\">{v}</Enum>\n"),
+            Param::Raw(n, v) => format!("<String name=\"{n}\">{v}</String>\n"),
+            Param::EmptyEnum(n) => format!("<Enum name=\"{n}\"></Enum>\n"),
         };
         out.push_str(&line);
     }
@@ -111,5 +119,12 @@ mod tests {
     fn enums_are_numbers() {
         let x = alarm("A", &[Param::Enum("E", 25)]);
         assert!(x.contains("<Enum name=\"E\">25</Enum>"));
+    }
+
+    #[test]
+    fn raw_values_and_empty_enums_are_written_as_given() {
+        let x = alarm("A", &[Param::Raw("U", "<not open>"), Param::EmptyEnum("R")]);
+        assert!(x.contains("<String name=\"U\"><not open></String>\n"));
+        assert!(x.contains("<Enum name=\"R\"></Enum>\n"));
     }
 }

@@ -1,6 +1,11 @@
 //! An SCCP (Skinny) phone reporting DeviceTLInfo in message 0x015A
 //! (XMLAlarmMessage) to the visiting cluster on TCP 2000: the same alarm XML
-//! SIP phones put in REFER bodies.
+//! SIP phones put in REFER bodies; then a LastOutOfServiceInformation as
+//! sloppy as real SCCP firmware writes it (the CP-7961G alarm published with
+//! FreeSWITCH's mod_skinny tests, `src/mod/endpoints/mod_skinny/test-skinny.pl`:
+//! an unescaped `<not open>` value, an empty Enum, protocol events in the SCCP
+//! form `1:Register` / `129:RegisterAck`), so that this capture does not share
+//! the decoder's assumptions.
 //!
 //! Skinny framing (little-endian): data length (counts the message id and the
 //! payload), header version, message id, then the payload; here the XML and
@@ -50,6 +55,44 @@ fn device_tl_info() -> String {
     )
 }
 
+/// The phone's last loss of service, laid out as the published CP-7961G alarm
+/// (test-skinny.pl): its parameters in its order, without the DNSv6 statuses and
+/// ReasonForOutOfServiceText it does not send, `<not open>` unescaped where the
+/// Unified CM address would be, LocalPort -1, VoiceVLAN 4095, an empty
+/// ReasonForOutOfService, and the last events as Skinny message id (decimal) and
+/// name. This phone's own identity and addresses.
+fn sccp_out_of_service() -> String {
+    alarm(
+        "LastOutOfServiceInformation",
+        &[
+            Param::Text("DeviceName", "SEP0024142DDF24".into()),
+            Param::Text("DeviceIPv4Address", "192.168.7.105/24".into()),
+            Param::Text("IPv4DefaultGateway", "192.168.7.1".into()),
+            Param::Text("DeviceIPv6Address", String::new()),
+            Param::Text("IPv6DefaultGateway", String::new()),
+            Param::Text("ModelNumber", "CP-7965G".into()),
+            Param::Text("NeighborIPv4Address", "192.168.7.2".into()),
+            Param::Text("NeighborIPv6Address", String::new()),
+            Param::Text("NeighborDeviceID", "lab-sw1".into()),
+            Param::Text("NeighborPortID", "5".into()),
+            Param::Enum("DHCPv4Status", 1),
+            Param::Enum("DHCPv6Status", 0),
+            Param::Enum("TFTPCfgStatus", 0),
+            Param::Enum("DNSStatusUnifiedCM1", 0),
+            Param::Enum("DNSStatusUnifiedCM2", 0),
+            Param::Enum("DNSStatusUnifiedCM3", 0),
+            Param::Text("VoiceVLAN", "4095".into()),
+            Param::Raw("UnifiedCMIPAddress", "<not open>"),
+            Param::Text("LocalPort", "-1".into()),
+            Param::Text("TimeStamp", "1552156300120".into()),
+            Param::EmptyEnum("ReasonForOutOfService"),
+            // Skinny message 1 (RegisterReq) and 129 = 0x81 (RegisterAck).
+            Param::Text("LastProtocolEventSent", "1:Register".into()),
+            Param::Text("LastProtocolEventReceived", "129:RegisterAck".into()),
+        ],
+    )
+}
+
 pub fn xml_alarm() -> Capture {
     let mut cap = Capture::new();
     let spec = ConnSpec {
@@ -72,6 +115,18 @@ pub fn xml_alarm() -> Capture {
         &skinny_message(XML_ALARM_MESSAGE, &payload),
     );
     cap.note(sent.last, "Skinny XMLAlarmMessage (0x015A): DeviceTLInfo");
+    let mut payload = sccp_out_of_service().into_bytes();
+    payload.push(0);
+    let sent = conn.send(
+        &mut cap,
+        Dir::ToServer,
+        secs(1) + us(25_000),
+        &skinny_message(XML_ALARM_MESSAGE, &payload),
+    );
+    cap.note(
+        sent.last,
+        "Skinny XMLAlarmMessage (0x015A): LastOutOfServiceInformation, sloppy as SCCP firmware writes it",
+    );
     conn.flush(&mut cap);
     cap
 }
