@@ -17,6 +17,7 @@ mod frame_memory;
 pub mod harness;
 mod http_requests;
 mod span;
+mod tlv;
 mod xml;
 
 /// Called once by Wireshark (through `epan::plugin`) to register protocols.

@@ -82,7 +82,7 @@ pub const MAX_PROBLEMS: usize = 32;
 const MAX_NESTING: usize = 2;
 
 /// Size of a TLV's tag and length: 1-byte tag, 2-byte length ([certutils] `'> B H'`).
-const TLV_HEAD: usize = 3;
+const TLV_HEAD: usize = crate::tlv::HEAD_LEN;
 
 /// Tag 13, the padding byte: written bare, without a length, until the header length is a
 /// multiple of 4 ([certutils] tlvfile/sgnfile "Pad to 4 byte boundary").
@@ -370,15 +370,9 @@ impl Tlv {
     }
 }
 
-/// A TLV's head: 1-byte tag, 2-byte big-endian length ([certutils] `'> B H'`).
-fn tlv_head(input: &[u8]) -> nom::IResult<&[u8], (u8, u16)> {
-    use nom::Parser;
-    (nom::number::complete::be_u8, nom::number::complete::be_u16).parse(input)
-}
-
 /// A whole TLV: its head, then exactly `length` value bytes.
 fn tlv_parts(input: &[u8]) -> nom::IResult<&[u8], (u8, &[u8])> {
-    let (rest, (tag, len)) = tlv_head(input)?;
+    let (rest, (tag, len)) = crate::tlv::head(input)?;
     let (rest, value) = nom::bytes::complete::take(len)(rest)?;
     Ok((rest, (tag, value)))
 }
@@ -395,7 +389,7 @@ fn read_tlv(data: &[u8], pos: usize, end: usize, problems: &mut Problems) -> Opt
             value: Span::new(pos + TLV_HEAD, value.len()),
         });
     }
-    let Ok((_, (_, len))) = tlv_head(window) else {
+    let Ok((_, (_, len))) = crate::tlv::head(window) else {
         problems.push(ProblemKind::TruncatedTlv, Span::new(pos, left));
         return None;
     };

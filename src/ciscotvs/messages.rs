@@ -54,13 +54,15 @@ use nom::combinator::all_consuming;
 use nom::number::complete::{be_u16, be_u32, be_u8};
 use nom::{IResult, Parser};
 
+use crate::tlv;
+
 pub use crate::span::{Span, Spanned};
 
 /// First byte of every message.
 pub const MAGIC: u8 = 0x57;
 pub const HEADER_LEN: usize = 10;
 /// Tag and length of a TLV.
-const TLV_HEAD: usize = 3;
+const TLV_HEAD: usize = tlv::HEAD_LEN;
 
 /// Messages decoded from one piece of data; the rest is reported, not decoded. A TVS
 /// exchange is one request and one response: this is far above real traffic.
@@ -109,17 +111,10 @@ pub const TAGS: &[(u32, &str)] = &[
 /// Status codes; the value table of `ciscotvs.status`.
 pub const STATUSES: &[(u32, &str)] = &[(0, "valid"), (1, "invalid")];
 
-/// Role codes: the CTL/ITL record functions, as usecallmanagernz tvsd/tvsc name them
-/// (ROLE_SAST = 0 ... ROLE_TVS = 21); the value table of `ciscotvs.role`.
-pub const ROLES: &[(u32, &str)] = &[
-    (0, "SAST"),
-    (1, "CCM"),
-    (2, "CCM+TFTP"),
-    (3, "TFTP"),
-    (4, "CAPF"),
-    (7, "application server"),
-    (21, "TVS"),
-];
+/// Role codes are the CTL/ITL record functions (usecallmanagernz tvsd/tvsc name them
+/// ROLE_SAST = 0 ... ROLE_TVS = 21): one table serves `ciscotl.record.function` and
+/// `ciscotvs.role`.
+pub const ROLES: &[(u32, &str)] = crate::ciscotl::trustlist::FUNCTIONS;
 
 pub fn name(table: &[(u32, &'static str)], code: u32) -> Option<&'static str> {
     table.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
@@ -357,11 +352,6 @@ fn header_fields(input: &[u8]) -> NomResult<'_, (u8, u8, u8, u8, u32, u16)> {
     (be_u8, be_u8, be_u8, be_u8, be_u32, be_u16).parse(input)
 }
 
-/// A TLV's tag and length (tvsd, tvsc: `'> B H'`).
-fn tlv_head(input: &[u8]) -> NomResult<'_, (u8, u16)> {
-    (be_u8, be_u16).parse(input)
-}
-
 /// The value of `length` bytes, or what is left when fewer are.
 fn tlv_value(input: &[u8], length: u16) -> &[u8] {
     match take::<_, _, nom::error::Error<&[u8]>>(usize::from(length)).parse(input) {
@@ -479,7 +469,7 @@ fn message_at(data: &[u8], at: usize, header: Header) -> Message {
             problems.push(ProblemKind::TooManyTlvs, Span::between(pos, end));
             break;
         }
-        let Ok((after_head, (tag, length))) = tlv_head(&data[pos..end]) else {
+        let Ok((after_head, (tag, length))) = tlv::head(&data[pos..end]) else {
             // A cut message may stop anywhere: only a whole one has a bad TLV here.
             if end == declared_end {
                 problems.push(
