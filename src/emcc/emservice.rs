@@ -399,14 +399,11 @@ fn percent_decoded(raw: &str) -> Option<String> {
     if !b.contains(&b'%') {
         return None;
     }
-    let hex = |c: u8| char::from(c).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hi = b.get(i + 1).copied().and_then(hex)?;
-            let lo = b.get(i + 2).copied().and_then(hex)?;
-            out.push((hi << 4) | lo);
+            out.push(super::query::percent_escape(b, i)?);
             i += 3;
         } else {
             out.push(b[i]);

@@ -396,16 +396,21 @@ fn hex_digit(b: u8) -> Option<u8> {
     char::from(b).to_digit(16).map(|d| d as u8)
 }
 
+/// The byte a percent escape `%XY` at `raw[i]` stands for; `None` when the two hex
+/// digits are not there.
+pub(super) fn percent_escape(raw: &[u8], i: usize) -> Option<u8> {
+    let hi = raw.get(i + 1).copied().and_then(hex_digit)?;
+    let lo = raw.get(i + 2).copied().and_then(hex_digit)?;
+    Some((hi << 4) | lo)
+}
+
 /// The byte that `raw[i..]` starts with after decoding, how many raw bytes it takes, and
 /// whether it is well formed (false for a bad percent escape: the `%` stands for itself).
 fn decode_one(raw: &[u8], i: usize) -> (u8, usize, bool) {
     match raw[i] {
-        b'%' => match (
-            raw.get(i + 1).copied().and_then(hex_digit),
-            raw.get(i + 2).copied().and_then(hex_digit),
-        ) {
-            (Some(hi), Some(lo)) => ((hi << 4) | lo, 3, true),
-            _ => (b'%', 1, false),
+        b'%' => match percent_escape(raw, i) {
+            Some(byte) => (byte, 3, true),
+            None => (b'%', 1, false),
         },
         b'+' => (b' ', 1, true),
         b => (b, 1, true),
