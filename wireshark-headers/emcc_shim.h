@@ -119,9 +119,20 @@ typedef struct emcc_tap_listener {
 int emcc_register_tap_listener(const char *tap, emcc_tap_listener *listener, char *error, int size);
 
 /* A `-z cli_string` statistic for tshark (and the GUI's statistics list):
- * `init` runs when the user asks for it, with the whole -z argument. */
+ * `init` runs when the user asks for it, with the whole -z argument, and
+ * returns 0 (after saying why on stderr) to refuse it. */
 void emcc_register_cli_statistic(const char *cli_string, const char *title,
-                                 void (*init)(const char *argument, void *user), void *user);
+                                 int (*init)(const char *argument, void *user), void *user);
+
+/* Text for the user through Wireshark's own C stdio streams, so that it
+ * takes its place among what tshark itself wrote (a -z report after the
+ * packets, not inside them). */
+void emcc_write_stdout(const char *text);
+void emcc_write_stderr(const char *text);
+
+/* Sets the protocol Wireshark files this frame's expert infos (and its
+ * current-protocol bookkeeping) under; returns the one it replaced. */
+const char *emcc_set_current_proto(packet_info *pinfo, const char *static_name);
 
 /* Statistics trees (Statistics menu, `-z abbr,tree`). */
 #define EMCC_STATS_TREE_SLOTS 4
@@ -155,11 +166,15 @@ int emcc_call_on_subset(dissector_handle_t handle, tvbuff_t *tvb, int offset, in
 void emcc_frame_addresses(const packet_info *pinfo, char *src, char *dst, int size);
 
 /* Registration: the structures Wireshark keeps are allocated here, for the
- * life of the process, with HFILL/EXPFILL of the version built against. */
-void emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,
-                         int display, const void *strings, uint64_t bitmask, const char *blurb);
-void emcc_register_expert(expert_module_t *module, expert_field *ids, const char *name,
-                          int group, int severity, const char *summary);
+ * life of the process, with HFILL/EXPFILL of the version built against.
+ * Wireshark checks each definition and throws DissectorError on a bad one,
+ * with no handler of its own around registration (an uncaught exception
+ * aborts the program): these catch it, return 0 and say why in err. */
+int emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,
+                        int display, const void *strings, uint64_t bitmask, const char *blurb,
+                        emcc_error *err);
+int emcc_register_expert(expert_module_t *module, expert_field *ids, const char *name,
+                         int group, int severity, const char *summary, emcc_error *err);
 
 /* What the headers compiled against say about layouts the Rust side also
  * selects by version (src/epan/version.rs): checked when the plugin loads. */

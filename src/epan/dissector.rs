@@ -5,8 +5,7 @@ use std::ffi::{c_void, CStr, CString};
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
-use once_cell::sync::Lazy;
-
+use super::faults;
 use super::guard;
 use super::packet::Packet;
 use super::postdissectors;
@@ -199,12 +198,25 @@ impl Dissector {
         pinfo: *mut sys::packet_info,
         tree: *mut sys::proto_tree,
     ) -> c_int {
-        // SAFETY: the caller passes Wireshark's pointers for this call.
-        let mut packet = unsafe { Packet::new(tvb, pinfo, tree, self.protocol, self.copies_bytes) };
-        let outcome = guard::run(|| {
-            inject_faults(&mut packet, self);
-            (self.dissect)(&mut packet)
-        });
+        // Copying the bytes allocates: guarded like the rest. Should it fail,
+        // a packet without a copy still reports the panic on the frame.
+        // SAFETY (both): the caller passes Wireshark's pointers for this call.
+        let (mut packet, setup_panic) = match guard::run(|| unsafe {
+            Packet::new(tvb, pinfo, tree, self.protocol, self.copies_bytes)
+        }) {
+            Ok(packet) => (packet, None),
+            Err(message) => (
+                unsafe { Packet::new(tvb, pinfo, tree, self.protocol, false) },
+                Some(message),
+            ),
+        };
+        let outcome = match setup_panic {
+            Some(message) => Err(message),
+            None => guard::run(|| {
+                faults::in_dissector(&mut packet, self.probe_field);
+                (self.dissect)(&mut packet)
+            }),
+        };
         let taken = match &outcome {
             Ok(taken) => *taken,
             Err(_) => packet.bytes().len(),
@@ -213,55 +225,6 @@ impl Dissector {
         // Reporting itself is guarded too: it must never unwind into C.
         let _ = guard::run(|| packet.report_problems(panic.as_deref()));
         c_int::try_from(taken).unwrap_or(c_int::MAX)
-    }
-}
-
-/// Faults injected on purpose by the test suite, from the environment
-/// variable `EMCC_FAULT_INJECT`, e.g. `panic@12,oob@14`: frame 12 panics
-/// inside the dissector, frame 14 reads and adds items out of bounds. Unset
-/// in normal use; read once.
-#[derive(Debug, PartialEq)]
-enum Fault {
-    Panic(u32),
-    OutOfBounds(u32),
-}
-
-static FAULTS: Lazy<Vec<Fault>> = Lazy::new(|| {
-    std::env::var("EMCC_FAULT_INJECT")
-        .map(|spec| parse_faults(&spec))
-        .unwrap_or_default()
-});
-
-fn parse_faults(spec: &str) -> Vec<Fault> {
-    spec.split(',')
-        .filter_map(|item| {
-            let (kind, frame) = item.trim().split_once('@')?;
-            let frame = frame.parse().ok()?;
-            match kind {
-                "panic" => Some(Fault::Panic(frame)),
-                "oob" => Some(Fault::OutOfBounds(frame)),
-                _ => None,
-            }
-        })
-        .collect()
-}
-
-fn inject_faults(packet: &mut Packet<'_>, dissector: &Dissector) {
-    if FAULTS.is_empty() {
-        return;
-    }
-    let frame = packet.frame_number();
-    for fault in FAULTS.iter() {
-        match *fault {
-            Fault::Panic(f) if f == frame => {
-                panic!("fault injected by EMCC_FAULT_INJECT in frame {frame}")
-            }
-            Fault::OutOfBounds(f) if f == frame => {
-                let root = packet.root();
-                packet.inject_out_of_bounds(root, dissector.probe_field);
-            }
-            _ => {}
-        }
     }
 }
 
@@ -332,19 +295,5 @@ impl ForeignDissector {
     /// moving it from the port it was attached to before; 0 detaches.
     pub fn attach_to_port(&self, table: &CStr, port: u32) {
         move_port(table, self.handle(), &self.attached, port);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fault_specs_parse_and_ignore_junk() {
-        assert_eq!(
-            parse_faults("panic@12, oob@14,bogus@1,panic@x,oob"),
-            vec![Fault::Panic(12), Fault::OutOfBounds(14)]
-        );
-        assert!(parse_faults("").is_empty());
     }
 }

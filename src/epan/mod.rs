@@ -9,7 +9,9 @@
 //! - `postdissectors`: our post-dissectors, run by one Wireshark post-dissector;
 //! - `packet`: the safe per-call API (bytes, columns, tree, expert infos);
 //! - `tap`: taps, `-z` text statistics and statistics trees;
-//! - `guard`: panics become values, never unwinding into C.
+//! - `guard`: panics become values, never unwinding into C;
+//! - `output`: text for the user, through Wireshark's C stdio;
+//! - `faults`: faults injected by the tests (cargo feature `fault-injection`).
 //!
 //! Everything outside this module is safe Rust.
 #![allow(unsafe_code)]
@@ -19,7 +21,9 @@
 
 mod dissector;
 mod echo;
+mod faults;
 mod guard;
+mod output;
 mod packet;
 mod plugin;
 mod postdissectors;

@@ -33,11 +33,13 @@ static PLUGIN: sys::proto_plugin = sys::proto_plugin {
 #[no_mangle]
 pub extern "C" fn plugin_register() {
     guard::install_panic_hook();
-    if let Some(mismatch) = abi_mismatch() {
+    let checked = guard::run(abi_mismatch);
+    match checked {
+        Ok(None) => {}
         // Registering would let Wireshark write through pointers of the
         // wrong size: better no decoders than corrupted memory.
-        report_registration_failure("version check", &mismatch);
-        return;
+        Ok(Some(mismatch)) => return report_registration_failure("version check", &mismatch),
+        Err(panic) => return report_registration_failure("version check", &panic),
     }
     // SAFETY: PLUGIN is static and its callbacks are valid for the process.
     unsafe { sys::proto_register_plugin(&PLUGIN) };
@@ -95,7 +97,12 @@ extern "C" fn register_handoff() {
 /// A failure here is a plugin bug found before any packet: say so once, on
 /// stderr, the only channel Wireshark offers at this point.
 fn report_registration_failure(stage: &str, message: &str) {
-    eprintln!("emcc plugin: {stage} failed, some decoders are unavailable: {message}");
+    // Formatting allocates: guarded, as everything a callback of ours does.
+    let _ = guard::run(|| {
+        super::output::write_stderr_line(&format!(
+            "emcc plugin: {stage} failed, some decoders are unavailable: {message}"
+        ))
+    });
 }
 
 const fn c_chars<const N: usize>(text: &str) -> [c_char; N] {

@@ -133,8 +133,16 @@ unsafe extern "C" fn run_members(
         if unsafe { sys::emcc_protocol_enabled(member.dissector.protocol.id()) } == 0 {
             continue;
         }
-        // SAFETY: Wireshark's pointers for this call.
-        unsafe { member.dissector.call(tvb, pinfo, tree) };
+        // Expert infos are filed under the protocol Wireshark believes is
+        // dissecting: as call_dissector does for a handle with a protocol,
+        // name the member's for its call, then give back what was there.
+        // SAFETY: Wireshark's pointers for this call; the name is static.
+        unsafe {
+            let previous =
+                sys::emcc_set_current_proto(pinfo, member.dissector.protocol.short_name.as_ptr());
+            member.dissector.call(tvb, pinfo, tree);
+            sys::emcc_set_current_proto(pinfo, previous);
+        }
     }
     // What the members return is theirs: like Wireshark's own post-dissectors,
     // ours take no bytes of the frame.

@@ -341,19 +341,27 @@ impl Protocol {
             for field in self.fields {
                 register_field(id, field);
             }
+            if super::faults::bad_field() {
+                register_bad_field(id, self.filter_name);
+            }
             let ett: Vec<*mut c_int> = self.subtrees.iter().map(|s| s.id.as_ptr()).collect();
             let ett = Box::leak(ett.into_boxed_slice());
             sys::proto_register_subtree_array(ett.as_ptr(), ett.len() as c_int);
             let module = sys::expert_register_protocol(id);
             for expert in self.experts.iter().chain([&self.plugin_bug]) {
-                sys::emcc_register_expert(
+                let mut err = sys::emcc_error::default();
+                let ok = sys::emcc_register_expert(
                     module,
                     expert.as_ptr(),
                     leak_cstr(expert.abbrev),
                     group_code(expert.group),
                     severity_code(expert.severity),
                     leak_cstr(expert.summary),
+                    &mut err,
                 );
+                if ok == 0 {
+                    refused("expert info", expert.abbrev, &err);
+                }
             }
         }
     }
@@ -414,8 +422,20 @@ impl Protocol {
 /// Wireshark's callback after preferences change (and once after they are
 /// read at start-up).
 extern "C" fn preferences_applied() {
-    let _ = super::guard::run(crate::preferences_applied);
+    let outcome = super::guard::run(|| {
+        super::faults::in_preferences();
+        crate::preferences_applied()
+    });
+    if let Err(panic) = outcome {
+        // State the callback was updating starts afresh when next locked
+        // (crate::state); the settings themselves are Wireshark's.
+        PREFERENCES_PANIC.report(&format!(
+            "bug while applying preferences: {panic}; some settings may not take effect"
+        ));
+    }
 }
+
+static PREFERENCES_PANIC: super::output::ReportOnce = super::output::ReportOnce::new();
 
 /// # Safety
 /// Registration thread only; `field` is static.
@@ -441,7 +461,8 @@ unsafe fn register_field(proto: c_int, field: &'static Field) {
         FieldKind::ResponseFrame => framenum(sys::FT_FRAMENUM_RESPONSE),
         FieldKind::RelatedFrame => framenum(sys::FT_FRAMENUM_NONE),
     };
-    sys::emcc_register_field(
+    let mut err = sys::emcc_error::default();
+    let ok = sys::emcc_register_field(
         proto,
         field.id.as_ptr(),
         leak_cstr(field.name),
@@ -451,7 +472,53 @@ unsafe fn register_field(proto: c_int, field: &'static Field) {
         strings,
         0,
         leak_cstr(field.blurb),
+        &mut err,
     );
+    if ok == 0 {
+        refused("field", field.abbrev, &err);
+    }
+}
+
+/// Test hook (`EMCC_FAULT_INJECT=bad-field`): a field Wireshark's
+/// registration checks reject (an integer shown in no base).
+///
+/// # Safety
+/// Registration thread only.
+unsafe fn register_bad_field(proto: c_int, filter_name: &str) {
+    let id = Box::leak(Box::new(AtomicI32::new(-1)));
+    let abbrev = format!("{filter_name}.injected_bad_field");
+    let mut err = sys::emcc_error::default();
+    let ok = sys::emcc_register_field(
+        proto,
+        id.as_ptr(),
+        leak_cstr("Injected bad field"),
+        leak_cstr(&abbrev),
+        sys::FT_UINT32 as c_int,
+        sys::BASE_NONE as c_int,
+        ptr::null(),
+        0,
+        leak_cstr(""),
+        &mut err,
+    );
+    if ok == 0 {
+        refused("field", &abbrev, &err);
+    }
+}
+
+/// Wireshark refused a definition of ours (a plugin bug found at start-up):
+/// said on standard error, the only channel there is before any packet; the
+/// rest of the plugin and of Wireshark carries on without it.
+fn refused(what: &str, abbrev: &str, err: &sys::emcc_error) {
+    let message: String = err
+        .message
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8 as char)
+        .collect();
+    super::output::write_stderr_line(&format!(
+        "emcc plugin: Wireshark refused {what} {abbrev}, which stays unavailable: {}",
+        message.trim_end()
+    ));
 }
 
 /// FT_FRAMENUM fields carry their relation in the `strings` pointer

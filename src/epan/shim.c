@@ -4,6 +4,8 @@
  * exception (a longjmp) ends here, in a C frame, and is reported to Rust as a
  * value.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ws_version.h>
@@ -414,26 +416,43 @@ void emcc_frame_addresses(const packet_info *pinfo, char *src, char *dst, int si
     address_to_str_buf(&pinfo->net_dst, dst, size);
 }
 
-void emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,
-                         int display, const void *strings, uint64_t bitmask, const char *blurb)
+/* A bad definition makes Wireshark throw DissectorError (proto.c's checks of
+ * each field, expert.c's of each expert info, via REPORT_DISSECTOR_BUG). The
+ * only handler is the one epan_init (epan/epan.c) puts around all
+ * registration: reaching it would unwind through the Rust frames that called
+ * us and fail Wireshark's start-up as a whole. Caught here instead, the
+ * plugin reports it and the rest of Wireshark starts. */
+int emcc_register_field(int proto, int *p_id, const char *name, const char *abbrev, int type,
+                        int display, const void *strings, uint64_t bitmask, const char *blurb,
+                        emcc_error *err)
 {
+    volatile int ok = 0;
     /* Wireshark keeps a pointer to the header_field_info inside this array. */
     hf_register_info *hf = g_new0(hf_register_info, 1);
     hf_register_info init = {
         p_id, { name, abbrev, (enum ftenum)type, display, strings, bitmask, blurb, HFILL }
     };
     *hf = init;
-    proto_register_field_array(proto, hf, 1);
+    GUARDED(err, {
+        proto_register_field_array(proto, hf, 1);
+        ok = 1;
+    });
+    return ok;
 }
 
-void emcc_register_expert(expert_module_t *module, expert_field *ids, const char *name,
-                          int group, int severity, const char *summary)
+int emcc_register_expert(expert_module_t *module, expert_field *ids, const char *name,
+                         int group, int severity, const char *summary, emcc_error *err)
 {
+    volatile int ok = 0;
     /* Wireshark keeps a pointer to the expert_field_info inside this array. */
     ei_register_info *ei = g_new0(ei_register_info, 1);
     ei_register_info init = { ids, { name, group, severity, summary, EXPFILL } };
     *ei = init;
-    expert_register_field_array(module, ei, 1);
+    GUARDED(err, {
+        expert_register_field_array(module, ei, 1);
+        ok = 1;
+    });
+    return ok;
 }
 
 void emcc_register_string_pref(module_t *module, const char *name, const char *title,
@@ -497,28 +516,31 @@ int emcc_register_tap_listener(const char *tap, emcc_tap_listener *listener, cha
 }
 
 typedef struct cli_statistic {
-    void (*init)(const char *argument, void *user);
+    int (*init)(const char *argument, void *user);
     void *user;
 } cli_statistic;
 
-/* The -z init callback returns whether it succeeded from 4.6 on. Ours
- * reports its own failures on stderr (as 4.0 expects) and answers true:
- * passing the failure on to 4.6 is left to do. */
+/* The -z init callback says whether it succeeded from 4.6 on, and tshark
+ * then stops with an error itself. Before 4.6 it returns nothing and a
+ * statistic that cannot start ends tshark (exit status 1) after saying why,
+ * as Wireshark's own statistics of those releases do (ui/cli/tap-*.c). */
 #if EMCC_WS_AT_LEAST(4, 6)
 static bool cli_statistic_init(const char *argument, void *data)
-#else
-static void cli_statistic_init(const char *argument, void *data)
-#endif
 {
     cli_statistic *statistic = (cli_statistic *)data;
-    statistic->init(argument, statistic->user);
-#if EMCC_WS_AT_LEAST(4, 6)
-    return true;
-#endif
+    return statistic->init(argument, statistic->user) != 0;
 }
+#else
+static void cli_statistic_init(const char *argument, void *data)
+{
+    cli_statistic *statistic = (cli_statistic *)data;
+    if (!statistic->init(argument, statistic->user))
+        exit(1);
+}
+#endif
 
 void emcc_register_cli_statistic(const char *cli_string, const char *title,
-                                 void (*init)(const char *argument, void *user), void *user)
+                                 int (*init)(const char *argument, void *user), void *user)
 {
     /* Wireshark keeps the pointers: allocate them for the life of the process. */
     stat_tap_ui *ui = g_new0(stat_tap_ui, 1);
@@ -641,4 +663,24 @@ int emcc_frame_tcp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst)
     *src = pinfo->srcport;
     *dst = pinfo->destport;
     return 1;
+}
+
+void emcc_write_stdout(const char *text)
+{
+    fputs(text, stdout);
+}
+
+void emcc_write_stderr(const char *text)
+{
+    fputs(text, stderr);
+}
+
+const char *emcc_set_current_proto(packet_info *pinfo, const char *static_name)
+{
+    /* expert.c files each expert info under pinfo->current_proto, which
+     * call_dissector_work sets from a handle's protocol; our post-dissectors
+     * run from one handle that has none, so each member sets its own. */
+    const char *previous = pinfo->current_proto;
+    pinfo->current_proto = static_name;
+    return previous;
 }

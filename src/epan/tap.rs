@@ -9,7 +9,9 @@
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::sync::atomic::{AtomicI32, Ordering};
 
+use super::faults;
 use super::guard;
+use super::output::{self, ReportOnce};
 use super::packet::Packet;
 use super::sys;
 
@@ -78,8 +80,9 @@ impl TextStatistic {
     }
 }
 
-/// Wireshark asks for the statistic (`-z` on tshark's command line).
-unsafe extern "C" fn text_statistic_init(argument: *const c_char, user: *mut c_void) {
+/// Wireshark asks for the statistic (`-z` on tshark's command line). Returns
+/// 0 to refuse it, after saying why on standard error.
+unsafe extern "C" fn text_statistic_init(argument: *const c_char, user: *mut c_void) -> c_int {
     // SAFETY: user is the &'static TextStatistic given at registration.
     let stat = unsafe { &*(user as *const TextStatistic) };
     let argument = if argument.is_null() {
@@ -90,13 +93,34 @@ unsafe extern "C" fn text_statistic_init(argument: *const c_char, user: *mut c_v
             .to_string_lossy()
             .into_owned()
     };
+    match guard::run(|| start_statistic(stat, &argument)) {
+        Ok(Ok(())) => 1,
+        Ok(Err(message)) => {
+            output::write_stderr_line(&message);
+            0
+        }
+        Err(panic) => {
+            output::write_stderr_line(&format!(
+                "emcc plugin: cannot start -z {argument}: plugin bug: {panic}"
+            ));
+            0
+        }
+    }
+}
+
+/// Checks the `-z` argument and attaches the statistic's listener.
+fn start_statistic(stat: &'static TextStatistic, argument: &str) -> Result<(), String> {
     let cli = stat.cli.to_string_lossy();
-    if argument != cli && !argument.starts_with(&format!("{cli},")) {
-        eprintln!("tshark: invalid \"-z {argument}\" argument: use -z {cli}");
-        return;
+    // tshark hands over every argument that starts with our name: `-z
+    // emccflow,tree` goes to the statistics tree registered under that name,
+    // anything else after a comma is not ours to guess at.
+    if argument != cli {
+        return Err(format!(
+            "tshark: invalid \"-z {argument}\" argument: use -z {cli}"
+        ));
     }
     let listener = Box::leak(Box::new(sys::emcc_tap_listener {
-        user,
+        user: stat as *const TextStatistic as *mut c_void,
         reset: Some(listener_reset),
         packet: Some(listener_packet),
         draw: Some(listener_draw),
@@ -114,8 +138,9 @@ unsafe extern "C" fn text_statistic_init(argument: *const c_char, user: *mut c_v
     if ok == 0 {
         // SAFETY: the shim NUL-terminates the message.
         let message = unsafe { CStr::from_ptr(error.as_ptr()) }.to_string_lossy();
-        eprintln!("tshark: cannot start -z {cli}: {message}");
+        return Err(format!("tshark: cannot start -z {cli}: {message}"));
     }
+    Ok(())
 }
 
 fn statistic(user: *mut c_void) -> &'static TextStatistic {
@@ -123,22 +148,50 @@ fn statistic(user: *mut c_void) -> &'static TextStatistic {
     unsafe { &*(user as *const TextStatistic) }
 }
 
+/// Where a panic in a report's callbacks was already reported.
+static REPORT_PANIC: ReportOnce = ReportOnce::new();
+
+/// A panic in a report's callback: said once, and the report starts afresh
+/// rather than go on from state the panic left half-updated.
+fn report_failed(stat: &TextStatistic, stage: &str, panic: &str) {
+    REPORT_PANIC.report(&format!(
+        "bug in the -z {} report ({stage}): {panic}; the report starts afresh and \
+         misses the frames before",
+        stat.cli.to_string_lossy()
+    ));
+    let _ = guard::run(stat.reset);
+}
+
 unsafe extern "C" fn listener_reset(user: *mut c_void) {
     let stat = statistic(user);
-    let _ = guard::run(stat.reset);
+    if let Err(panic) = guard::run(stat.reset) {
+        REPORT_PANIC.report(&format!(
+            "bug in the -z {} report (reset): {panic}",
+            stat.cli.to_string_lossy()
+        ));
+    }
 }
 
 unsafe extern "C" fn listener_packet(user: *mut c_void, frame: u32) -> c_int {
     let stat = statistic(user);
-    let _ = guard::run(|| (stat.packet)(frame));
+    let outcome = guard::run(|| {
+        faults::in_tap(frame);
+        (stat.packet)(frame)
+    });
+    if let Err(panic) = outcome {
+        report_failed(stat, &format!("frame {frame}"), &panic);
+    }
     0
 }
 
 unsafe extern "C" fn listener_draw(user: *mut c_void) {
     let stat = statistic(user);
     match guard::run(stat.draw) {
-        Ok(report) => print!("{report}"),
-        Err(message) => eprintln!("emcc plugin: report failed: {message}"),
+        Ok(report) => output::write_stdout(&report),
+        Err(panic) => REPORT_PANIC.report(&format!(
+            "bug in the -z {} report (printing it): {panic}",
+            stat.cli.to_string_lossy()
+        )),
     }
 }
 
@@ -215,10 +268,18 @@ fn stats_tree(user: *mut c_void) -> &'static StatsTree {
     unsafe { &*(user as *const StatsTree) }
 }
 
+/// Where a panic in a statistics tree's callbacks was already reported.
+static TREE_PANIC: ReportOnce = ReportOnce::new();
+
 unsafe extern "C" fn stats_init(user: *mut c_void, st: *mut sys::stats_tree) {
     let tree = stats_tree(user);
     let mut nodes = StatsNodes { st };
-    let _ = guard::run(|| (tree.init)(&mut nodes));
+    if let Err(panic) = guard::run(|| (tree.init)(&mut nodes)) {
+        TREE_PANIC.report(&format!(
+            "bug in the {} statistics (start): {panic}",
+            tree.name.to_string_lossy()
+        ));
+    }
 }
 
 unsafe extern "C" fn stats_packet(
@@ -228,6 +289,16 @@ unsafe extern "C" fn stats_packet(
 ) -> c_int {
     let tree = stats_tree(user);
     let mut nodes = StatsNodes { st };
-    let _ = guard::run(|| (tree.packet)(&mut nodes, frame));
+    let outcome = guard::run(|| {
+        faults::in_tap(frame);
+        (tree.packet)(&mut nodes, frame)
+    });
+    if let Err(panic) = outcome {
+        // The tree's counts live in Wireshark: only this frame's are missing.
+        TREE_PANIC.report(&format!(
+            "bug in the {} statistics (frame {frame}): {panic}; its counts miss that frame",
+            tree.name.to_string_lossy()
+        ));
+    }
     1
 }

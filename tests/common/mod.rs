@@ -1,6 +1,7 @@
 //! Test harness: runs the real tshark with the real plugin.
 //!
-//! - builds the plugin (`cargo build --lib`, same profile as the tests), so a
+//! - builds the plugin (`cargo build --lib --features fault-injection`, same
+//!   profile as the tests), so a
 //!   test never runs against a stale library;
 //! - installs it into a sandbox HOME's personal plugin folder;
 //! - tshark ignores personal plugins when run as root, so as root every
@@ -113,7 +114,10 @@ fn build_plugin() -> PathBuf {
     let profile_dir = profile_dir();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(repo()).args(["build", "--lib", "--quiet"]);
+    // With the faults the robustness tests inject (src/epan/faults.rs); the
+    // plugin users build has none.
+    cmd.current_dir(repo())
+        .args(["build", "--lib", "--quiet", "--features", "fault-injection"]);
     if profile_dir.file_name().is_some_and(|n| n == "release") {
         cmd.arg("--release");
     }
@@ -244,6 +248,29 @@ impl Sandbox {
     /// As `tshark_with_env`; with a limit, tshark is killed after that many
     /// seconds (exit code 124, from timeout(1)).
     pub fn tshark_limited(&self, args: &[&str], env: &[(&str, &str)], limit: Option<u32>) -> Run {
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = self
+            .tshark_command(args, env, limit)
+            .output()
+            .expect("run tshark (is it installed?)");
+        Run {
+            stdout: normalise_stock_output(args, &String::from_utf8_lossy(&stdout)),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            code: status.code(),
+        }
+    }
+
+    /// The command the other `tshark*` methods run, for a test that needs
+    /// its standard streams otherwise (a file, a pipe closed early).
+    pub fn tshark_command(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        limit: Option<u32>,
+    ) -> Command {
         let mut program: Vec<String> = Vec::new();
         if let Some(seconds) = limit {
             program.extend([
@@ -283,16 +310,12 @@ impl Sandbox {
         for (key, value) in env {
             cmd.env(key, value);
         }
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = cmd.output().expect("run tshark (is it installed?)");
-        Run {
-            stdout: normalise_stock_output(args, &String::from_utf8_lossy(&stdout)),
-            stderr: String::from_utf8_lossy(&stderr).into_owned(),
-            code: status.code(),
-        }
+        cmd
+    }
+
+    /// A scratch file path in the sandbox (not shared with other tests).
+    pub fn scratch(&self, name: &str) -> PathBuf {
+        self.root.join(name)
     }
 }
 
