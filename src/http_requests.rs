@@ -14,12 +14,11 @@
 //! that name is used then (the field does not resolve from 4.4 on).
 #![forbid(unsafe_code)]
 
-use std::sync::{Mutex, MutexGuard};
-
-use once_cell::sync::Lazy;
+use std::sync::MutexGuard;
 
 use crate::epan::{ForeignField, FoundString, Packet, Source};
 use crate::frame_memory::FrameMemory;
+use crate::state::State;
 
 pub static REQUEST_URI: ForeignField = ForeignField::new(c"http.request.uri", c"http");
 pub static REQUEST_IN: ForeignField = ForeignField::new(c"http.request_in", c"http");
@@ -43,31 +42,26 @@ pub enum HttpMessage<'d> {
 }
 
 /// Request URIs by frame, only those some caller called its own.
-static URIS: Lazy<Mutex<FrameMemory<String>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
+static URIS: State<FrameMemory<String>> = State::new(FrameMemory::new);
 
 /// The frame of the first response to each of those requests: HTTP shows it
 /// on the request (`http.response_in`) only on a later pass, where from 4.4
 /// a post-dissector's wanted fields may be missing.
-static RESPONSES: Lazy<Mutex<FrameMemory<u32>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
-
-fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+static RESPONSES: State<FrameMemory<u32>> = State::new(FrameMemory::new);
 
 fn uris() -> MutexGuard<'static, FrameMemory<String>> {
-    lock(&URIS)
+    URIS.lock()
 }
 
 /// A new capture file.
 pub fn reset_capture_state() {
     uris().clear();
-    lock(&RESPONSES).clear();
+    RESPONSES.lock().clear();
 }
 
 /// The frame of the first response seen to the request in `request_frame`.
 pub fn response_to(request_frame: u32) -> Option<u32> {
-    lock(&RESPONSES).recall(request_frame)
+    RESPONSES.lock().recall(request_frame)
 }
 
 /// The frame's request or response whose request URI satisfies `ours`;
@@ -82,7 +76,7 @@ pub fn read<'d>(packet: &mut Packet<'d>, ours: fn(&str) -> bool) -> Option<HttpM
     if let Some(link) = link {
         let request_frame = link.uint?;
         let uri = uris().recall(request_frame)?;
-        let mut responses = lock(&RESPONSES);
+        let mut responses = RESPONSES.lock();
         if responses.recall(request_frame).is_none() {
             responses.remember(request_frame, packet.frame_number());
         }

@@ -24,7 +24,8 @@
 # - As dev (a login shell), in the clone, with no standard input (a question
 #   from apt fails the run): command 1 (`tests/readme-command setup`, read from
 #   the clone's README.md), which must succeed and print at least one
-#   DeviceTLInfo line; then command 2 (`tests/readme-command test`), which must
+#   DeviceTLInfo line, and the release plugin it built must not contain the
+#   tests' fault-injection switch; then command 2 (`tests/readme-command test`), which must
 #   succeed with at least one "test result" line and 0 failed.
 # - Mirrors (none is named by this script): $EMCC_DEBIAN_MIRROR,
 #   $EMCC_UBUNTU_MIRROR (and $EMCC_DEBIAN_SECURITY_MIRROR,
@@ -217,6 +218,9 @@ for suite in "${releases[@]}"; do
             result="FAILED (command 1)"
         elif ! grep -qE '^[0-9]+[[:space:]]+[0-9.]+[[:space:]]+DeviceTLInfo$' "$logs/$suite-setup.log"; then
             result="FAILED (command 1 printed no DeviceTLInfo line)"
+        elif grep -q EMCC_FAULT_INJECT "$cache/fresh-$suite.run/home/$user/emcc-dissector/target/release/libemcc.so"; then
+            # What users build must not carry the tests' fault injection.
+            result="FAILED (the release plugin holds the fault-injection switch)"
         fi
         times+=("command 1 $(($(now) - start))s")
         [ "$result" = ok ] || tail -n 30 "$logs/$suite-setup.log"

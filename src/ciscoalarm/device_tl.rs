@@ -1,16 +1,13 @@
 //! DeviceTLInfo: which trust lists (CTL, ITL) the phone has installed and
 //! where they came from. Also remembers, per device, the ITL last reported.
 
-use std::sync::Mutex;
-
-use once_cell::sync::Lazy;
-
 use super::fields::*;
 use super::parse::{self, Alarm, Param};
 use super::signature::{decode_hex_signature, HexErrorKind};
 use super::trust_memory::{TrustMemory, TrustReport};
 use super::{value_part_range, value_range};
 use crate::epan::{Packet, Tree};
+use crate::state::State;
 
 /// The parameters a DeviceTLInfo alarm carries (domain facts); others are
 /// shown too, with a note.
@@ -25,13 +22,10 @@ pub const KNOWN_PARAMS: &[&str] = &[
     "StatusCode",
 ];
 
-static TRUST: Lazy<Mutex<TrustMemory>> = Lazy::new(|| Mutex::new(TrustMemory::default()));
+static TRUST: State<TrustMemory> = State::new(TrustMemory::default);
 
 fn trust() -> std::sync::MutexGuard<'static, TrustMemory> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    TRUST
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    TRUST.lock()
 }
 
 pub fn forget_devices() {

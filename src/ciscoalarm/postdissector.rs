@@ -4,15 +4,14 @@
 //! What it read on a frame's first pass is remembered for later passes,
 //! where Wireshark may not provide the fields (see `frame_memory`).
 
-use std::sync::{Mutex, MutexGuard};
-
-use once_cell::sync::Lazy;
+use std::sync::MutexGuard;
 
 use super::fields::*;
 use super::reason;
 use super::{register_reason, skinny_alarm};
 use crate::epan::{Dissector, ForeignField, Packet};
 use crate::frame_memory::FrameMemory;
+use crate::state::State;
 
 static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
 static SKINNY_XML: ForeignField = ForeignField::new(c"skinny.xmlData", c"skinny");
@@ -27,13 +26,10 @@ struct Inputs {
     skinny_xml: Vec<String>,
 }
 
-static INPUTS: Lazy<Mutex<FrameMemory<Inputs>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
+static INPUTS: State<FrameMemory<Inputs>> = State::new(FrameMemory::new);
 
 fn inputs() -> MutexGuard<'static, FrameMemory<Inputs>> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    INPUTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    INPUTS.lock()
 }
 
 pub fn register() {

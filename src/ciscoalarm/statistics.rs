@@ -10,11 +10,8 @@
 //! The post-dissector runs on frames with SIP or Skinny, which carry every
 //! alarm phones send; an alarm body in anything else would not be counted.
 
-use std::sync::{Mutex, MutexGuard};
-
-use once_cell::sync::Lazy;
-
 use crate::epan::{Packet, StatsNodes, StatsTree, Tap};
+use crate::state::State;
 
 pub static TAP: Tap = Tap::new(c"ciscoalarm");
 
@@ -50,14 +47,9 @@ struct FrameReports {
 }
 
 /// Collected during the current frame's dissection.
-static COLLECTING: Lazy<Mutex<FrameReports>> = Lazy::new(Default::default);
+static COLLECTING: State<FrameReports> = State::new(FrameReports::default);
 /// Handed to the tap's listeners for `frame`.
-static TAPPED: Lazy<Mutex<FrameReports>> = Lazy::new(Default::default);
-
-fn lock(m: &'static Mutex<FrameReports>) -> MutexGuard<'static, FrameReports> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+static TAPPED: State<FrameReports> = State::new(FrameReports::default);
 
 pub fn register() {
     TAP.register();
@@ -69,7 +61,7 @@ pub fn handoff() {
 
 /// Notes what `frame` reported (called by each decoding).
 pub fn note(frame: u32, reported: Reported) {
-    let mut collecting = lock(&COLLECTING);
+    let mut collecting = COLLECTING.lock();
     if collecting.frame != frame {
         collecting.frame = frame;
         collecting.reports.clear();
@@ -81,7 +73,7 @@ pub fn note(frame: u32, reported: Reported) {
 pub fn queue(packet: &Packet<'_>) {
     let frame = packet.frame_number();
     let reports = {
-        let mut collecting = lock(&COLLECTING);
+        let mut collecting = COLLECTING.lock();
         if collecting.frame != frame {
             return;
         }
@@ -90,7 +82,7 @@ pub fn queue(packet: &Packet<'_>) {
     if reports.is_empty() {
         return;
     }
-    *lock(&TAPPED) = FrameReports { frame, reports };
+    *TAPPED.lock() = FrameReports { frame, reports };
     TAP.queue(packet);
 }
 
@@ -100,7 +92,7 @@ fn init(nodes: &mut StatsNodes) {
 }
 
 fn packet(nodes: &mut StatsNodes, frame: u32) {
-    let tapped = lock(&TAPPED);
+    let tapped = TAPPED.lock();
     if tapped.frame != frame {
         return;
     }

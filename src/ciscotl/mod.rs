@@ -19,13 +19,10 @@ mod tftp_steps;
 pub(crate) mod transfers;
 pub mod trustlist;
 
-use std::sync::{Mutex, MutexGuard};
-
-use once_cell::sync::Lazy;
-
 use crate::epan::{Dissector, ForeignField, Packet, Source};
 use crate::frame_memory::FrameMemory;
 use crate::http_requests::{self, HttpMessage};
+use crate::state::State;
 use downloads::{transfer_verdict, Downloads, Event, Finding, Verdict};
 use fields::*;
 use files::FileKind;
@@ -51,14 +48,9 @@ struct Seen {
     transfer: Option<TransferEnd>,
 }
 
-static SEEN: Lazy<Mutex<FrameMemory<Seen>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
-static DOWNLOADS: Lazy<Mutex<Downloads>> = Lazy::new(|| Mutex::new(Downloads::default()));
-static TRANSFERS: Lazy<Mutex<Transfers>> = Lazy::new(|| Mutex::new(Transfers::default()));
-
-fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+static SEEN: State<FrameMemory<Seen>> = State::new(FrameMemory::new);
+static DOWNLOADS: State<Downloads> = State::new(Downloads::default);
+static TRANSFERS: State<Transfers> = State::new(Transfers::default);
 
 pub fn register() {
     PROTOCOL.register();
@@ -73,9 +65,9 @@ pub fn handoff() {
 }
 
 pub fn reset_capture_state() {
-    lock(&SEEN).clear();
-    lock(&DOWNLOADS).clear();
-    lock(&TRANSFERS).clear();
+    SEEN.lock().clear();
+    DOWNLOADS.lock().clear();
+    TRANSFERS.lock().clear();
 }
 
 /// Where our item goes: the file name's bytes (request) or the body
@@ -115,23 +107,23 @@ fn first_pass(frame: u32, found: &mut Option<Found<'_>>) -> Option<Seen> {
         Found::Http { event, body, .. } => judged(frame, event.clone(), body.take(), None),
         Found::Tftp(packet) => tftp_steps::step(frame, packet)?,
     };
-    lock(&SEEN).remember(frame, seen.clone());
+    SEEN.lock().remember(frame, seen.clone());
     Some(seen)
 }
 
 /// A later pass shows what the first decided. A TFTP transfer still open at
 /// the end of the capture is only known now, at its last packet.
 fn later_pass(frame: u32, found: &mut Option<Found<'_>>) -> Option<Seen> {
-    if let Some(seen) = lock(&SEEN).recall(frame) {
+    if let Some(seen) = SEEN.lock().recall(frame) {
         return Some(seen);
     }
     if let Some(Found::Http { event, body, .. }) = found {
         // Not remembered (memory full): judged now, as the first pass would.
         let seen = judged(frame, event.clone(), body.take(), None);
-        lock(&SEEN).remember(frame, seen.clone());
+        SEEN.lock().remember(frame, seen.clone());
         return Some(seen);
     }
-    let cut = lock(&TRANSFERS).cut_at(frame)?;
+    let cut = TRANSFERS.lock().cut_at(frame)?;
     Some(tftp_steps::transfer_seen(
         cut,
         transfer_verdict(false, None),
@@ -140,7 +132,7 @@ fn later_pass(frame: u32, found: &mut Option<Found<'_>>) -> Option<Seen> {
 
 fn judged(frame: u32, event: Event, body: Option<Vec<u8>>, t: Option<TransferEnd>) -> Seen {
     let kind = files::classify(event.file()).kind;
-    let verdict = lock(&DOWNLOADS).judge(frame, &event, kind);
+    let verdict = DOWNLOADS.lock().judge(frame, &event, kind);
     Seen {
         event,
         verdict,

@@ -8,7 +8,7 @@ use super::fields::*;
 use super::files::{self, FileKind};
 use super::tftp::{Place, TftpPacket};
 use super::transfers::{self, Block, Ending, Finished, TransferEnd};
-use super::{judged, lock, saturate, Origin, Seen, DOWNLOADS, TRANSFERS};
+use super::{judged, saturate, Origin, Seen, DOWNLOADS, TRANSFERS};
 use crate::epan::{Item, Packet, Tree};
 use std::ffi::CStr;
 
@@ -39,7 +39,7 @@ pub(super) fn step(frame: u32, packet: &TftpPacket<'_>) -> Option<Seen> {
             let seen = judged(frame, event, None, None);
             let keep = files::classify(file).kind != FileKind::Other;
             let from = seen.verdict.fallback_from;
-            lock(&TRANSFERS).start(frame, file, keep, client, from);
+            TRANSFERS.lock().start(frame, file, keep, client, from);
             Some(seen)
         }
         TftpPacket::Options {
@@ -47,7 +47,7 @@ pub(super) fn step(frame: u32, packet: &TftpPacket<'_>) -> Option<Seen> {
             block_size,
             tsize,
         } => {
-            lock(&TRANSFERS).options(*request, *block_size, *tsize);
+            TRANSFERS.lock().options(*request, *block_size, *tsize);
             None
         }
         TftpPacket::Data {
@@ -65,13 +65,15 @@ pub(super) fn step(frame: u32, packet: &TftpPacket<'_>) -> Option<Seen> {
             } else {
                 Block::Own(bytes)
             };
-            let finished = lock(&TRANSFERS).data(*request, frame, *block, block_bytes)?;
+            let finished = TRANSFERS
+                .lock()
+                .data(*request, frame, *block, block_bytes)?;
             let event = Event::TftpData {
                 file: finished.0.file.clone(),
                 complete: finished.0.complete(),
             };
             let kind = files::classify(event.file()).kind;
-            let verdict = lock(&DOWNLOADS).judge(frame, &event, kind);
+            let verdict = DOWNLOADS.lock().judge(frame, &event, kind);
             Some(transfer_seen(finished, verdict))
         }
         TftpPacket::Error {
@@ -81,7 +83,7 @@ pub(super) fn step(frame: u32, packet: &TftpPacket<'_>) -> Option<Seen> {
             request,
             sender,
         } => {
-            let aborted = request.and_then(|r| lock(&TRANSFERS).error(r, *code, message, sender));
+            let aborted = request.and_then(|r| TRANSFERS.lock().error(r, *code, message, sender));
             let event = Event::TftpError {
                 file: file.clone(),
                 code: *code,

@@ -7,11 +7,8 @@
 //! to the tap at its end. Listeners run right after the frame's dissection:
 //! they read what was handed over for it.
 
-use std::sync::{Mutex, MutexGuard};
-
-use once_cell::sync::Lazy;
-
 use crate::epan::{Packet, StatsNodes, StatsTree, Tap};
+use crate::state::State;
 
 pub static TAP: Tap = Tap::new(c"emcc");
 
@@ -50,14 +47,9 @@ struct FrameExchange {
 }
 
 /// Errors noted during the current frame's dissection.
-static COLLECTING: Lazy<Mutex<FrameExchange>> = Lazy::new(Default::default);
+static COLLECTING: State<FrameExchange> = State::new(FrameExchange::default);
 /// Handed to the tap's listeners for `frame`.
-static TAPPED: Lazy<Mutex<FrameExchange>> = Lazy::new(Default::default);
-
-fn lock(m: &'static Mutex<FrameExchange>) -> MutexGuard<'static, FrameExchange> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+static TAPPED: State<FrameExchange> = State::new(FrameExchange::default);
 
 pub fn register() {
     TAP.register();
@@ -69,7 +61,7 @@ pub fn handoff() {
 
 /// Notes an EM error found in `frame`'s message.
 pub fn note_error(frame: u32, table: Table, code: u32, meaning: &str) {
-    let mut collecting = lock(&COLLECTING);
+    let mut collecting = COLLECTING.lock();
     if collecting.frame != frame {
         *collecting = FrameExchange {
             frame,
@@ -88,14 +80,14 @@ pub fn note_error(frame: u32, table: Table, code: u32, meaning: &str) {
 pub fn queue(packet: &Packet<'_>, action: Option<&str>, device: Option<&str>) {
     let frame = packet.frame_number();
     let errors = {
-        let mut collecting = lock(&COLLECTING);
+        let mut collecting = COLLECTING.lock();
         if collecting.frame == frame {
             std::mem::take(&mut collecting.errors)
         } else {
             Vec::new()
         }
     };
-    *lock(&TAPPED) = FrameExchange {
+    *TAPPED.lock() = FrameExchange {
         frame,
         action: action.map(str::to_string),
         device: device.map(str::to_string),
@@ -110,7 +102,7 @@ fn init(nodes: &mut StatsNodes) {
 }
 
 fn packet(nodes: &mut StatsNodes, frame: u32) {
-    let tapped = lock(&TAPPED);
+    let tapped = TAPPED.lock();
     if tapped.frame != frame {
         return;
     }
