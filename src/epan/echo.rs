@@ -13,6 +13,7 @@ use std::os::raw::c_int;
 use std::sync::{Mutex, MutexGuard};
 
 use super::registry::ForeignField;
+use crate::state::State;
 
 /// A value as it was added.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,7 +33,8 @@ struct FrameEchoes {
 
 /// Field ids whose values are noted, sorted.
 static ECHOED_FIELDS: Mutex<Vec<c_int>> = Mutex::new(Vec::new());
-static CURRENT: Mutex<FrameEchoes> = Mutex::new(FrameEchoes {
+/// The current frame's values; a panic while they are updated leaves none.
+static CURRENT: State<FrameEchoes> = State::new(|| FrameEchoes {
     frame: 0,
     values: Vec::new(),
 });
@@ -56,7 +58,7 @@ pub(super) fn is_echoed(id: c_int) -> bool {
 
 /// Notes a value added in `frame` (values of an earlier frame are dropped).
 pub(super) fn record(frame: u32, id: c_int, value: Echoed) {
-    let mut current = lock(&CURRENT);
+    let mut current = CURRENT.lock();
     if current.frame != frame {
         current.frame = frame;
         current.values.clear();
@@ -69,14 +71,14 @@ pub(super) fn record(frame: u32, id: c_int, value: Echoed) {
 /// Forgets the values kept: a new capture file starts (its frame numbers start
 /// again, and its frame N is not the last file's).
 pub(super) fn forget() {
-    let mut current = lock(&CURRENT);
+    let mut current = CURRENT.lock();
     current.frame = 0;
     current.values.clear();
 }
 
 /// The first value of field `id` added in `frame`.
 pub(super) fn first(frame: u32, id: c_int) -> Option<Echoed> {
-    let current = lock(&CURRENT);
+    let current = CURRENT.lock();
     if current.frame != frame {
         return None;
     }
@@ -105,7 +107,7 @@ mod tests {
         for i in 0..1000 {
             record(9, 5, Echoed::Number(i));
         }
-        assert_eq!(lock(&CURRENT).values.len(), MAX_PER_FRAME);
+        assert_eq!(CURRENT.lock().values.len(), MAX_PER_FRAME);
         forget();
         assert_eq!(first(9, 5), None, "a new capture starts empty");
         record(9, 5, Echoed::Number(1));
