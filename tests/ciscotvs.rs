@@ -124,11 +124,59 @@ fn two_passes_match_one_pass() {
         "emcc-lab-login.pcapng",
         "emcc-tvs-reset.pcapng",
         "emcc-tvs-no-response.pcapng",
+        MANY_RECORDS,
     ] {
         let one = fields(capture, "ciscotvs", MARKERS, &[]);
         let two = fields(capture, "ciscotvs", MARKERS, &["-2"]);
         assert_eq!(one, two, "{capture}");
     }
+}
+
+const MANY_RECORDS: &str = "ciscotvs-many-records.pcapng";
+
+/// Every TLS record of a frame counts, however many one TCP segment packs: the
+/// request and the response of this session are 20 application-data records each,
+/// in one segment (48 and 64 bytes a record). The plugin once read only the first
+/// 16 occurrences of a field in a frame, and silently left the rest out.
+#[test]
+fn every_record_of_a_segment_counts() {
+    let records = fields(
+        MANY_RECORDS,
+        "tcp.port == 2445 && tls.record.content_type == 23",
+        &["frame.number", "tls.record.length"],
+        &[],
+    );
+    let per_frame: Vec<(&str, Vec<&str>)> = records
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(frame, lengths)| (frame, lengths.split('|').collect()))
+        .collect();
+    assert_eq!(per_frame.len(), 2, "request and response frames: {records}");
+    assert_eq!(per_frame[0].1, ["48"; 20], "TLS sees 20 records: {records}");
+    assert_eq!(per_frame[1].1, ["64"; 20], "TLS sees 20 records: {records}");
+    let (request, response) = (per_frame[0].0, per_frame[1].0);
+
+    let out = fields(MANY_RECORDS, "ciscotvs", MARKERS, &[]);
+    let row_of = |frame: &str| -> Vec<&str> {
+        out.lines()
+            .find(|l| l.split('\t').next() == Some(frame))
+            .unwrap_or_else(|| panic!("no frame {frame} in:\n{out}"))
+            .split('\t')
+            .collect()
+    };
+    let asked = row_of(request);
+    assert_eq!(
+        asked[2..6],
+        ["request", "192.168.7.104", "192.168.7.100", "960"],
+        "20 records of 48 bytes: {out}"
+    );
+    let answered = row_of(response);
+    assert_eq!(
+        answered[2..7],
+        ["response", "192.168.7.104", "192.168.7.100", "960", "1280"],
+        "20 records of 64 bytes: {out}"
+    );
+    assert_matches_expected("ciscotvs/many-records.txt", &out);
 }
 
 // ---- decrypted TVS messages --------------------------------------------------------

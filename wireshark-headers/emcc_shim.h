@@ -85,9 +85,13 @@ typedef struct emcc_field_hit {
  * but only for fields primed for this pass: tshark 4.0 primes a
  * post-dissector's wanted fields on the first pass only); when that finds
  * nothing on a later pass and the frame carries `layer` (a protocol filter
- * name), the tree is searched. */
+ * name), the tree is searched.
+ * Returns how many occurrences the frame holds in all, and copies those from
+ * index `first` on into `out`, at most `max` of them: a caller whose buffer
+ * was too small calls again with `first` set past what it has (0 when an
+ * exception was caught). */
 int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *layer,
-                     emcc_field_hit *out, int max);
+                     int first, emcc_field_hit *out, int max, emcc_error *err);
 void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count);
 
 /* Preferences. A boolean preference's storage is a gboolean (int) up to 4.2

@@ -61,8 +61,11 @@ pub struct FoundString<'d> {
     pub range: Range<usize>,
 }
 
-/// Most fields occur once per frame; more are read in batches.
-const FOUND_BATCH: usize = 16;
+/// Most fields occur at most once per frame: their occurrences fit this
+/// buffer on the stack and cost one call of the shim. A field with more (the
+/// TLS records of one segment, say) is asked again for the rest, into a
+/// buffer of the exact size: every occurrence is read.
+const FOUND_ON_STACK: usize = 16;
 
 /// The first Wireshark exception the shim caught during this call.
 struct Refusal {
@@ -140,47 +143,42 @@ impl<'d> Packet<'d> {
 
     /// Occurrences of another protocol's field in this frame's tree (present
     /// only when the field was asked for, see
-    /// `Dissector::register_as_postdissector`).
+    /// `Dissector::register_as_postdissector`), all of them, in tree order.
     pub fn fields(&mut self, field: &ForeignField) -> Vec<FoundField<'d>> {
         let mut found = Vec::new();
-        let mut batch = [sys::emcc_field_hit::default(); FOUND_BATCH];
-        // SAFETY: `batch` holds FOUND_BATCH entries; the returned pointers
-        // are valid during this call and copied at once.
-        let n = unsafe {
+        every_hit(
+            |first, out| self.find_fields(field, first, out),
+            |hits| keep_hits(hits, &mut found),
+        );
+        found
+    }
+
+    /// Asks the shim for the occurrences of `field` from index `first` on,
+    /// copied into `out`; returns how many the frame holds in all.
+    fn find_fields(
+        &mut self,
+        field: &ForeignField,
+        first: usize,
+        out: &mut [sys::emcc_field_hit],
+    ) -> usize {
+        let mut err = sys::emcc_error::default();
+        // SAFETY: `out` holds `out.len()` entries and the shim writes no more
+        // than that; the pointers it returns are valid during this call and
+        // copied by `keep_hits` before the dissector returns.
+        let total = unsafe {
             sys::emcc_find_fields(
                 self.pinfo,
                 self.tree,
                 field.id(),
                 field.layer.as_ptr(),
-                batch.as_mut_ptr(),
-                FOUND_BATCH as c_int,
+                to_c_int(first),
+                out.as_mut_ptr(),
+                to_c_int(out.len()),
+                &mut err,
             )
         };
-        for hit in batch.iter().take(n.max(0) as usize) {
-            if hit.tvb.is_null() {
-                continue;
-            }
-            let string = (!hit.string.is_null()).then(|| {
-                // SAFETY: a NUL-terminated string owned by Wireshark.
-                unsafe { std::ffi::CStr::from_ptr(hit.string) }
-                    .to_string_lossy()
-                    .into_owned()
-            });
-            // SAFETY: the tvb belongs to this frame.
-            let captured_len = unsafe { sys::emcc_tvb_captured_length(hit.tvb) } as usize;
-            let start = hit.start.max(0) as usize;
-            found.push(FoundField {
-                string,
-                uint: (hit.has_uint != 0).then_some(hit.uint),
-                source: Source {
-                    raw: hit.tvb,
-                    captured_len,
-                    _call: PhantomData,
-                },
-                range: start..start + hit.length.max(0) as usize,
-            });
-        }
-        found
+        self.note_refusal(&err);
+        total.max(0) as usize
     }
 
     /// The first unsigned value of another protocol's field in this frame.
@@ -804,6 +802,59 @@ impl Item<'_> {
     }
 }
 
+/// Copies what the shim found into owned values.
+fn keep_hits<'d>(hits: &[sys::emcc_field_hit], found: &mut Vec<FoundField<'d>>) {
+    found.reserve_exact(hits.len());
+    for hit in hits {
+        if hit.tvb.is_null() {
+            continue;
+        }
+        let string = (!hit.string.is_null()).then(|| {
+            // SAFETY: a NUL-terminated string owned by Wireshark, valid
+            // during the dissector call that found it.
+            unsafe { std::ffi::CStr::from_ptr(hit.string) }
+                .to_string_lossy()
+                .into_owned()
+        });
+        // SAFETY: the tvb belongs to this frame.
+        let captured_len = unsafe { sys::emcc_tvb_captured_length(hit.tvb) } as usize;
+        let start = hit.start.max(0) as usize;
+        found.push(FoundField {
+            string,
+            uint: (hit.has_uint != 0).then_some(hit.uint),
+            source: Source {
+                raw: hit.tvb,
+                captured_len,
+                _call: PhantomData,
+            },
+            range: start..start + hit.length.max(0) as usize,
+        });
+    }
+}
+
+/// Every occurrence of a field: `find(first, out)` copies the occurrences
+/// from index `first` on into `out` (as many as fit) and returns how many
+/// there are in all; `keep` takes each run of copied ones, in order. Up to
+/// `FOUND_ON_STACK` occurrences cost one `find` into a buffer on the stack;
+/// more cost a second one into a buffer of exactly the rest's size.
+fn every_hit<T: Copy + Default>(
+    mut find: impl FnMut(usize, &mut [T]) -> usize,
+    mut keep: impl FnMut(&[T]),
+) {
+    let mut head = [T::default(); FOUND_ON_STACK];
+    let total = find(0, &mut head);
+    keep(&head[..total.min(FOUND_ON_STACK)]);
+    if total > FOUND_ON_STACK {
+        // Nothing changes the tree between the two calls (on a later pass
+        // the shim searches it once more); should the count differ, only
+        // what this call copied is kept.
+        let mut rest = vec![T::default(); total - FOUND_ON_STACK];
+        let again = find(FOUND_ON_STACK, &mut rest);
+        let copied = again.saturating_sub(FOUND_ON_STACK).min(rest.len());
+        keep(&rest[..copied]);
+    }
+}
+
 /// Offsets past i32::MAX cannot occur in a tvb; saturate rather than wrap.
 fn to_c_int(value: usize) -> c_int {
     c_int::try_from(value).unwrap_or(c_int::MAX)
@@ -827,5 +878,87 @@ fn c_message(raw: &[std::os::raw::c_char]) -> String {
         "no message".to_string()
     } else {
         String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stand-in for the shim over a frame holding `occurrences`: copies
+    /// from `first` on, as many as fit, and returns the count of all.
+    fn shim(occurrences: &[u32], first: usize, out: &mut [u32]) -> usize {
+        let from = occurrences.get(first..).unwrap_or_default();
+        for (slot, value) in out.iter_mut().zip(from) {
+            *slot = *value;
+        }
+        occurrences.len()
+    }
+
+    /// Runs `every_hit` over `frame`; returns what was kept and each call's
+    /// (first, buffer length).
+    fn read(frame: &[u32]) -> (Vec<u32>, Vec<(usize, usize)>) {
+        let (mut kept, mut calls) = (Vec::new(), Vec::new());
+        every_hit(
+            |first, out: &mut [u32]| {
+                calls.push((first, out.len()));
+                shim(frame, first, out)
+            },
+            |hits| kept.extend_from_slice(hits),
+        );
+        (kept, calls)
+    }
+
+    #[test]
+    fn every_occurrence_is_read() {
+        for n in [0u32, 1, 2, 15, 16, 17, 20, 33, 1000] {
+            let frame: Vec<u32> = (1..=n).collect();
+            let (kept, calls) = read(&frame);
+            assert_eq!(kept, frame, "{n} occurrences");
+            if n as usize <= FOUND_ON_STACK {
+                assert_eq!(calls, [(0, FOUND_ON_STACK)], "one call for {n}");
+            } else {
+                let rest = n as usize - FOUND_ON_STACK;
+                assert_eq!(
+                    calls,
+                    [(0, FOUND_ON_STACK), (FOUND_ON_STACK, rest)],
+                    "a second call, sized exactly, for {n}"
+                );
+            }
+        }
+    }
+
+    /// Should the second call see another count (it cannot: nothing changes
+    /// the tree in between), only what was really copied is kept.
+    #[test]
+    fn a_changed_count_keeps_only_what_was_copied() {
+        let twenty: Vec<u32> = (1..=20).collect();
+        let mut calls = 0;
+        let mut kept = Vec::new();
+        every_hit(
+            |first, out: &mut [u32]| {
+                calls += 1;
+                let frame = if calls == 1 {
+                    &twenty[..]
+                } else {
+                    &twenty[..18]
+                };
+                shim(frame, first, out)
+            },
+            |hits| kept.extend_from_slice(hits),
+        );
+        assert_eq!(kept, (1..=18).collect::<Vec<u32>>());
+        let mut calls = 0;
+        let mut kept = Vec::new();
+        let thirty: Vec<u32> = (1..=30).collect();
+        every_hit(
+            |first, out: &mut [u32]| {
+                calls += 1;
+                let frame = if calls == 1 { &twenty[..] } else { &thirty[..] };
+                shim(frame, first, out)
+            },
+            |hits| kept.extend_from_slice(hits),
+        );
+        assert_eq!(kept, twenty, "no more than the buffer holds");
     }
 }

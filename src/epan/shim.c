@@ -313,51 +313,66 @@ proto_item *emcc_add_expert(proto_tree *tree, packet_info *pinfo, expert_field *
     return item;
 }
 
-static int copy_hits(GPtrArray *found, emcc_field_hit *out, int max)
+/* Counts the usable hits of `found` and copies those from index `first` on
+ * into `out`, at most `max` of them. Returns the count of all usable hits. */
+static int copy_hits(const GPtrArray *found, int first, emcc_field_hit *out, int max)
 {
     int n = 0;
     guint i;
 
-    for (i = 0; i < found->len && n < max; i++) {
+    for (i = 0; i < found->len; i++) {
         field_info *fi = (field_info *)g_ptr_array_index(found, i);
+        emcc_field_hit *hit;
+        int index;
         if (fi == NULL || fi->hfinfo == NULL)
             continue;
-        memset(&out[n], 0, sizeof out[n]);
+        index = n++;
+        if (index < first || index - first >= max)
+            continue;
+        hit = &out[index - first];
+        memset(hit, 0, sizeof *hit);
         if (FT_IS_STRING(fi->hfinfo->type)) {
-            out[n].string = fvalue_get_string(EMCC_FINFO_FVALUE(fi));
+            hit->string = fvalue_get_string(EMCC_FINFO_FVALUE(fi));
         } else if (FT_IS_UINT32(fi->hfinfo->type) || fi->hfinfo->type == FT_FRAMENUM) {
-            out[n].uint = fvalue_get_uinteger(EMCC_FINFO_FVALUE(fi));
-            out[n].has_uint = 1;
+            hit->uint = fvalue_get_uinteger(EMCC_FINFO_FVALUE(fi));
+            hit->has_uint = 1;
         }
-        out[n].tvb = fi->ds_tvb;
-        out[n].start = fi->start;
-        out[n].length = fi->length;
-        n++;
+        hit->tvb = fi->ds_tvb;
+        hit->start = fi->start;
+        hit->length = fi->length;
     }
     return n;
 }
 
 int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *layer,
-                     emcc_field_hit *out, int max)
+                     int first, emcc_field_hit *out, int max, emcc_error *err)
 {
-    GPtrArray *found;
-    int n;
+    volatile int n = 0;
+    GPtrArray *volatile searched = NULL;
 
-    if (tree == NULL || hf < 0)
+    if (tree == NULL || hf < 0 || first < 0 || max < 0)
         return 0;
-    found = proto_get_finfo_ptr_array(tree, hf);
-    if (found != NULL && found->len > 0)
-        return copy_hits(found, out, max);
-    /* On a frame's first pass the wanted fields are primed: absent from the
-     * array means absent from the frame, and searching the tree (costly, for
-     * every absent field of every frame) would find nothing more. */
-    if (!pinfo->fd->visited)
-        return 0;
-    if (layer == NULL || !proto_is_frame_protocol(pinfo->layers, layer))
-        return 0;
-    found = proto_find_finfo(tree, hf);
-    n = copy_hits(found, out, max);
-    g_ptr_array_free(found, TRUE);
+    /* None of these is known to throw (proto_is_frame_protocol names each
+     * layer's protocol through a DISSECTOR_ASSERT, though), but an exception
+     * must end here and not in Rust. */
+    GUARDED(err, {
+        GPtrArray *found = proto_get_finfo_ptr_array(tree, hf);
+        if (found != NULL && found->len > 0) {
+            n = copy_hits(found, first, out, max);
+        } else if (pinfo->fd->visited && layer != NULL &&
+                   proto_is_frame_protocol(pinfo->layers, layer)) {
+            /* On a frame's first pass the wanted fields are primed: absent
+             * from the array means absent from the frame, and searching the
+             * tree (costly, for every absent field of every frame) would
+             * find nothing more. So the tree is searched on later passes
+             * only, and only when the frame carries `layer`. */
+            searched = proto_find_finfo(tree, hf);
+            n = copy_hits(searched, first, out, max);
+        }
+    });
+    if (searched != NULL)
+        g_ptr_array_free(searched, TRUE);
+    /* n stays 0 when an exception cut the copy short. */
     return n;
 }
 

@@ -53,6 +53,7 @@ mod trust_malformed;
 mod trustlist;
 mod tvs;
 mod tvs_decrypted;
+mod tvs_many_records;
 mod tvs_message;
 mod udp_alarms;
 mod variants;

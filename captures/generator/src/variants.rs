@@ -123,6 +123,11 @@ pub const ALL: &[Spec] = &[
         build: crate::tvs_decrypted::decrypted,
     },
     Spec {
+        name: "ciscotvs-many-records",
+        about: "One TVS session (no keys) whose request and response are each 20 TLS application-data records in one TCP segment",
+        build: crate::tvs_many_records::many_records,
+    },
+    Spec {
         name: "emcc-multi-phone",
         about: "Six phones on another site (10.20.5.x, VC 10.20.0.10, HCs 10.30.0.10 and 10.40.0.10) interleaved: logins (one caught mid-flow), a 201 refusal, CTL/ITL unavailable, TVS reset, a logout; flow: comments give each message's phase",
         build: crate::multi_phone::multi_phone,
