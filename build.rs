@@ -190,6 +190,47 @@ fn compile_shim(ws: &Wireshark) {
     build.compile("emcc_shim");
 }
 
+/// The bindgen allowlist: only what Rust calls, each name used by src/epan
+/// as `sys::NAME` (tests/bindgen_allowlist.rs checks both ways, and that
+/// every shim function `emcc_.*` takes from wireshark-headers/emcc_shim.h is
+/// called). What these items need (structs behind pointers, typedefs) comes
+/// along without being listed.
+const ALLOW_FUNCTIONS: &[&str] = &[
+    "emcc_.*",
+    "proto_register_plugin",
+    "proto_register_protocol",
+    "proto_register_subtree_array",
+    "proto_registrar_get_id_byname",
+    "expert_register_protocol",
+    "register_dissector_with_data",
+    "register_postdissector",
+    "register_init_routine",
+    "dissector_add_string",
+    "dissector_add_uint",
+    "dissector_delete_uint",
+    "find_dissector",
+    "prefs_register_protocol",
+];
+const ALLOW_TYPES: &[&str] = &[
+    "proto_plugin",
+    "packet_info",
+    "tvbuff_t",
+    "proto_tree",
+    "proto_item",
+    "expert_field",
+    "value_string",
+];
+/// Enums allowlisted for their constants (bindgen emits an enum's constants
+/// only with the enum; allowlist_var does not reach them): the enum, and the
+/// prefixes of the constants Rust uses.
+const ALLOW_ENUMS: &[(&str, &str)] = &[
+    ("ftenum", "FT_"),
+    ("ft_framenum_type", "FT_FRAMENUM_"),
+    ("field_display_e", "BASE_ SEP_ ABSOLUTE_TIME_"),
+];
+/// Macros (the expert info groups and severities).
+const ALLOW_VARS: &[&str] = &["PI_.*"];
+
 fn generate_bindings(ws: &Wireshark) {
     let mut builder = bindgen::Builder::default()
         .header("wireshark-headers/wireshark_api.h")
@@ -204,56 +245,17 @@ fn generate_bindings(ws: &Wireshark) {
         builder = builder.clang_arg(format!("-I{}", dir.display()));
     }
     // Only what the plugin uses: keeps the bindings small and makes every new
-    // dependency on Wireshark's API a visible change to this list.
-    for f in [
-        "emcc_.*",
-        "proto_register_plugin",
-        "proto_register_protocol",
-        "proto_register_subtree_array",
-        "proto_item_add_subtree",
-        "proto_registrar_get_id_byname",
-        "expert_register_protocol",
-        "register_dissector_with_data",
-        "register_postdissector",
-        "register_init_routine",
-        "dissector_add_string",
-        "dissector_add_uint",
-        "dissector_delete_uint",
-        "find_dissector",
-        "prefs_register_protocol",
-        "tvb_captured_length",
-        "tvb_reported_length",
-    ] {
+    // dependency on Wireshark's API a visible change to these lists.
+    for f in ALLOW_FUNCTIONS {
         builder = builder.allowlist_function(f);
     }
-    for t in [
-        "proto_plugin",
-        "packet_info",
-        "tvbuff_t",
-        "proto_tree",
-        "proto_item",
-        "expert_field",
-        "expert_module_t",
-        "dissector_handle_t",
-        "value_string",
-        "module_t",
-        "ftenum",
-        "field_display_e",
-        "ft_framenum_type",
-    ] {
+    for t in ALLOW_TYPES {
         builder = builder.allowlist_type(t);
     }
-    for v in [
-        "PI_.*",
-        "ENC_NA",
-        "ENC_ASCII",
-        "ENC_UTF_8",
-        "ENC_BIG_ENDIAN",
-        "BASE_.*",
-        "SEP_.*",
-        "ABSOLUTE_TIME_.*",
-        "FT_.*",
-    ] {
+    for (e, _) in ALLOW_ENUMS {
+        builder = builder.allowlist_type(e);
+    }
+    for v in ALLOW_VARS {
         builder = builder.allowlist_var(v);
     }
     let bindings = builder.generate().unwrap_or_else(|e| {

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! For fuzzing and benchmarks, not an API.
 //!
 //! The plugin is used through Wireshark, never as a Rust library; the `rlib` crate

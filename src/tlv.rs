@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The TLV head Cisco's trust files and TVS messages share: a 1-byte tag, then a 2-byte
 //! big-endian length of the value that follows (certutils `tlvfile` and the TVS
 //! daemons `tvsd`/`tvsc` of usecallmanagernz both pack it as `'> B H'`). What a

@@ -127,6 +127,7 @@ debootstrap_default_mirror() {
         . "$script" >/dev/null 2>&1 </dev/null
         exit 1
     ) && return
+    command -v debootstrap >/dev/null || return 0
     sed -n 's/^DEF_MIRROR="\(.*\)"$/\1/p' "$(command -v debootstrap)" | head -1
 }
 

@@ -26,6 +26,9 @@
 #   debootstrap's script for the suite where apt needs a URL).
 #
 # Needs root (debootstrap, chroot, mount namespaces), debootstrap, and rustup.
+# --headers-only needs neither chroot nor rustup's toolchain mounts, but for
+# 4.2 (Ubuntu) on a machine without an Ubuntu apt source it reads the mirror
+# from debootstrap's script, so debootstrap must be installed there too.
 # Prints one summary line per release; logs go to target/versions/X.Y.log.
 # Exit status: 0 when every requested release passed.
 set -euo pipefail
@@ -149,7 +152,16 @@ fetch_headers() {
     if [ "$suite" = noble ]; then keyring=$(ubuntu_keyring); else
         keyring=/usr/share/keyrings/debian-archive-keyring.gpg
     fi
-    echo "deb [signed-by=$keyring] $(mirror_of_suite "$suite") $suite $(components_of "$version" | tr , ' ')" \
+    local mirror
+    mirror=$(mirror_of_suite "$suite")
+    if [ -z "$mirror" ]; then
+        # No source of that distribution in this machine's apt configuration
+        # (Ubuntu's, on a Debian machine) and no debootstrap to read its
+        # default from.
+        echo "no mirror known for $suite: install debootstrap or set EMCC_$(distro_of_suite "$suite" | tr a-z A-Z)_MIRROR" >&2
+        return 1
+    fi
+    echo "deb [signed-by=$keyring] $mirror $suite $(components_of "$version" | tr , ' ')" \
         >"$dir/sources.list"
     private_apt "$dir"
     local apt=("${apt_private[@]}")
@@ -168,7 +180,7 @@ fetch_headers() {
 
 run_headers_only() {
     local version=$1 dir include libdir target
-    dir=$(fetch_headers "$version")
+    dir=$(fetch_headers "$version") || return 1
     include=$dir/root/usr/include/wireshark
     libdir=$(dirname "$(find "$dir/root" -name 'libwireshark.so.*' | head -1)")
     target=$repo/target/ws-$version-headers

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `ciscoalarm`: what a Cisco phone tells CUCM about itself.
 //! - XML alarms in SIP REFER bodies (`application/x-cisco-alarm+xml`, also as
 //!   a part of `multipart/mixed`): every parameter, plus typed fields for

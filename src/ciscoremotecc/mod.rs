@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `ciscoremotecc`: remote call control bodies that Cisco phones and CUCM
 //! exchange in SIP (REGISTER, REFER, NOTIFY): `bulkregisterreq`, the
 //! capabilities of `optionsind`, response codes.

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `ciscotl`: the phone fetching its trust lists (CTL, ITL), configuration
 //! and softkey templates, over HTTP (port 6970 and others) or TFTP (UDP 69),
 //! and the trust list and signed files themselves when the capture holds

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `ciscotvs`: the phone's connections to the Trust Verification Service
 //! (TCP 2445, TLS), which vouches for certificates the phone does not trust
 //! yet (during EMCC: the home cluster's ITL signer).

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `emcc`: the Extension Mobility HTTP exchanges of an EMCC login: the phone
 //! with the EMApp servlet (and its JSP pages) on the visiting cluster, the
 //! clusters with each other's EMService servlet.

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `emccflow`: labels every frame of a phone's EMCC login (or logout) with
 //! its phase, says what the frame means, diagnoses where a login stopped,
 //! and reports a per-phone timeline (`tshark -z emccflow`, a statistics

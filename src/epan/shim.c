@@ -64,13 +64,51 @@ _Static_assert(__builtin_types_compatible_p(
 #endif
 
 /* From 4.2 the columns are also fields (_ws.col.info, which tshark's
- * `-e _ws.col.Info` now reads), added to the tree as a copy of the columns
- * taken just before the post-dissectors run: what a post-dissector appends
- * to Info reaches the column but not that copy. We bring the copy up to date
- * after each append. Wireshark exports no setter for a string value before
- * 4.4, but exports the value's buffer (fvalue_get_strbuf): it is rewritten in
- * place, one code path for every release that has the field. */
-#if EMCC_WS_AT_LEAST(4, 2)
+ * `-e _ws.col.Info` now reads): col_dissect (epan/column-utils.c, declared in
+ * column-info.h, not exported) adds them with proto_tree_add_string, called
+ * from dissect_frame (epan/dissectors/packet-frame.c) just before
+ * call_all_postdissectors, so the field holds a copy of Info taken before our
+ * post-dissectors append to the column. Nothing exported re-reads the columns
+ * into those fields, so after each append we set the field's value again:
+ *
+ * - 4.4 and later: fvalue_set_string, WS_DLL_PUBLIC in epan/ftypes/ftypes.h
+ *   and exported by libwireshark (4.4.19, 4.6.9). It builds a new strbuf with
+ *   the NULL allocator and frees the old one (ftypes.c fvalue_set_strbuf ->
+ *   ftype-string.c string_fvalue_set_strbuf).
+ * - 4.2: fvalue_set_string exists but is neither WS_DLL_PUBLIC nor exported
+ *   (4.2.2's libwireshark). The value's buffer, which fvalue_get_strbuf
+ *   (exported) hands out as const, is rewritten in place. Why that is safe on
+ *   4.2 (source of 4.2.2):
+ *   - ownership: proto_tree_add_string -> proto_tree_set_string (proto.c) ->
+ *     fvalue_set_string (ftypes.c) stores wmem_strbuf_new(NULL, text): a
+ *     g_malloc'd strbuf (fvalue_set_strbuf refuses any other allocator) that
+ *     only this fvalue points to, freed with it (proto_tree_free_node in
+ *     proto.c -> fvalue_free -> string_fvalue_free in ftype-string.c, when
+ *     the tree is freed after the packet). Truncating and appending
+ *     reallocate it with that same NULL allocator, as fvalue_set_string
+ *     would: the buffer has one owner before and after.
+ *   - nobody keeps the old text: the item has no label of its own (added
+ *     with proto_tree_add_string, not a _format variant: the label is made
+ *     from the value when printed, proto_item_fill_label); tshark's -e, -T
+ *     json/pdml and -V (print.c: get_node_field_value,
+ *     write_json_proto_node_value, proto_tree_print_node, all through
+ *     fvalue_to_string_repr or proto_item_fill_label) and display filters
+ *     (tshark.c: dfilter_apply_edt after epan_dissect_run returns) read the
+ *     value after dissection; the primed field arrays
+ *     (proto_get_finfo_ptr_array) hold field_info pointers, not strings. Only a post-dissector running before ours could read the text
+ *     in between, and it would get the value as it then was (a Lua FieldInfo
+ *     copies it into a Lua string).
+ *   That is the same condition fvalue_set_string relies on from 4.4 (it
+ *   frees the old buffer), checked by tests/info_field.rs on every release
+ *   the suite runs on. */
+#if EMCC_WS_AT_LEAST(4, 4)
+static void refresh_strbuf(field_info *fi, const char *text)
+{
+    if (fi == NULL || fi->hfinfo == NULL || fi->hfinfo->type != FT_STRING)
+        return;
+    fvalue_set_string(EMCC_FINFO_FVALUE(fi), text);
+}
+#elif EMCC_WS_AT_LEAST(4, 2)
 static void refresh_strbuf(field_info *fi, const char *text)
 {
     wmem_strbuf_t *value;
@@ -82,7 +120,9 @@ static void refresh_strbuf(field_info *fi, const char *text)
     wmem_strbuf_truncate(value, 0);
     wmem_strbuf_append(value, text);
 }
+#endif
 
+#if EMCC_WS_AT_LEAST(4, 2)
 static void refresh_info_field(packet_info *pinfo, proto_tree *tree)
 {
     GPtrArray *found;

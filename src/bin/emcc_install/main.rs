@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Installs the plugin built next to this program into Wireshark's plugin
 //! folder for the Wireshark version it was built against, and the "EMCC"
 //! configuration profile into Wireshark's profiles folder.
