@@ -10,6 +10,10 @@
 /// Where in its input a parsed value came from (every parser's spans).
 pub use crate::span::Span;
 
+/// Times and durations in seconds and nanoseconds (frame times of the TVS
+/// sessions and the EMCC flow).
+pub use crate::nstime::NsTime;
+
 /// Alarm XML bodies, their typed values, and the REGISTER `Reason` header.
 pub mod ciscoalarm {
     pub use crate::ciscoalarm::parse::parse_alarm_document;

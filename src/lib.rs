@@ -16,6 +16,7 @@ mod epan;
 mod frame_memory;
 pub mod harness;
 mod http_requests;
+mod nstime;
 mod span;
 mod state;
 mod tlv;

@@ -489,3 +489,82 @@ fn garble_application_data(bytes: &mut [u8], seed: u64) {
         at += 1;
     }
 }
+
+/// A relative time as tshark prints it ("1.250000000", "-0.5") in whole
+/// nanoseconds, so that differences are exact.
+fn nanoseconds(text: &str) -> i128 {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    assert!(frac.len() <= 9, "{text}");
+    let whole: i128 = whole.parse().unwrap_or_else(|_| panic!("{text}"));
+    let frac: i128 = format!("{frac:0<9}").parse().unwrap();
+    sign * (whole * 1_000_000_000 + frac)
+}
+
+/// Issue 16: the durations are computed from Wireshark's own integer times,
+/// so they match TCP's stock counterparts to the nanosecond: a session's
+/// duration is `tcp.time_relative` of its closing frame (both count from the
+/// connection's first frame), its response time the difference of
+/// `tcp.time_relative` between the response and the request.
+#[test]
+fn durations_match_tcp_times_to_the_nanosecond() {
+    let columns = [
+        "frame.number",
+        "tcp.stream",
+        "tcp.time_relative",
+        "ciscotvs.event",
+        "ciscotvs.rtt",
+        "ciscotvs.duration",
+    ];
+    let extra = ["-o", "tcp.calculate_timestamps:TRUE"];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut captures: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read captures/")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".pcapng"))
+        .collect();
+    captures.sort();
+    let (mut durations, mut rtts) = (0, 0);
+    for capture in &captures {
+        let out = fields(capture, "ciscotvs", &columns, &extra);
+        // Per TCP stream, tcp.time_relative of its first request.
+        let mut requests = std::collections::HashMap::new();
+        for line in out.lines() {
+            let row: Vec<&str> = line.split('\t').collect();
+            assert_eq!(row.len(), columns.len(), "{capture}: {line}");
+            let [frame, stream, relative, event, rtt, duration] = row[..] else {
+                unreachable!()
+            };
+            if event == "request" {
+                requests.entry(stream).or_insert(relative);
+            }
+            if !duration.is_empty() {
+                assert_eq!(
+                    duration, relative,
+                    "{capture} frame {frame}: ciscotvs.duration (left) and tcp.time_relative"
+                );
+                durations += 1;
+            }
+            if !rtt.is_empty() {
+                let asked = requests
+                    .get(stream)
+                    .unwrap_or_else(|| panic!("{capture} frame {frame}: rtt without request"));
+                assert_eq!(
+                    nanoseconds(rtt),
+                    nanoseconds(relative) - nanoseconds(asked),
+                    "{capture} frame {frame}: ciscotvs.rtt {rtt}, tcp.time_relative {relative} - {asked}"
+                );
+                // Printed as Wireshark prints a relative time: 9 decimals.
+                assert_eq!(rtt.split_once('.').map(|(_, f)| f.len()), Some(9), "{rtt}");
+                rtts += 1;
+            }
+        }
+    }
+    assert!(
+        durations >= 3 && rtts >= 2,
+        "compared {durations} durations, {rtts} rtts"
+    );
+}

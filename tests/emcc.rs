@@ -352,3 +352,43 @@ fn em_api_answers_as_the_guide_shows_them() {
     assert_eq!(rows[9][7], "7", "{out}");
     assert!(rows[9][8].contains("error 7 logout request error"), "{out}");
 }
+
+/// Every bundled capture.
+fn bundled_captures() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read captures/")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".pcapng"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no captures in {}", dir.display());
+    names
+}
+
+/// Issue 16: `emcc.time` is HTTP's own `http.time` of the same response,
+/// to the nanosecond (it used to go through f64 seconds since 1970 and
+/// showed 0.010600090 where HTTP showed 0.010600000).
+#[test]
+fn the_time_since_request_is_http_time_to_the_nanosecond() {
+    let mut compared = 0;
+    for capture in bundled_captures() {
+        let out = fields(
+            &capture,
+            "emcc.time && http.time",
+            &["frame.number", "http.time", "emcc.time"],
+            &[],
+        );
+        for line in out.lines() {
+            let row: Vec<&str> = line.split('\t').collect();
+            assert_eq!(row.len(), 3, "{capture}: {line}");
+            assert_eq!(
+                row[2], row[1],
+                "{capture} frame {}: emcc.time (left) differs from http.time (right)",
+                row[0]
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} responses compared");
+}

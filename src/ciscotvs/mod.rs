@@ -21,6 +21,7 @@ use once_cell::sync::Lazy;
 
 use crate::epan::{Dissector, ForeignDissector, ForeignField, Packet};
 use crate::frame_memory::FrameMemory;
+use crate::nstime::NsTime;
 use fields::*;
 use sessions::{Finding, FrameFacts, Marker, Sessions};
 
@@ -83,7 +84,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
         lock(&MARKERS).recall(frame)
     } else {
         gather(packet, port).map(|facts| {
-            let timeout = f64::from(RESPONSE_TIMEOUT.get());
+            let timeout = NsTime::from_secs(RESPONSE_TIMEOUT.get());
             let marker = lock(&SESSIONS).observe(frame, &facts, timeout);
             lock(&MARKERS).remember(frame, marker.clone());
             marker
@@ -120,7 +121,6 @@ fn gather(packet: &mut Packet<'_>, port: u32) -> Option<FrameFacts> {
         .map(|(&t, &l)| (u8::try_from(t).unwrap_or(0), l))
         .collect();
     let (src, dst) = packet.addresses();
-    let (secs, nsecs) = packet.time();
     Some(FrameFacts {
         stream,
         src,
@@ -131,7 +131,7 @@ fn gather(packet: &mut Packet<'_>, port: u32) -> Option<FrameFacts> {
         fin: flags & FIN != 0,
         rst: flags & RST != 0,
         records,
-        time: secs as f64 + f64::from(nsecs) / 1e9,
+        time: NsTime::from(packet.time()),
     })
 }
 
@@ -158,15 +158,10 @@ fn decode<'d>(packet: &mut Packet<'d>, marker: &Marker) {
         generated(packet, i);
     }
     for (value, field) in [(marker.rtt, &RTT), (marker.duration, &DURATION)] {
-        if let Some(secs) = value {
-            let whole = secs.max(0.0);
-            let i = packet.add_time(
-                tree,
-                field,
-                0..0,
-                whole.trunc() as i64,
-                (whole.fract() * 1e9) as i32,
-            );
+        if let Some(time) = value {
+            // A negative time (frames merged out of order) shows 0, as before.
+            let time = time.at_least_zero();
+            let i = packet.add_time(tree, field, 0..0, time.secs(), time.nsecs());
             generated(packet, i);
         }
     }
@@ -183,8 +178,9 @@ fn decode<'d>(packet: &mut Packet<'d>, marker: &Marker) {
             waited,
         }) => {
             let text = format!(
-                "TVS session {} closed {waited:.1} s after the request in frame {request_frame} without an answer",
-                marker.session
+                "TVS session {} closed {} s after the request in frame {request_frame} without an answer",
+                marker.session,
+                waited.decimals(1)
             );
             packet.expert(item, &NO_RESPONSE, &text);
         }

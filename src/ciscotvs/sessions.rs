@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use crate::nstime::NsTime;
+
 /// Connections tracked at most (a TVS server sees one per phone that needs
 /// a certificate checked; old ones are dropped past this).
 pub const MAX_SESSIONS: usize = 100_000;
@@ -31,8 +33,8 @@ pub struct FrameFacts {
     pub rst: bool,
     /// TLS records in the frame: content type and length.
     pub records: Vec<(u8, u32)>,
-    /// Seconds since the epoch.
-    pub time: f64,
+    /// Capture time (since the epoch).
+    pub time: NsTime,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +67,7 @@ pub enum Finding {
     /// Reset or alert after the request, before any response.
     ResetBeforeResponse { request_frame: u32 },
     /// Closed without an answer to the request.
-    NoResponse { request_frame: u32, waited: f64 },
+    NoResponse { request_frame: u32, waited: NsTime },
 }
 
 /// What a frame of a TVS connection is, in the session.
@@ -77,8 +79,8 @@ pub struct Marker {
     pub server: String,
     pub request_len: Option<u32>,
     pub response_len: Option<u32>,
-    pub rtt: Option<f64>,
-    pub duration: Option<f64>,
+    pub rtt: Option<NsTime>,
+    pub duration: Option<NsTime>,
     pub finding: Option<Finding>,
 }
 
@@ -87,8 +89,8 @@ struct Session {
     index: u32,
     client: String,
     server: String,
-    start: f64,
-    request: Option<(u32, f64)>,
+    start: NsTime,
+    request: Option<(u32, NsTime)>,
     request_len: u32,
     response_len: u32,
     answered: bool,
@@ -110,7 +112,7 @@ impl Sessions {
 
     /// The marker of one frame; `timeout` is how long a request may wait
     /// before a close counts as "no response".
-    pub fn observe(&mut self, frame: u32, facts: &FrameFacts, timeout: f64) -> Marker {
+    pub fn observe(&mut self, frame: u32, facts: &FrameFacts, timeout: NsTime) -> Marker {
         if !self.by_stream.contains_key(&facts.stream) && self.by_stream.len() >= MAX_SESSIONS {
             self.by_stream.clear();
         }
@@ -152,7 +154,7 @@ impl Sessions {
                     session.response_len = session.response_len.saturating_add(len);
                     if !session.answered {
                         session.answered = true;
-                        rtt = session.request.map(|(_, t)| facts.time - t);
+                        rtt = session.request.map(|(_, t)| facts.time.since(t));
                     }
                     event = Some(Event::Response);
                 }
@@ -172,7 +174,7 @@ impl Sessions {
                 Event::Close
             });
             if let (Some((request_frame, asked)), false) = (session.request, session.answered) {
-                let waited = facts.time - asked;
+                let waited = facts.time.since(asked);
                 if facts.rst {
                     finding = Some(Finding::ResetBeforeResponse { request_frame });
                 } else {
@@ -200,7 +202,7 @@ impl Sessions {
             request_len: (session.request_len > 0).then_some(session.request_len),
             response_len: (session.response_len > 0).then_some(session.response_len),
             rtt,
-            duration: ended.then_some(facts.time - session.start),
+            duration: ended.then(|| facts.time.since(session.start)),
             finding,
         }
     }
@@ -209,14 +211,17 @@ impl Sessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nstime::tests::t;
 
-    fn frame(to_server: bool, time: f64) -> FrameFacts {
+    const FIVE: NsTime = NsTime::from_secs(5);
+
+    fn frame(to_server: bool, time: &str) -> FrameFacts {
         FrameFacts {
             stream: 3,
             src: if to_server { "phone" } else { "tvs" }.into(),
             dst: if to_server { "tvs" } else { "phone" }.into(),
             to_server,
-            time,
+            time: t(time),
             ..Default::default()
         }
     }
@@ -224,39 +229,39 @@ mod tests {
     #[test]
     fn a_whole_session() {
         let mut s = Sessions::default();
-        let mut syn = frame(true, 1.0);
+        let mut syn = frame(true, "1.0");
         syn.syn = true;
-        let m = s.observe(1, &syn, 5.0);
+        let m = s.observe(1, &syn, FIVE);
         assert_eq!((m.session, m.event), (1, Some(Event::Connect)));
         assert_eq!((m.client.as_str(), m.server.as_str()), ("phone", "tvs"));
-        let mut hello = frame(true, 1.1);
+        let mut hello = frame(true, "1.1");
         hello.records = vec![(HANDSHAKE, 120)];
-        assert_eq!(s.observe(4, &hello, 5.0).event, Some(Event::Handshake));
-        let mut request = frame(true, 2.0);
+        assert_eq!(s.observe(4, &hello, FIVE).event, Some(Event::Handshake));
+        let mut request = frame(true, "2.0");
         request.records = vec![(APPLICATION_DATA, 229)];
-        let m = s.observe(8, &request, 5.0);
+        let m = s.observe(8, &request, FIVE);
         assert_eq!((m.event, m.request_len), (Some(Event::Request), Some(229)));
-        let mut response = frame(false, 2.5);
+        let mut response = frame(false, "2.5");
         response.records = vec![(APPLICATION_DATA, 1045)];
-        let m = s.observe(9, &response, 5.0);
+        let m = s.observe(9, &response, FIVE);
         assert_eq!(m.event, Some(Event::Response));
-        assert!((m.rtt.unwrap() - 0.5).abs() < 1e-9);
-        let mut fin = frame(true, 3.0);
+        assert_eq!(m.rtt, Some(t("0.5")));
+        let mut fin = frame(true, "3.0");
         fin.fin = true;
-        let m = s.observe(10, &fin, 5.0);
+        let m = s.observe(10, &fin, FIVE);
         assert_eq!((m.event, m.finding.clone()), (Some(Event::Close), None));
-        assert!((m.duration.unwrap() - 2.0).abs() < 1e-9);
+        assert_eq!(m.duration, Some(t("2")));
     }
 
     #[test]
     fn a_reset_before_the_response_is_a_finding() {
         let mut s = Sessions::default();
-        let mut request = frame(true, 2.0);
+        let mut request = frame(true, "2.0");
         request.records = vec![(APPLICATION_DATA, 229)];
-        s.observe(8, &request, 5.0);
-        let mut rst = frame(false, 2.1);
+        s.observe(8, &request, FIVE);
+        let mut rst = frame(false, "2.1");
         rst.rst = true;
-        let m = s.observe(9, &rst, 5.0);
+        let m = s.observe(9, &rst, FIVE);
         assert_eq!(m.event, Some(Event::Reset));
         assert_eq!(
             m.finding,
@@ -267,12 +272,12 @@ mod tests {
     #[test]
     fn a_close_long_after_an_unanswered_request_is_no_response() {
         let mut s = Sessions::default();
-        let mut request = frame(true, 2.0);
+        let mut request = frame(true, "2.0");
         request.records = vec![(APPLICATION_DATA, 229)];
-        s.observe(8, &request, 5.0);
-        let mut fin = frame(true, 12.0);
+        s.observe(8, &request, FIVE);
+        let mut fin = frame(true, "12.0");
         fin.fin = true;
-        let m = s.observe(20, &fin, 5.0);
+        let m = s.observe(20, &fin, FIVE);
         assert_eq!(m.event, Some(Event::NoResponse));
         assert!(matches!(
             m.finding,
@@ -286,13 +291,13 @@ mod tests {
     #[test]
     fn sessions_are_numbered_in_order_of_appearance() {
         let mut s = Sessions::default();
-        let mut a = frame(true, 1.0);
+        let mut a = frame(true, "1.0");
         a.stream = 7;
-        let mut b = frame(true, 1.0);
+        let mut b = frame(true, "1.0");
         b.stream = 2;
-        assert_eq!(s.observe(1, &a, 5.0).session, 1);
-        assert_eq!(s.observe(2, &b, 5.0).session, 2);
-        assert_eq!(s.observe(3, &a, 5.0).session, 1);
+        assert_eq!(s.observe(1, &a, FIVE).session, 1);
+        assert_eq!(s.observe(2, &b, FIVE).session, 2);
+        assert_eq!(s.observe(3, &a, FIVE).session, 1);
     }
 
     /// Found by fuzzing (tests/fuzz, target tvs_sessions): the byte counts of a session
@@ -300,14 +305,83 @@ mod tests {
     #[test]
     fn byte_counts_saturate() {
         let mut s = Sessions::default();
-        let mut request = frame(true, 2.0);
+        let mut request = frame(true, "2.0");
         request.records = vec![
             (APPLICATION_DATA, u32::MAX - 10),
             (APPLICATION_DATA, 16_384),
         ];
-        assert_eq!(s.observe(8, &request, 5.0).request_len, Some(u32::MAX));
-        let mut response = frame(false, 2.5);
+        assert_eq!(s.observe(8, &request, FIVE).request_len, Some(u32::MAX));
+        let mut response = frame(false, "2.5");
         response.records = vec![(APPLICATION_DATA, u32::MAX); 2];
-        assert_eq!(s.observe(9, &response, 5.0).response_len, Some(u32::MAX));
+        assert_eq!(s.observe(9, &response, FIVE).response_len, Some(u32::MAX));
+    }
+
+    /// Issue 16: in f64 seconds since 1970 these times lost their last
+    /// digits; in Wireshark's integers they are exact.
+    #[test]
+    fn times_are_exact_to_the_nanosecond() {
+        let mut s = Sessions::default();
+        let mut syn = frame(true, "1700000012.000000001");
+        syn.syn = true;
+        s.observe(1, &syn, FIVE);
+        let mut request = frame(true, "1700000012.1");
+        request.records = vec![(APPLICATION_DATA, 229)];
+        s.observe(2, &request, FIVE);
+        let mut response = frame(false, "1700000012.1106");
+        response.records = vec![(APPLICATION_DATA, 1045)];
+        let m = s.observe(3, &response, FIVE);
+        assert_eq!(m.rtt, Some(t("0.0106")));
+        assert_eq!(m.rtt.unwrap().to_string(), "0.010600000");
+        let mut fin = frame(true, "1700000014");
+        fin.fin = true;
+        let m = s.observe(4, &fin, FIVE);
+        assert_eq!(m.duration, Some(t("1.999999999")));
+        assert_eq!(
+            (m.duration.unwrap().secs(), m.duration.unwrap().nsecs()),
+            (1, 999_999_999)
+        );
+    }
+
+    /// The timeout is compared exactly: a close 5 s after the request is
+    /// "no response" with a 5 s timeout, one a nanosecond earlier is not.
+    #[test]
+    fn the_timeout_is_compared_to_the_nanosecond() {
+        for (close, expected) in [
+            ("1700000017.25", Event::NoResponse),
+            ("1700000017.249999999", Event::Close),
+        ] {
+            let mut s = Sessions::default();
+            let mut request = frame(true, "1700000012.25");
+            request.records = vec![(APPLICATION_DATA, 229)];
+            s.observe(8, &request, FIVE);
+            let mut fin = frame(true, close);
+            fin.fin = true;
+            let m = s.observe(20, &fin, FIVE);
+            assert_eq!(m.event, Some(expected), "{close}");
+            let Some(Finding::NoResponse { waited, .. }) = m.finding else {
+                panic!("{close}: {:?}", m.finding)
+            };
+            assert_eq!(waited, t(close).since(t("1700000012.25")));
+        }
+    }
+
+    /// Times from a hostile capture: far apart, backwards; no overflow.
+    #[test]
+    fn odd_times_do_not_overflow() {
+        let mut s = Sessions::default();
+        let mut request = frame(true, "0");
+        request.time = NsTime::new(i64::MIN, 0);
+        request.records = vec![(APPLICATION_DATA, 229)];
+        s.observe(8, &request, FIVE);
+        let mut response = frame(false, "0");
+        response.time = NsTime::new(i64::MAX, 999_999_999);
+        response.records = vec![(APPLICATION_DATA, 1045)];
+        assert_eq!(s.observe(9, &response, FIVE).rtt, Some(NsTime::MAX));
+        let mut fin = frame(true, "-5");
+        fin.fin = true;
+        assert_eq!(
+            s.observe(10, &fin, FIVE).duration,
+            Some(t("-5").since(NsTime::new(i64::MIN, 0)))
+        );
     }
 }

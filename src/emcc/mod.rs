@@ -25,6 +25,7 @@ use once_cell::sync::Lazy;
 use crate::epan::{Dissector, ForeignField, Packet, Source};
 use crate::frame_memory::FrameMemory;
 use crate::http_requests::{self, HttpMessage};
+use crate::nstime::NsTime;
 use fields::*;
 
 static HTTP_RESPONSE_IN: ForeignField = ForeignField::new(c"http.response_in", c"http");
@@ -35,8 +36,8 @@ static DISSECTOR: Dissector = Dissector::new_postdissector(c"emcc", &PROTOCOL, d
 /// What each request was (first pass), for its response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestInfo {
-    /// Capture time, seconds since the epoch.
-    pub time: f64,
+    /// Capture time (since the epoch).
+    pub time: NsTime,
     pub action: String,
     pub device: Option<String>,
     pub user: Option<String>,
@@ -168,8 +169,7 @@ fn shown(name: &str) -> String {
     }
 }
 
-/// Seconds since the epoch of this frame.
-fn frame_time(packet: &Packet<'_>) -> f64 {
-    let (secs, nsecs) = packet.time();
-    secs as f64 + f64::from(nsecs) / 1e9
+/// This frame's capture time, in Wireshark's integers.
+fn frame_time(packet: &Packet<'_>) -> NsTime {
+    NsTime::from(packet.time())
 }

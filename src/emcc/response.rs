@@ -70,10 +70,11 @@ fn link_request<'d>(
     let item = packet.add_uint(tree, &REQUEST_IN, 0..0, frame);
     packet.set_generated(item);
     let info = requests().recall(frame)?;
-    let elapsed = (frame_time(packet) - info.time).max(0.0);
-    let secs = elapsed.trunc() as i64;
-    let nsecs = ((elapsed - elapsed.trunc()) * 1e9).round() as i32;
-    let item = packet.add_time(tree, &TIME, 0..0, secs, nsecs.min(999_999_999));
+    // As HTTP computes http.time (nstime_delta of the two frames' times), so
+    // both show the same digits; a response before its request (frames out
+    // of order) shows 0.
+    let elapsed = frame_time(packet).since(info.time).at_least_zero();
+    let item = packet.add_time(tree, &TIME, 0..0, elapsed.secs(), elapsed.nsecs());
     packet.set_generated(item);
     Some(info)
 }

@@ -1,6 +1,8 @@
 //! What one frame tells the flow, gathered from other protocols' fields
 //! (SIP, TCP, and our own emcc, ciscotl, ciscotvs and ciscoalarm).
 
+use crate::nstime::NsTime;
+
 /// The application message a frame carries, as far as the flow cares.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Message {
@@ -68,8 +70,8 @@ pub struct Tcp {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FrameFacts {
     pub frame: u32,
-    /// Absolute time, seconds.
-    pub time: f64,
+    /// Capture time (since the epoch).
+    pub time: NsTime,
     pub src: String,
     pub dst: String,
     pub tcp: Option<Tcp>,

@@ -2,6 +2,7 @@
 //! every tap listener sees the first pass's decision) and shown as fields.
 
 use super::phase::{Phase, Side};
+use crate::nstime::NsTime;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -40,7 +41,7 @@ pub struct Finding {
 /// How an attempt ended, recorded on the frame that decided it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    Completed { seconds: f64 },
+    Completed { seconds: NsTime },
     Failed { phase: Phase, reason: String },
 }
 
@@ -58,8 +59,8 @@ pub struct Label {
     pub attempt: u32,
     pub kind: Kind,
     /// When the attempt started; None for the registration before it.
-    pub attempt_start: Option<f64>,
-    pub time: f64,
+    pub attempt_start: Option<NsTime>,
+    pub time: NsTime,
     pub visiting: Option<String>,
     pub home: Option<String>,
     pub findings: Vec<Finding>,
@@ -67,7 +68,9 @@ pub struct Label {
 }
 
 impl Label {
-    pub fn elapsed(&self) -> Option<f64> {
-        self.attempt_start.map(|start| (self.time - start).max(0.0))
+    /// Time since the attempt started (0 for a frame out of order before it).
+    pub fn elapsed(&self) -> Option<NsTime> {
+        self.attempt_start
+            .map(|start| self.time.since(start).at_least_zero())
     }
 }

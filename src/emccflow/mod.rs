@@ -26,6 +26,7 @@ use once_cell::sync::Lazy;
 
 use crate::epan::{echo_fields, Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
 use crate::frame_memory::FrameMemory;
+use crate::nstime::NsTime;
 use facts::{FrameFacts, Message, Tcp};
 use fields::*;
 use label::{FindingKind, Label};
@@ -151,7 +152,7 @@ fn config() -> Config {
     Config {
         visiting: Config::addresses(&VISITING_CLUSTERS.get()),
         home: Config::addresses(&HOME_CLUSTERS.get()),
-        stuck_after: f64::from(STUCK_AFTER.get()),
+        stuck_after: STUCK_AFTER.get(),
     }
 }
 
@@ -231,7 +232,6 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
         }
     }
     let (src, dst) = packet.addresses();
-    let (secs, nsecs) = packet.time();
     let message = message.map(|m| match m {
         // TVS's own markers name both ends; the frame's are the fallback.
         Message::Tvs {
@@ -255,7 +255,7 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
     });
     flow.observe(&FrameFacts {
         frame: packet.frame_number(),
-        time: secs as f64 + f64::from(nsecs) / 1e9,
+        time: NsTime::from(packet.time()),
         src,
         dst,
         tcp,
@@ -367,13 +367,7 @@ fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
         items.push(packet.add_uint(tree, &ATTEMPT, 0..0, label.attempt));
     }
     if let Some(elapsed) = label.elapsed().filter(|_| wanted(packet, &ELAPSED)) {
-        items.push(packet.add_time(
-            tree,
-            &ELAPSED,
-            0..0,
-            elapsed.trunc() as i64,
-            (elapsed.fract() * 1e9) as i32,
-        ));
+        items.push(packet.add_time(tree, &ELAPSED, 0..0, elapsed.secs(), elapsed.nsecs()));
     }
     for (field, value) in [(&VISITING, &label.visiting), (&HOME, &label.home)] {
         if let Some(value) = value.as_ref().filter(|_| wanted(packet, field)) {

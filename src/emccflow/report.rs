@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::label::{Kind, Label, Outcome};
 use super::phase::Phase;
+use crate::nstime::NsTime;
 
 /// Attempts reported at most (phones of a whole cluster stay readable).
 pub const MAX_ATTEMPTS: usize = 100_000;
@@ -15,8 +16,8 @@ pub const MAX_ATTEMPTS: usize = 100_000;
 struct Row {
     first: u32,
     last: u32,
-    start: f64,
-    end: f64,
+    start: NsTime,
+    end: NsTime,
 }
 
 #[derive(Clone, Debug)]
@@ -29,7 +30,7 @@ struct Attempt {
     phone: Option<String>,
     visiting: Option<String>,
     home: Option<String>,
-    start: Option<f64>,
+    start: Option<NsTime>,
     first_frame: u32,
     phases: BTreeMap<Phase, Row>,
     outcome: Option<Outcome>,
@@ -142,7 +143,7 @@ fn or_unknown(value: &Option<String>) -> &str {
 }
 
 fn render_attempt(out: &mut String, a: &Attempt) {
-    let start = a.start.unwrap_or(0.0);
+    let start = a.start.unwrap_or(NsTime::ZERO);
     let _ = writeln!(
         out,
         "Device: {}  User: {}  Phone: {}",
@@ -177,19 +178,19 @@ fn render_attempt(out: &mut String, a: &Attempt) {
         };
         let _ = writeln!(
             out,
-            "  {:<36} {:>7} {:>7} {:>9.3} {:>9.3} {:>9.3}  {outcome}",
+            "  {:<36} {:>7} {:>7} {:>9} {:>9} {:>9}  {outcome}",
             format!("{} {}", phase.number(), phase.name()),
             row.first,
             row.last,
-            row.start - start,
-            row.end - start,
-            row.end - row.start
+            row.start.since(start).decimals(3),
+            row.end.since(start).decimals(3),
+            row.end.since(row.start).decimals(3)
         );
     }
     let verdict = match &a.outcome {
         Some(Outcome::Completed { seconds }) => match a.kind {
-            Kind::Login => format!("completed in {seconds:.1} s"),
-            Kind::Logout => format!("logout completed in {seconds:.1} s"),
+            Kind::Login => format!("completed in {} s", seconds.decimals(1)),
+            Kind::Logout => format!("logout completed in {} s", seconds.decimals(1)),
         },
         Some(Outcome::Failed { phase, reason }) => {
             format!("stopped in phase {}: {reason}", phase.number())
@@ -206,8 +207,18 @@ fn render_attempt(out: &mut String, a: &Attempt) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nstime::tests::t;
 
-    fn label(phase: Phase, attempt: u32, time: f64, outcome: Option<Outcome>) -> Label {
+    /// Attempts start at 10 s (or at 1700000010 s for times since 1970).
+    fn start(time: &str) -> NsTime {
+        if time.len() > 9 {
+            t("1700000010")
+        } else {
+            t("10")
+        }
+    }
+
+    fn label(phase: Phase, attempt: u32, time: &str, outcome: Option<Outcome>) -> Label {
         Label {
             key: "10.0.0.5".into(),
             phase,
@@ -218,8 +229,8 @@ mod tests {
             step: String::new(),
             attempt,
             kind: Kind::Login,
-            attempt_start: (phase != Phase::VisitingRegistration).then_some(10.0),
-            time,
+            attempt_start: (phase != Phase::VisitingRegistration).then(|| start(time)),
+            time: t(time),
             visiting: Some("10.1.1.1".into()),
             home: None,
             findings: Vec::new(),
@@ -230,14 +241,14 @@ mod tests {
     #[test]
     fn rows_times_and_verdicts() {
         let mut report = Report::default();
-        report.add(1, &label(Phase::VisitingRegistration, 1, 8.0, None));
-        report.add(2, &label(Phase::Login, 1, 10.0, None));
+        report.add(1, &label(Phase::VisitingRegistration, 1, "8.0", None));
+        report.add(2, &label(Phase::Login, 1, "10.0", None));
         let failed = Outcome::Failed {
             phase: Phase::HomeTrust,
             reason: "TVS never answered".into(),
         };
-        report.add(5, &label(Phase::HomeTrust, 1, 12.5, Some(failed)));
-        report.add(9, &label(Phase::Login, 2, 40.0, None));
+        report.add(5, &label(Phase::HomeTrust, 1, "12.5", Some(failed)));
+        report.add(9, &label(Phase::Login, 2, "40.0", None));
         let text = report.render();
         assert!(text.contains("Phones: 1  Attempts: 2  Completed: 0  Failed: 1  Incomplete: 1"));
         assert!(text.contains("Verdict: stopped in phase 5: TVS never answered"));
@@ -257,7 +268,23 @@ mod tests {
     #[test]
     fn registration_only_phones_are_left_out() {
         let mut report = Report::default();
-        report.add(1, &label(Phase::VisitingRegistration, 1, 8.0, None));
+        report.add(1, &label(Phase::VisitingRegistration, 1, "8.0", None));
         assert!(report.render().contains("Phones: 0  Attempts: 0"));
+    }
+
+    /// Times are computed in Wireshark's integers, then rounded to the
+    /// shown decimals, never through f64.
+    #[test]
+    fn times_are_rounded_from_the_exact_values() {
+        let mut report = Report::default();
+        report.add(2, &label(Phase::Login, 1, "1700000010", None));
+        let done = Outcome::Completed {
+            seconds: t("1.9499"),
+        };
+        report.add(3, &label(Phase::Login, 1, "1700000011.9995", Some(done)));
+        let text = report.render();
+        let row = text.lines().find(|l| l.contains("2 EMCC login")).unwrap();
+        assert!(row.contains("    0.000     2.000     2.000  ok"), "{row}");
+        assert!(text.contains("Verdict: completed in 1.9 s"), "{text}");
     }
 }

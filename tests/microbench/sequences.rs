@@ -7,6 +7,7 @@ use std::hint::black_box;
 use emcc::harness::ciscotl::{Block, Transfers};
 use emcc::harness::ciscotvs;
 use emcc::harness::emccflow::{Config, Flow, FrameFacts, Message, Tcp};
+use emcc::harness::NsTime;
 
 use crate::Case;
 
@@ -100,10 +101,15 @@ fn tvs_connection(stream: u32, phone: &str, time: f64) -> Vec<ciscotvs::FrameFac
                 fin,
                 rst: false,
                 records: records.to_vec(),
-                time: time + after,
+                time: seconds(time + after),
             }
         })
         .collect()
+}
+
+/// A time of these sequences, given in seconds.
+fn seconds(time: f64) -> NsTime {
+    NsTime::new(0, (time * 1e9).round() as i64)
 }
 
 /// `connections` of `frames`, `at_once` of them open together, frames interleaved.
@@ -129,7 +135,7 @@ fn interleave<T>(connections: Vec<Vec<T>>, at_once: usize) -> Vec<T> {
 fn feed_sessions(frames: &[ciscotvs::FrameFacts]) {
     let mut sessions = ciscotvs::Sessions::default();
     for (i, facts) in frames.iter().enumerate() {
-        black_box(sessions.observe(i as u32 + 1, facts, 5.0));
+        black_box(sessions.observe(i as u32 + 1, facts, NsTime::from_secs(5)));
     }
 }
 
@@ -167,7 +173,7 @@ impl Frames {
         let frame = self.list.len() as u32 + 1;
         self.list.push(FrameFacts {
             frame,
-            time: 1_700_000_000.0 + f64::from(frame) * 0.002,
+            time: NsTime::new(1_700_000_000, i64::from(frame) * 2_000_000),
             src: src.into(),
             dst: dst.into(),
             tcp,

@@ -3,7 +3,7 @@
 use super::*;
 
 impl Flow {
-    pub(super) fn start_attempt(&mut self, key: &str, kind: Kind, time: f64, phase: Phase) {
+    pub(super) fn start_attempt(&mut self, key: &str, kind: Kind, time: NsTime, phase: Phase) {
         if let Some(phone) = self.phones.get_mut(key) {
             phone.attempts += 1;
             phone.tail = None;
@@ -20,7 +20,7 @@ impl Flow {
     }
 
     /// Moves the attempt on (never back: a late answer keeps its own label).
-    pub(super) fn enter_phase(&mut self, key: &str, phase: Phase, time: f64) {
+    pub(super) fn enter_phase(&mut self, key: &str, phase: Phase, time: NsTime) {
         if let Some(Some(a)) = self.phones.get_mut(key).map(|p| p.current.as_mut()) {
             if phase > a.phase && !a.failed {
                 a.phase = phase;
@@ -56,7 +56,7 @@ impl Flow {
                 phase: a.phase,
                 start: a.start,
                 server: f.src.clone(),
-                until: f.time + SETTLE_SECONDS,
+                until: f.time.plus_secs(SETTLE_SECONDS),
             });
         }
         phone.logged_in = logged_in;
@@ -72,7 +72,7 @@ impl Flow {
 
     pub(super) fn check_stuck(&mut self, label: &mut Label) {
         let limit = self.config.stuck_after;
-        if limit <= 0.0 {
+        if limit == 0 {
             return;
         }
         let Some(Some(a)) = self.phones.get_mut(&label.key).map(|p| p.current.as_mut()) else {
@@ -81,15 +81,16 @@ impl Flow {
         if a.failed || a.stuck_reported || a.phase != label.phase {
             return;
         }
-        let waited = label.time - a.phase_since;
-        if waited > limit {
+        let waited = label.time.since(a.phase_since);
+        if waited > NsTime::from_secs(limit) {
             a.stuck_reported = true;
             label.findings.push(Finding {
                 kind: FindingKind::Stuck,
                 text: format!(
-                    "still in phase {} ({}) {waited:.1} s after entering it",
+                    "still in phase {} ({}) {} s after entering it",
                     a.phase.number(),
-                    a.phase.name()
+                    a.phase.name(),
+                    waited.decimals(1)
                 ),
             });
         }

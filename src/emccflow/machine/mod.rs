@@ -18,6 +18,7 @@ use super::label::{Finding, FindingKind, Kind, Label, Outcome};
 use super::phase::{Phase, Side};
 use super::steps;
 use crate::emcc::codes;
+use crate::nstime::NsTime;
 
 /// Phones tracked at most; later ones are not labelled (memory stays bounded
 /// on captures of whole clusters).
@@ -32,14 +33,14 @@ const MAX_PENDING_PER_STREAM: usize = 4;
 /// After a login or logout completes, the phone's SIP messages with the
 /// cluster it registered with still belong to it for this long (the
 /// DeviceTLInfo and remotecc REFERs that follow the registration).
-pub const SETTLE_SECONDS: f64 = 10.0;
+pub const SETTLE_SECONDS: u32 = 10;
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     pub visiting: HashSet<String>,
     pub home: HashSet<String>,
     /// Seconds in one phase before the phone counts as stuck (0: never).
-    pub stuck_after: f64,
+    pub stuck_after: u32,
 }
 
 impl Config {
@@ -64,9 +65,9 @@ pub struct Decision {
 struct Attempt {
     number: u32,
     kind: Kind,
-    start: f64,
+    start: NsTime,
     phase: Phase,
-    phase_since: f64,
+    phase_since: NsTime,
     stuck_reported: bool,
     /// Decided and reported: later frames keep labels but change nothing.
     failed: bool,
@@ -78,9 +79,9 @@ struct Tail {
     number: u32,
     kind: Kind,
     phase: Phase,
-    start: f64,
+    start: NsTime,
     server: String,
-    until: f64,
+    until: NsTime,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -115,7 +116,7 @@ struct Transaction {
     side: Option<Side>,
     attempt: u32,
     kind: Kind,
-    start: Option<f64>,
+    start: Option<NsTime>,
     purpose: Purpose,
 }
 
@@ -124,7 +125,7 @@ struct Stream {
     /// The label of the connection's latest message, reused for its TCP-only frames.
     last: Option<Label>,
     what: &'static str,
-    pending: Vec<(u32, f64, TcpRole)>,
+    pending: Vec<(u32, NsTime, TcpRole)>,
     /// Connection's first frame was not a SYN and no message labelled it yet.
     ignored: bool,
     /// FINs seen (both sides closing: the next frame is the last ACK).

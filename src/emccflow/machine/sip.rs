@@ -249,11 +249,15 @@ impl Flow {
         kind: Kind,
         step: &str,
     ) {
-        let seconds = tx.start.map_or(0.0, |s| f.time - s);
+        let seconds = tx.start.map_or(NsTime::ZERO, |s| f.time.since(s));
         label.step = step.to_string();
         label.findings.push(Finding {
             kind: FindingKind::Completed,
-            text: format!("EMCC {} completed in {seconds:.1} s", kind.as_str()),
+            text: format!(
+                "EMCC {} completed in {} s",
+                kind.as_str(),
+                seconds.decimals(1)
+            ),
         });
         label.outcome = Some(Outcome::Completed { seconds });
         self.finish(&tx.key, f, kind == Kind::Login);

@@ -4,13 +4,19 @@
 
 use super::*;
 
+/// A test time in seconds, written as a decimal for readability; exact to
+/// the nanosecond for the values used here.
+fn at(seconds: f64) -> NsTime {
+    NsTime::new(0, (seconds * 1e9).round() as i64)
+}
+
 struct Script {
     flow: Flow,
     frame: u32,
 }
 
 impl Script {
-    fn new(stuck_after: f64) -> Script {
+    fn new(stuck_after: u32) -> Script {
         Script {
             flow: Flow::new(Config {
                 stuck_after,
@@ -24,7 +30,7 @@ impl Script {
         self.frame += 1;
         let facts = FrameFacts {
             frame: self.frame,
-            time,
+            time: at(time),
             src: src.to_string(),
             dst: dst.to_string(),
             tcp: None,
@@ -133,7 +139,7 @@ fn interleaved_phones_each_follow_their_own_login() {
         .collect();
     let mut events: Vec<_> = a.into_iter().chain(b).collect();
     events.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let mut script = Script::new(0.0);
+    let mut script = Script::new(0);
     let mut completed = Vec::new();
     for (time, src, dst, message, expected) in events {
         // The NOTIFY's 200 goes phone -> cluster.
@@ -160,7 +166,7 @@ fn interleaved_phones_each_follow_their_own_login() {
 
 #[test]
 fn refused_login_then_retry_is_attempt_two() {
-    let mut s = Script::new(0.0);
+    let mut s = Script::new(0);
     let (phone, vc) = ("10.0.0.5", "10.1.1.1");
     s.send(0.0, phone, vc, register(3600));
     s.send(1.0, phone, vc, emapp("login-submit", "SEP1"));
@@ -178,12 +184,12 @@ fn refused_login_then_retry_is_attempt_two() {
         .send(30.0, phone, vc, emapp("login-submit", "SEP1"))
         .unwrap();
     assert_eq!(retry.attempt, 2);
-    assert_eq!(retry.elapsed(), Some(0.0));
+    assert_eq!(retry.elapsed(), Some(NsTime::ZERO));
 }
 
 #[test]
 fn stuck_phase_is_reported_once() {
-    let mut s = Script::new(30.0);
+    let mut s = Script::new(30);
     let (phone, vc, hc) = ("10.0.0.5", "10.1.1.1", "10.2.2.2");
     s.send(0.0, phone, vc, emapp("login-submit", "SEP1"));
     s.send(1.0, vc, phone, notify_restart());
@@ -197,7 +203,7 @@ fn stuck_phase_is_reported_once() {
 
 #[test]
 fn fallback_to_the_visiting_cluster_ends_the_attempt() {
-    let mut s = Script::new(0.0);
+    let mut s = Script::new(0);
     let (phone, vc, hc) = ("10.0.0.5", "10.1.1.1", "10.2.2.2");
     s.send(0.0, phone, vc, emapp("login-submit", "SEP1"));
     s.send(1.0, vc, phone, notify_restart());
@@ -217,7 +223,7 @@ fn fallback_to_the_visiting_cluster_ends_the_attempt() {
 
 #[test]
 fn traffic_of_unknown_phones_is_left_alone() {
-    let mut s = Script::new(0.0);
+    let mut s = Script::new(0);
     assert!(s
         .send(0.0, "10.0.0.9", "10.1.1.1", download("ITL", None))
         .is_none());
@@ -251,7 +257,7 @@ fn closed_connections_are_forgotten() {
     let frame =
         |n: u32, src: &str, dst: &str, syn: bool, fin: bool, message: Option<Message>| FrameFacts {
             frame: n,
-            time: f64::from(n),
+            time: NsTime::from_secs(n),
             src: src.into(),
             dst: dst.into(),
             tcp: Some(Tcp {
@@ -291,7 +297,7 @@ fn closed_connections_are_forgotten() {
 
 #[test]
 fn cut_or_retried_tftp_transfers_are_not_a_verdict() {
-    let mut s = Script::new(0.0);
+    let mut s = Script::new(0);
     let (phone, vc, hc) = ("10.0.0.5", "10.1.1.1", "10.2.2.2");
     s.send(0.0, phone, vc, emapp("login-submit", "SEP1"));
     s.send(1.0, vc, phone, notify_restart());
@@ -315,7 +321,7 @@ fn other_applications_connections_stop_being_followed_but_labelled_ones_stay() {
     let mut flow = Flow::new(Config::default());
     let frame = |n: u32, stream: u32, syn: bool, message: Option<Message>| FrameFacts {
         frame: n,
-        time: f64::from(n),
+        time: NsTime::from_secs(n),
         src: "10.0.0.5".into(),
         dst: "10.1.1.1".into(),
         tcp: Some(Tcp {
@@ -359,7 +365,7 @@ fn emservice(request: &str, device: &str) -> Message {
 fn em_api_queries_and_logouts_are_not_a_login() {
     // An application of the EM API asks EMService about a phone that is in no
     // login: neither its queries nor a logout, nor their answers, start one.
-    let mut s = Script::new(0.0);
+    let mut s = Script::new(0);
     for (time, request) in [
         (0.0, "deviceUserQuery"),
         (1.0, "userDevicesQuery"),
@@ -390,4 +396,27 @@ fn em_api_queries_and_logouts_are_not_a_login() {
         emservice("checkUser", "SEP001122334455"),
     );
     assert_eq!(phase(&label), Some(2));
+}
+
+/// The stuck limit is compared in whole nanoseconds: exactly 30 s in a phase
+/// is not more than 30 s; a nanosecond more is.
+#[test]
+fn stuck_after_is_compared_exactly() {
+    let mut s = Script::new(30);
+    let (phone, vc, hc) = ("10.0.0.5", "10.1.1.1", "10.2.2.2");
+    s.send(0.0, phone, vc, emapp("login-submit", "SEP1"));
+    s.send(1.0, vc, phone, notify_restart());
+    s.send(2.0, phone, hc, download("ITL", None));
+    let on_time = s.send(32.0, phone, hc, download("ITL", None)).unwrap();
+    assert!(on_time.findings.is_empty(), "{on_time:?}");
+    let late = s
+        .send(32.000000001, phone, hc, download("ITL", None))
+        .unwrap();
+    assert_eq!(late.findings.len(), 1, "{late:?}");
+    assert!(
+        late.findings[0].text.ends_with(" 30.0 s after entering it"),
+        "{}",
+        late.findings[0].text
+    );
+    assert_eq!(late.elapsed(), Some(NsTime::new(32, 1)));
 }

@@ -3,7 +3,7 @@
 //! span outside its input would be a bounds error there. And helpers that turn
 //! fuzz bytes into sequences of events for the state machines.
 
-use emcc::harness::Span;
+use emcc::harness::{NsTime, Span};
 pub use libfuzzer_sys::arbitrary::{Result, Unstructured};
 
 /// `span` lies inside an input of `len` bytes.
@@ -61,13 +61,22 @@ pub fn number(u: &mut Unstructured, pool: &[u32]) -> Result<u32> {
 
 /// Frame times as Wireshark gives them (seconds and nanoseconds of an
 /// absolute time): usually a little after the previous frame, sometimes far
-/// later, sometimes earlier (captures merged out of order).
-pub fn next_time(u: &mut Unstructured, previous: f64) -> Result<f64> {
+/// later, sometimes earlier (captures merged out of order), now and then any
+/// value at all (a hostile capture's timestamp).
+pub fn next_time(u: &mut Unstructured, previous: NsTime) -> Result<NsTime> {
     Ok(match u.int_in_range(0..=9)? {
-        0 => {
-            f64::from(u.arbitrary::<u32>()?) + f64::from(u.int_in_range(0..=999_999_999u32)?) / 1e9
+        0 if u.ratio(3, 4)? => NsTime::new(
+            i64::from(u.arbitrary::<u32>()?),
+            i64::from(u.int_in_range(0..=999_999_999u32)?),
+        ),
+        0 => NsTime::new(u.arbitrary()?, i64::from(u.arbitrary::<i32>()?)),
+        1 => {
+            let back = NsTime::new(0, i64::from(u.int_in_range(0..=100_000u32)?) * 1_000_000);
+            previous.since(back).at_least_zero()
         }
-        1 => (previous - f64::from(u.int_in_range(0..=100_000u32)?) / 1000.0).max(0.0),
-        _ => previous + f64::from(u.int_in_range(0..=120_000u32)?) / 1000.0,
+        _ => NsTime::new(
+            previous.secs(),
+            i64::from(previous.nsecs()) + i64::from(u.int_in_range(0..=120_000u32)?) * 1_000_000,
+        ),
     })
 }
