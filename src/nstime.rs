@@ -117,9 +117,12 @@ impl NsTime {
     /// zero, for the reports and expert texts (`-z emccflow` rows, "completed
     /// in 2.3 s"). They rounded before (f64 `{:.3}`), and scripts read them:
     /// rounding the exact integers gives the same text wherever f64 was not
-    /// already off. (Wireshark itself cuts when it shows a time at a lower
-    /// precision, in `display_signed_time`, wsutil/to_str.c; these texts
-    /// are ours, so they keep their rounding.) Nine decimals are exact.
+    /// already off. Wireshark's columns cut a time shown at a lower
+    /// precision (`display_signed_time`, wsutil/to_str.c), but its own `-z`
+    /// reports round, printing seconds with printf (`-z conv`'s Rel Start
+    /// `%14.9f` and Duration `%12.4f`, ui/cli/tap-iousers.c): ours are
+    /// reports too, so they round. Nine decimals
+    /// are exact.
     /// Takes a `{:>9}`-style width and alignment.
     pub fn decimals(self, digits: u32) -> Decimals {
         Decimals {

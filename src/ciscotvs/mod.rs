@@ -15,13 +15,10 @@ mod fields;
 pub(crate) mod messages;
 pub(crate) mod sessions;
 
-use std::sync::{Mutex, MutexGuard};
-
-use once_cell::sync::Lazy;
-
 use crate::epan::{Dissector, ForeignDissector, ForeignField, Packet};
 use crate::frame_memory::FrameMemory;
 use crate::nstime::NsTime;
+use crate::state::State;
 use fields::*;
 use sessions::{Finding, FrameFacts, Marker, Sessions};
 
@@ -43,13 +40,8 @@ const SYN: u32 = 0x02;
 const RST: u32 = 0x04;
 const ACK: u32 = 0x10;
 
-static SESSIONS: Lazy<Mutex<Sessions>> = Lazy::new(|| Mutex::new(Sessions::default()));
-static MARKERS: Lazy<Mutex<FrameMemory<Marker>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
-
-fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+static SESSIONS: State<Sessions> = State::new(Sessions::default);
+static MARKERS: State<FrameMemory<Marker>> = State::new(FrameMemory::new);
 
 pub fn register() {
     PROTOCOL.register();
@@ -70,8 +62,8 @@ pub fn preferences_applied() {
 }
 
 pub fn reset_capture_state() {
-    lock(&SESSIONS).clear();
-    lock(&MARKERS).clear();
+    SESSIONS.lock().clear();
+    MARKERS.lock().clear();
 }
 
 fn dissect(packet: &mut Packet<'_>) -> usize {
@@ -81,12 +73,12 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     }
     let frame = packet.frame_number();
     let marker = if packet.visited() {
-        lock(&MARKERS).recall(frame)
+        MARKERS.lock().recall(frame)
     } else {
         gather(packet, port).map(|facts| {
             let timeout = NsTime::from_secs(RESPONSE_TIMEOUT.get());
-            let marker = lock(&SESSIONS).observe(frame, &facts, timeout);
-            lock(&MARKERS).remember(frame, marker.clone());
+            let marker = SESSIONS.lock().observe(frame, &facts, timeout);
+            MARKERS.lock().remember(frame, marker.clone());
             marker
         })
     };

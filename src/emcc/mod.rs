@@ -18,14 +18,13 @@ mod request;
 mod response;
 mod statistics;
 
-use std::sync::{Mutex, MutexGuard};
-
-use once_cell::sync::Lazy;
+use std::sync::MutexGuard;
 
 use crate::epan::{Dissector, ForeignField, Packet, Source};
 use crate::frame_memory::FrameMemory;
 use crate::http_requests::{self, HttpMessage};
 use crate::nstime::NsTime;
+use crate::state::State;
 use fields::*;
 
 static HTTP_RESPONSE_IN: ForeignField = ForeignField::new(c"http.response_in", c"http");
@@ -43,20 +42,14 @@ pub struct RequestInfo {
     pub user: Option<String>,
 }
 
-static REQUESTS: Lazy<Mutex<FrameMemory<RequestInfo>>> =
-    Lazy::new(|| Mutex::new(FrameMemory::new()));
+static REQUESTS: State<FrameMemory<RequestInfo>> = State::new(FrameMemory::new);
 
 /// What HTTP told us on a frame of ours, kept for passes where HTTP's
 /// fields are missing (see `frame_memory`).
-static INPUTS: Lazy<Mutex<FrameMemory<HttpInputs>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
-
-fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+static INPUTS: State<FrameMemory<HttpInputs>> = State::new(FrameMemory::new);
 
 fn requests() -> MutexGuard<'static, FrameMemory<RequestInfo>> {
-    lock(&REQUESTS)
+    REQUESTS.lock()
 }
 
 /// What the post-dissector reads from HTTP for one frame.
@@ -93,7 +86,7 @@ pub fn handoff() {
 /// A new capture file.
 pub fn reset_capture_state() {
     requests().clear();
-    lock(&INPUTS).clear();
+    INPUTS.lock().clear();
 }
 
 /// One HTTP message per frame is decoded (the first); phones and CUCM do
@@ -102,11 +95,11 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     let (inputs, origins) = gather(packet);
     if decode(packet, &inputs, origins) {
         if !packet.visited() {
-            lock(&INPUTS).remember(packet.frame_number(), inputs);
+            INPUTS.lock().remember(packet.frame_number(), inputs);
         }
     } else if packet.visited() {
         let frame = packet.frame_number();
-        if let Some(mut remembered) = lock(&INPUTS).recall(frame) {
+        if let Some(mut remembered) = INPUTS.lock().recall(frame) {
             // A request's response was not known on the first pass.
             if remembered.uri.is_some() && remembered.response_in.is_none() {
                 remembered.response_in = http_requests::response_to(frame);

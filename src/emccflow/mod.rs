@@ -20,13 +20,10 @@ pub(crate) mod report;
 mod statistics;
 mod steps;
 
-use std::sync::{Mutex, MutexGuard};
-
-use once_cell::sync::Lazy;
-
 use crate::epan::{echo_fields, Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
 use crate::frame_memory::FrameMemory;
 use crate::nstime::NsTime;
+use crate::state::State;
 use facts::{FrameFacts, Message, Tcp};
 use fields::*;
 use label::{FindingKind, Label};
@@ -134,18 +131,13 @@ const FIN: u32 = 0x01;
 const SYN: u32 = 0x02;
 const RST: u32 = 0x04;
 
-static FLOW: Lazy<Mutex<Flow>> = Lazy::new(|| Mutex::new(Flow::new(config())));
-static LABELS: Lazy<Mutex<FrameMemory<Label>>> = Lazy::new(|| Mutex::new(FrameMemory::new()));
-static REPORT: Lazy<Mutex<Report>> = Lazy::new(|| Mutex::new(Report::default()));
-
-fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
-    // A panic while holding the lock leaves plain data behind: keep using it.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+static FLOW: State<Flow> = State::new(|| Flow::new(config()));
+static LABELS: State<FrameMemory<Label>> = State::new(FrameMemory::new);
+static REPORT: State<Report> = State::new(Report::default);
 
 /// The label decided for `frame` on its first pass.
 pub fn label_of(frame: u32) -> Option<Label> {
-    lock(&LABELS).recall(frame)
+    LABELS.lock().recall(frame)
 }
 
 fn config() -> Config {
@@ -176,12 +168,12 @@ pub fn handoff() {
 }
 
 pub fn preferences_applied() {
-    lock(&FLOW).set_config(config());
+    FLOW.lock().set_config(config());
 }
 
 pub fn reset_capture_state() {
-    *lock(&FLOW) = Flow::new(config());
-    lock(&LABELS).clear();
+    *FLOW.lock() = Flow::new(config());
+    LABELS.lock().clear();
 }
 
 fn dissect(packet: &mut Packet<'_>) -> usize {
@@ -190,7 +182,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
         label_of(frame)
     } else {
         let decision = first_pass(packet);
-        let mut labels = lock(&LABELS);
+        let mut labels = LABELS.lock();
         for (earlier, label) in decision.earlier {
             labels.remember(earlier, label);
         }
@@ -220,7 +212,7 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
         }
     });
     let message = gather_message(packet);
-    let mut flow = lock(&FLOW);
+    let mut flow = FLOW.lock();
     if message.is_none() {
         let Some(tcp) = tcp.as_ref().filter(|t| flow.follows(t)) else {
             return Decision::default();
@@ -398,15 +390,15 @@ fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
 }
 
 fn report_reset() {
-    lock(&REPORT).clear();
+    REPORT.lock().clear();
 }
 
 fn report_packet(frame: u32) {
     if let Some(label) = label_of(frame) {
-        lock(&REPORT).add(frame, &label);
+        REPORT.lock().add(frame, &label);
     }
 }
 
 fn report_draw() -> String {
-    lock(&REPORT).render()
+    REPORT.lock().render()
 }
