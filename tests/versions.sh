@@ -118,6 +118,7 @@ cargo_steps() {
     # $1: target dir. Runs clippy then the test suite; tests print their
     # "test result" lines, which the summary counts.
     CARGO_TARGET_DIR=$1 cargo clippy --all-targets --quiet -- -D warnings &&
+        CARGO_TARGET_DIR=$1 cargo clippy --all-targets --features fault-injection --quiet -- -D warnings &&
         CARGO_TARGET_DIR=$1 cargo test --no-fail-fast
 }
 
