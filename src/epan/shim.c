@@ -95,8 +95,9 @@ _Static_assert(__builtin_types_compatible_p(
  *     fvalue_to_string_repr or proto_item_fill_label) and display filters
  *     (tshark.c: dfilter_apply_edt after epan_dissect_run returns) read the
  *     value after dissection; the primed field arrays
- *     (proto_get_finfo_ptr_array) hold field_info pointers, not strings. Only a post-dissector running before ours could read the text
- *     in between, and it would get the value as it then was (a Lua FieldInfo
+ *     (proto_get_finfo_ptr_array) hold field_info pointers, not strings.
+ *     Only a post-dissector running before ours could read the text in
+ *     between, and it would get the value as it then was (a Lua FieldInfo
  *     copies it into a Lua string).
  *   That is the same condition fvalue_set_string relies on from 4.4 (it
  *   frees the old buffer), checked by tests/info_field.rs on every release
