@@ -390,23 +390,26 @@ int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *l
 {
     volatile int n = 0;
     GPtrArray *volatile searched = NULL;
+    GPtrArray *found;
 
     if (tree == NULL || hf < 0 || first < 0 || max < 0)
         return 0;
-    /* None of these is known to throw (proto_is_frame_protocol names each
-     * layer's protocol through a DISSECTOR_ASSERT, though), but an exception
-     * must end here and not in Rust. */
+    /* The primed array is a hash table lookup (proto_get_finfo_ptr_array)
+     * and copying reads values: nothing there throws, and this path runs
+     * for every wanted field of every frame, so it takes no TRY (a setjmp). */
+    found = proto_get_finfo_ptr_array(tree, hf);
+    if (found != NULL && found->len > 0)
+        return copy_hits(found, first, out, max);
+    /* On a frame's first pass the wanted fields are primed: absent from the
+     * array means absent from the frame, and searching the tree (costly, for
+     * every absent field of every frame) would find nothing more. So the
+     * tree is searched on later passes only, and only when the frame carries
+     * `layer`. proto_is_frame_protocol names each layer's protocol through
+     * a DISSECTOR_ASSERT: an exception must end here and not in Rust. */
+    if (!pinfo->fd->visited || layer == NULL)
+        return 0;
     GUARDED(err, {
-        GPtrArray *found = proto_get_finfo_ptr_array(tree, hf);
-        if (found != NULL && found->len > 0) {
-            n = copy_hits(found, first, out, max);
-        } else if (pinfo->fd->visited && layer != NULL &&
-                   proto_is_frame_protocol(pinfo->layers, layer)) {
-            /* On a frame's first pass the wanted fields are primed: absent
-             * from the array means absent from the frame, and searching the
-             * tree (costly, for every absent field of every frame) would
-             * find nothing more. So the tree is searched on later passes
-             * only, and only when the frame carries `layer`. */
+        if (proto_is_frame_protocol(pinfo->layers, layer)) {
             searched = proto_find_finfo(tree, hf);
             n = copy_hits(searched, first, out, max);
         }
