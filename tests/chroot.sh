@@ -1,6 +1,8 @@
-# Shared by tests/versions.sh and tests/fresh-machine.sh (sourced, not run):
-# which mirror to use for a distribution suite, debootstrap of a suite, and
-# running a command in a chroot with bind mounts in a private mount namespace.
+# Shared by tests/versions.sh, tests/fresh-machine.sh and tests/package.sh
+# (sourced, not run): which mirror to use for a distribution suite, debootstrap
+# of a suite, running a command in a chroot with bind mounts in a private mount
+# namespace, and the cached build chroots (tshark, libwireshark-dev, clang) of
+# versions.sh and package.sh.
 #
 # Mirrors: no host is named here. For a suite of distribution D (debian or
 # ubuntu) the mirror is, in this order:
@@ -13,7 +15,9 @@
 #      mirror and chooses; where a URL is needed (apt downloads), it is read
 #      from debootstrap's script for the suite.
 #
-# Needs: $cache (a folder for cached chroots and keyrings).
+# Needs: $cache (a folder for cached chroots and keyrings); for in_chroot and
+# ensure_build_chroot also $repo (the repository), $rustup_home and
+# $cargo_home (this machine's rust toolchain).
 
 chroot_apt_dir=${EMCC_APT_ETC:-/etc/apt}
 debootstrap_scripts=${DEBOOTSTRAP_DIR:-/usr/share/debootstrap}/scripts
@@ -230,4 +234,41 @@ chroot_run() {
         done
         exec chroot "$root" "$@"
     ' sh "$root" "${#binds[@]}" "${binds[@]}" "$@"
+}
+
+# The archive components a build chroot of a suite needs (noble ships
+# Wireshark in universe).
+suite_components() { [ "$1" = noble ] && echo main,universe || echo main; }
+
+# What a build chroot holds besides debootstrap's minimal base.
+build_chroot_packages=(tshark libwireshark-dev libglib2.0-dev libclang-dev clang pkg-config ca-certificates)
+
+# Runs a command in a chroot with the repository (/src) and the rust
+# toolchain (/opt/rustup, /opt/cargo) mounted (chroot_run), in a clean
+# environment.
+in_chroot() {
+    local root=$1
+    shift
+    chroot_run "$root" "$repo=/src" "$rustup_home=/opt/rustup" "$cargo_home=/opt/cargo" -- \
+        /usr/bin/env -i \
+        HOME=/root TERM=dumb LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+        RUSTUP_HOME=/opt/rustup CARGO_HOME=/opt/cargo \
+        PATH=/opt/cargo/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+        "$@"
+}
+
+# The build chroot of a suite, $cache/SUITE: debootstrap's minimal base with
+# build_chroot_packages, created once (marked ready by .emcc-ready).
+ensure_build_chroot() {
+    local suite=$1 root=$cache/$1
+    [ -f "$root/.emcc-ready" ] && return 0
+    echo "creating the $suite chroot in $root (once)"
+    bootstrap_suite "$suite" "$root.partial" --variant=minbase --components="$(suite_components "$suite")"
+    # This machine's Debian mirror may serve sid's index after its Valid-Until
+    # date (a frozen copy); apt refuses that unless told otherwise.
+    echo 'Acquire::Check-Valid-Until "false";' >"$root.partial/etc/apt/apt.conf.d/99emcc-mirror"
+    in_chroot "$root.partial" apt-get update
+    in_chroot "$root.partial" apt-get install -y --no-install-recommends "${build_chroot_packages[@]}"
+    mv "$root.partial" "$root"
+    touch "$root/.emcc-ready"
 }

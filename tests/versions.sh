@@ -49,9 +49,7 @@ suite_of() {
     *) return 1 ;;
     esac
 }
-components_of() { [ "$(suite_of "$1")" = noble ] && echo main,universe || echo main; }
-
-packages=(tshark libwireshark-dev libglib2.0-dev libclang-dev clang pkg-config ca-certificates)
+components_of() { suite_components "$(suite_of "$1")"; }
 
 headers_only=0
 versions=()
@@ -79,35 +77,6 @@ mkdir -p "$logs" "$cache"
 
 now() { date +%s; }
 
-# Runs a command in a chroot with the repository (/src) and the rust
-# toolchain (/opt/rustup, /opt/cargo) mounted (tests/chroot.sh: chroot_run).
-in_chroot() {
-    local root=$1
-    shift
-    chroot_run "$root" "$repo=/src" "$rustup_home=/opt/rustup" "$cargo_home=/opt/cargo" -- \
-        /usr/bin/env -i \
-        HOME=/root TERM=dumb LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
-        RUSTUP_HOME=/opt/rustup CARGO_HOME=/opt/cargo \
-        PATH=/opt/cargo/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
-        "$@"
-}
-
-ensure_chroot() {
-    local version=$1 suite root
-    suite=$(suite_of "$version")
-    root=$cache/$suite
-    [ -f "$root/.emcc-ready" ] && return 0
-    echo "creating the $suite chroot in $root (once)"
-    bootstrap_suite "$suite" "$root.partial" --variant=minbase --components="$(components_of "$version")"
-    # This machine's Debian mirror may serve sid's index after its Valid-Until
-    # date (a frozen copy); apt refuses that unless told otherwise.
-    echo 'Acquire::Check-Valid-Until "false";' >"$root.partial/etc/apt/apt.conf.d/99emcc-mirror"
-    in_chroot "$root.partial" apt-get update
-    in_chroot "$root.partial" apt-get install -y --no-install-recommends "${packages[@]}"
-    mv "$root.partial" "$root"
-    touch "$root/.emcc-ready"
-}
-
 # major.minor of the tshark on PATH (empty when none).
 host_release() {
     command -v tshark >/dev/null || return 0
@@ -129,7 +98,7 @@ run_full() {
         (cd "$repo" && cargo_steps "$repo/target")
         return
     fi
-    ensure_chroot "$version"
+    ensure_build_chroot "$(suite_of "$version")"
     suite=$(suite_of "$version")
     root=$cache/$suite
     in_chroot "$root" /bin/sh -c 'tshark --version | head -1'
