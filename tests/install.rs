@@ -2,7 +2,8 @@
 //! sandbox "global" plugin folder (`WIRESHARK_PLUGIN_DIR`, which tshark and
 //! so the installer read as the global folder when not run as root): what
 //! the installer says about who loads which copy, and that tshark does
-//! exactly that.
+//! exactly that. A copy installed by the Debian package is faked with a
+//! `dpkg-query` script first on PATH.
 
 mod common;
 
@@ -19,6 +20,8 @@ struct Place {
     root: PathBuf,
     /// The tests run as root: normal users' runs go through setpriv.
     tests_as_root: bool,
+    /// PATH for the runs (None: the tests' own).
+    path: Option<std::ffi::OsString>,
 }
 
 struct Out {
@@ -42,6 +45,7 @@ impl Place {
         Place {
             root,
             tests_as_root,
+            path: None,
         }
     }
 
@@ -63,9 +67,49 @@ impl Place {
             .join("epan/emcc.so")
     }
 
+    /// From now on, a `dpkg-query` that says the global folder's emcc.so
+    /// belongs to the package wireshark-emcc 0.1.0+wireshark4.0 comes first
+    /// on PATH.
+    fn fake_dpkg(&mut self) {
+        let bin = self.root.join("bin");
+        fs::create_dir_all(&bin).unwrap();
+        let script = bin.join("dpkg-query");
+        let global = self.root.join("global");
+        fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\n\
+                 case \"$1 $2\" in\n\
+                 \"-S {global}/\"*/epan/emcc.so) echo \"wireshark-emcc: $2\" ;;\n\
+                 -S*) echo \"dpkg-query: no path found matching pattern $2\" >&2; exit 1 ;;\n\
+                 -W*) printf 'install ok installed\\t0.1.0+wireshark4.0\\n' ;;\n\
+                 *) exit 2 ;;\n\
+                 esac\n",
+                global = global.display()
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+        let mut path = bin.into_os_string();
+        path.push(":");
+        path.push(std::env::var_os("PATH").unwrap_or_default());
+        self.path = Some(path);
+    }
+
     /// Runs `program` as a normal user (nobody, when the tests run as
     /// root), or as root with `as_root`, with the sandbox's folders.
     fn run(&self, program: &str, args: &[&str], as_root: bool) -> Out {
+        let (out, success) = self.run_status(program, args, as_root);
+        assert!(
+            success,
+            "{program} {args:?} failed:\n{}\n{}",
+            out.stdout, out.stderr
+        );
+        out
+    }
+
+    /// `run`, which may fail: its output, and whether it succeeded.
+    fn run_status(&self, program: &str, args: &[&str], as_root: bool) -> (Out, bool) {
         let mut cmd = if self.tests_as_root && !as_root {
             let mut c = Command::new("setpriv");
             c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
@@ -74,6 +118,9 @@ impl Place {
         } else {
             Command::new(program)
         };
+        if let Some(path) = &self.path {
+            cmd.env("PATH", path);
+        }
         let out = cmd
             .args(args)
             .current_dir(&self.root)
@@ -89,14 +136,8 @@ impl Place {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         };
-        assert!(
-            out.status.success(),
-            "{program} {args:?} failed:\n{}\n{}",
-            result.stdout,
-            result.stderr
-        );
         open_to_all(&self.root);
-        result
+        (result, out.status.success())
     }
 
     fn install(&self, args: &[&str]) -> Out {
@@ -133,7 +174,12 @@ fn open_to_all(dir: &Path) {
             if path.is_dir() {
                 open_to_all(&path);
             } else {
-                let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o666));
+                // Keep scripts (the fake dpkg-query) runnable.
+                let runnable = entry
+                    .metadata()
+                    .is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+                let mode = if runnable { 0o777 } else { 0o666 };
+                let _ = fs::set_permissions(&path, fs::Permissions::from_mode(mode));
             }
         }
     }
@@ -233,5 +279,73 @@ fn root_personal_install_is_not_loaded_by_root() {
         "root's tshark loaded a personal plugin"
     );
     assert_eq!(p.loaded(false).0, Some(p.personal_copy()));
+    let _ = fs::remove_dir_all(&p.root);
+}
+
+/// The global folder's copy belongs to the package wireshark-emcc (a fake
+/// dpkg-query says so): a personal install is warned that it is never
+/// loaded, and how to use it (remove the package); `--global` refuses to
+/// overwrite the packaged file.
+#[test]
+fn packaged_global_copy_wins_and_is_not_overwritten() {
+    let mut p = Place::new("package");
+    let installer = env!("CARGO_BIN_EXE_emcc-install");
+    // The "package's" copy: another build in the global folder.
+    p.install(&["--global"]);
+    let mut package_build = fs::read(p.global_copy()).unwrap();
+    package_build.extend_from_slice(b"the package's build");
+    fs::write(p.global_copy(), &package_build).unwrap();
+    p.fake_dpkg();
+    let global = p.global_copy().display().to_string();
+    let personal = p.personal_copy().display().to_string();
+
+    let out = p.install(&[]);
+    assert!(p.personal_copy().is_file());
+    assert!(
+        out.stderr.contains(&format!(
+            "emcc-install: WARNING: Wireshark will NOT load {personal}: {global} belongs \
+             to the package wireshark-emcc 0.1.0+wireshark4.0, and Wireshark (root's too) \
+             loads the package's copy from the global folder"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "To use this build instead: sudo apt remove wireshark-emcc, then run \
+             {installer} again (or sudo apt remove wireshark-emcc, then sudo {installer} \
+             --global for every user and root)"
+        )),
+        "{}",
+        out.stderr
+    );
+    let (loaded, stderr) = p.loaded(false);
+    assert_eq!(loaded, Some(p.global_copy()));
+    assert!(stderr.contains(SKIPPED), "{stderr}");
+
+    for args in [&["--global"][..], &["--global", "--dry-run"]] {
+        let (out, success) = p.run_status(installer, &[&["--no-profile"], args].concat(), false);
+        assert!(
+            !success,
+            "{args:?} overwrote a packaged file:\n{}",
+            out.stdout
+        );
+        assert!(
+            out.stderr.contains(&format!(
+                "emcc-install: not installing: {global} belongs to the package \
+                 wireshark-emcc 0.1.0+wireshark4.0, and overwriting a packaged file breaks \
+                 `apt remove` and upgrades of that package."
+            )),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("remove the package first: sudo apt remove wireshark-emcc"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(fs::read(p.global_copy()).unwrap(), package_build);
+    }
     let _ = fs::remove_dir_all(&p.root);
 }

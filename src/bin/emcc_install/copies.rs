@@ -7,8 +7,11 @@
 //! personal one; a file name it already loaded is skipped with the warning
 //! "The plugin 'emcc.so' was found in multiple directories". So a global
 //! copy always wins, and a personal copy next to a global one is never
-//! loaded.
+//! loaded. When the global copy is a file of a package (`wireshark-emcc`,
+//! see `package.rs`), the way to use another build is to remove the
+//! package: `emcc-install --global` does not overwrite a packaged file.
 
+use crate::package::Package;
 use std::path::{Path, PathBuf};
 
 /// The message Wireshark prints when it skips a second copy.
@@ -25,6 +28,8 @@ pub struct OtherCopy {
     pub owner: Option<String>,
     /// Byte for byte the build being installed.
     pub same_build: bool,
+    /// The package the file belongs to (dpkg), if any.
+    pub package: Option<Package>,
 }
 
 /// What the installer knows when it has copied (or, dry run, would copy)
@@ -69,6 +74,13 @@ pub fn notes(s: &Situation) -> Vec<Note> {
         format!("{installer} --global")
     } else {
         format!("sudo {installer} --global")
+    };
+    let package = s.global_copy.as_ref().and_then(|c| c.package.as_ref());
+    // What installs this build for every user: with a package's copy in
+    // the global folder, removing the package first.
+    let for_everyone = match package {
+        Some(package) => format!("sudo apt remove {}, then {global_command}", package.name),
+        None => global_command.clone(),
     };
     let mut notes = Vec::new();
     if s.global {
@@ -124,8 +136,15 @@ pub fn notes(s: &Situation) -> Vec<Note> {
             format!(
                 "you are root, and Wireshark and tshark run as root never load personal \
                  plugins: root's will not load {target}. {whose}{own}; for tshark run \
-                 as root and every user, install globally: {global_command}"
+                 as root and every user, install globally: {for_everyone}"
             ),
+        ));
+    } else if package.is_some() {
+        notes.push(note(
+            false,
+            "tshark and Wireshark run as root (sudo) never load personal plugins, so \
+             they will not load this one either: they load the package's copy."
+                .to_string(),
         ));
     } else {
         notes.push(note(
@@ -139,7 +158,9 @@ pub fn notes(s: &Situation) -> Vec<Note> {
     }
     if let Some(copy) = &s.global_copy {
         let path = copy.path.display();
-        if s.root {
+        if let Some(package) = &copy.package {
+            notes.push(packaged_note(s, copy, package, &for_everyone));
+        } else if s.root {
             // Root's Wireshark reads only the global folder: no clash, but
             // that copy is the one root runs.
             let build = if copy.same_build {
@@ -180,6 +201,55 @@ pub fn notes(s: &Situation) -> Vec<Note> {
         }
     }
     notes
+}
+
+/// A personal install while the global folder holds `package`'s copy:
+/// that copy is loaded, by every user's Wireshark and root's, and this
+/// one never is while the package is installed.
+fn packaged_note(s: &Situation, copy: &OtherCopy, package: &Package, for_everyone: &str) -> Note {
+    let target = s.target.display();
+    let path = copy.path.display();
+    let installer = s.installer.display();
+    let whose = package.describe();
+    let name = &package.name;
+    if s.root {
+        let build = if copy.same_build {
+            "the same build".to_string()
+        } else {
+            format!("a different build (to use this build instead: {for_everyone})")
+        };
+        return note(
+            !copy.same_build,
+            format!(
+                "{path} belongs to {whose}, {build}: the package's copy is what \
+                 Wireshark run as root loads, and every user's."
+            ),
+        );
+    }
+    if copy.same_build {
+        return note(
+            false,
+            format!(
+                "{path} belongs to {whose}, the same build. Wireshark (root's too) \
+                 loads the package's copy from the global folder (it reads the global \
+                 folder first), skips {target} and says \"{WIRESHARK_SKIPS}\" \
+                 ({WHERE_SAID}) every time it starts. Remove yours: rm {target} (the \
+                 package serves every user and root)"
+            ),
+        );
+    }
+    note(
+        true,
+        format!(
+            "Wireshark will NOT load {target}: {path} belongs to {whose}, and \
+             Wireshark (root's too) loads the package's copy from the global folder \
+             (it reads the global folder first), skips this one and says \
+             \"{WIRESHARK_SKIPS}\" ({WHERE_SAID}). A personal install is never loaded \
+             while the package is installed: you keep running the package's build. To \
+             use this build instead: sudo apt remove {name}, then run {installer} \
+             again (or {for_everyone} for every user and root)"
+        ),
+    )
 }
 
 /// (user, home folder) of every account in an /etc/passwd text.
@@ -269,6 +339,7 @@ mod tests {
             path: GLOBAL.into(),
             owner: None,
             same_build: false,
+            package: None,
         });
         let notes = notes(&s);
         assert_eq!(notes.len(), 2);
@@ -293,6 +364,7 @@ mod tests {
             path: GLOBAL.into(),
             owner: None,
             same_build: false,
+            package: None,
         });
         let notes = notes(&s);
         assert!(notes[1].loud);
@@ -319,11 +391,13 @@ mod tests {
                 path: PERSONAL.into(),
                 owner: Some("ann".into()),
                 same_build: false,
+                package: None,
             },
             OtherCopy {
                 path: "/srv/x/emcc.so".into(),
                 owner: None,
                 same_build: true,
+                package: None,
             },
         ];
         let notes = notes(&s);
@@ -337,6 +411,74 @@ mod tests {
         assert!(notes[2]
             .text
             .contains("in a personal plugin folder, is the same build"));
+    }
+
+    fn packaged_global_copy() -> Option<OtherCopy> {
+        Some(OtherCopy {
+            path: GLOBAL.into(),
+            owner: None,
+            same_build: false,
+            package: Some(Package {
+                name: "wireshark-emcc".into(),
+                version: Some("0.1.0+wireshark4.0".into()),
+            }),
+        })
+    }
+
+    #[test]
+    fn personal_copy_behind_the_package_is_never_loaded() {
+        let mut s = situation(false, false, Path::new(PERSONAL));
+        s.global_copy = packaged_global_copy();
+        let notes = notes(&s);
+        assert_eq!(notes.len(), 2);
+        // Not "run them as yourself": yours loads the package's copy too.
+        assert!(notes[0]
+            .text
+            .ends_with("will not load this one either: they load the package's copy."));
+        assert!(notes[1].loud);
+        let text = &notes[1].text;
+        assert!(text.starts_with(&format!(
+            "Wireshark will NOT load {PERSONAL}: {GLOBAL} belongs to the package \
+             wireshark-emcc 0.1.0+wireshark4.0, and Wireshark (root's too) loads the \
+             package's copy from the global folder"
+        )));
+        assert!(text.contains(WIRESHARK_SKIPS));
+        assert!(text.contains("A personal install is never loaded while the package is installed"));
+        assert!(text.contains(
+            "To use this build instead: sudo apt remove wireshark-emcc, then run \
+             target/release/emcc-install again"
+        ));
+        // Never "sudo rm" a packaged file.
+        assert!(!text.contains("sudo rm"), "{text}");
+        // The same build: not loud; keep the package's.
+        s.global_copy.as_mut().unwrap().same_build = true;
+        let notes = super::notes(&s);
+        assert!(!notes[1].loud);
+        assert!(notes[1].text.ends_with(&format!(
+            "Remove yours: rm {PERSONAL} (the package serves every user and root)"
+        )));
+    }
+
+    #[test]
+    fn root_runs_the_package_copy() {
+        let target = Path::new("/root/.local/lib/wireshark/plugins/4.0/epan/emcc.so");
+        let mut s = situation(false, true, target);
+        s.global_copy = packaged_global_copy();
+        let notes = notes(&s);
+        assert!(notes[0].text.ends_with(
+            "install globally: sudo apt remove wireshark-emcc, then \
+             target/release/emcc-install --global"
+        ));
+        assert!(notes[1].loud);
+        assert_eq!(
+            notes[1].text,
+            format!(
+                "{GLOBAL} belongs to the package wireshark-emcc 0.1.0+wireshark4.0, a \
+                 different build (to use this build instead: sudo apt remove \
+                 wireshark-emcc, then target/release/emcc-install --global): the \
+                 package's copy is what Wireshark run as root loads, and every user's."
+            )
+        );
     }
 
     #[test]

@@ -23,8 +23,12 @@
 //! Afterwards it says who will load the copy (`copies.rs`): not Wireshark
 //! run as root when the copy is personal, and not any Wireshark when a
 //! different build sits in the global folder, which Wireshark reads first.
+//! When that global copy belongs to a Debian package (`wireshark-emcc`,
+//! asked from dpkg, `package.rs`), it says so, and `--global` refuses to
+//! overwrite it: the package has to be removed first.
 
 mod copies;
+mod package;
 mod profile;
 
 use copies::{Note, OtherCopy, Situation};
@@ -35,6 +39,8 @@ use std::process::{Command, ExitCode};
 const WS_MAJOR_MINOR: &str = concat!(env!("EMCC_WS_MAJOR"), ".", env!("EMCC_WS_MINOR"));
 const GLOBAL_PLUGIN_DIR: &str = env!("EMCC_WS_GLOBAL_PLUGIN_DIR");
 const INSTALLED_NAME: &str = "emcc.so";
+/// Asked which package owns a file (found on PATH; missing without dpkg).
+const DPKG_QUERY: &str = "dpkg-query";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,7 +65,9 @@ fn main() -> ExitCode {
                      version is written as NAME.emcc-new\n\
                      Afterwards it says which Wireshark will load the copy: Wireshark run \
                      as root never loads a personal one, and a copy in the system folder \
-                     is loaded before (and instead of) a personal one."
+                     is loaded before (and instead of) a personal one. A copy installed \
+                     by the package wireshark-emcc is not overwritten by --global: \
+                     remove the package first (sudo apt remove wireshark-emcc)."
                 );
                 return ExitCode::SUCCESS;
             }
@@ -128,12 +136,21 @@ fn install(options: &Options) -> Result<Vec<Note>, String> {
         personal.clone()
     };
     let target = folder.join(INSTALLED_NAME);
+    // The package the global folder's copy belongs to (it may be missing:
+    // dpkg still owns the path).
+    let packaged = global
+        .as_ref()
+        .and_then(|folder| package::owner(DPKG_QUERY, &folder.join(INSTALLED_NAME)));
+    if let (true, Some(package)) = (options.global, &packaged) {
+        return Err(package::refuse_global(&target, package));
+    }
     let notes = notes_for(
         options.global,
         &built,
         &target,
         &personal,
         global.as_deref(),
+        packaged,
     );
     if options.dry_run {
         println!("would copy {} to {}", built.display(), target.display());
@@ -163,6 +180,7 @@ fn notes_for(
     target: &Path,
     personal: &Path,
     global_folder: Option<&Path>,
+    packaged: Option<package::Package>,
 ) -> Vec<Note> {
     let homes = copies::homes(&std::fs::read_to_string("/etc/passwd").unwrap_or_default());
     let root_home = homes
@@ -178,6 +196,7 @@ fn notes_for(
         Some(OtherCopy {
             owner: copies::owner_of(&path, &homes),
             same_build: built_bytes.is_some() && std::fs::read(&path).ok() == built_bytes,
+            package: None,
             path,
         })
     };
@@ -199,7 +218,10 @@ fn notes_for(
         }
     }
     let global_copy = match global_folder {
-        Some(folder) if !global => other_copy(folder.join(INSTALLED_NAME)),
+        Some(folder) if !global => other_copy(folder.join(INSTALLED_NAME)).map(|copy| OtherCopy {
+            package: packaged,
+            ..copy
+        }),
         _ => None,
     };
     let installer = installer_command();
@@ -274,6 +296,14 @@ fn install_profile(options: &Options) -> Result<(), String> {
         return Ok(());
     }
     let profiles = profiles_folder(options.global)?;
+    if options.global {
+        let packaged_file = profiles
+            .join(profile::PROFILE_NAME)
+            .join(profile::FILES[0].name);
+        if let Some(package) = package::owner(DPKG_QUERY, &packaged_file) {
+            return Err(package::refuse_global(&packaged_file, &package));
+        }
+    }
     let replace = options.profile == ProfileChoice::ReplaceEdited;
     let lines = profile::install(&profiles, replace, options.dry_run)
         .map_err(|e| format!("{e} (--no-profile skips the profile)"))?;
