@@ -2,7 +2,11 @@
 # The Debian packages: one wireshark-emcc package per supported release, each
 # built against that release's own Wireshark in a clean chroot of it.
 #
-#   tests/package.sh [RELEASE...]     (bookworm, noble, trixie, sid; default: all four)
+#   tests/package.sh [--chroot-only] [RELEASE...]
+#                     (bookworm, noble, trixie, sid; default: all four)
+#
+# - --chroot-only: only create (or find) the build chroots, no build: CI
+#   makes the bookworm one in the background while other steps use the CPU.
 #
 # - The chroot: the build chroot of tests/versions.sh (tests/chroot.sh,
 #   ensure_build_chroot: debootstrap's minimal base of the release with
@@ -50,8 +54,10 @@ wireshark_of() {
 }
 
 releases=()
+chroot_only=0
 for arg in "$@"; do
     case $arg in
+    --chroot-only) chroot_only=1 ;;
     -h | --help)
         sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
         exit 0
@@ -69,6 +75,13 @@ done
 
 rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
+if [ $chroot_only = 1 ]; then
+    mkdir -p "$cache"
+    for release in "${releases[@]}"; do
+        ensure_build_chroot "$release"
+    done
+    exit 0
+fi
 [ -x "$cargo_home/bin/cargo-deb" ] || {
     echo "package.sh: needs cargo-deb ($cargo_home/bin/cargo-deb): cargo install cargo-deb --locked" >&2
     exit 1
