@@ -19,6 +19,19 @@
 # ensure_build_chroot also $repo (the repository), $rustup_home and
 # $cargo_home (this machine's rust toolchain).
 
+# The releases packages are made for (tests/package.sh, tests/package-test.sh),
+# and the Wireshark major.minor each ships.
+package_releases=(bookworm noble trixie sid)
+wireshark_of() {
+    case $1 in
+    bookworm) echo 4.0 ;;
+    noble) echo 4.2 ;;
+    trixie) echo 4.4 ;;
+    sid) echo 4.6 ;;
+    *) return 1 ;;
+    esac
+}
+
 chroot_apt_dir=${EMCC_APT_ETC:-/etc/apt}
 debootstrap_scripts=${DEBOOTSTRAP_DIR:-/usr/share/debootstrap}/scripts
 

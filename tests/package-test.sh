@@ -45,16 +45,7 @@ alarm_command="tshark -n -r $capture -Y ciscoalarm.name -T fields -e frame.numbe
 # shellcheck source=tests/chroot.sh
 . "$repo/tests/chroot.sh"
 
-all=(bookworm noble trixie sid)
-wireshark_of() {
-    case $1 in
-    bookworm) echo 4.0 ;;
-    noble) echo 4.2 ;;
-    trixie) echo 4.4 ;;
-    sid) echo 4.6 ;;
-    *) return 1 ;;
-    esac
-}
+all=("${package_releases[@]}")
 
 releases=()
 for arg in "$@"; do

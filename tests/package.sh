@@ -42,16 +42,6 @@ out=$repo/target/packages
 # shellcheck source=tests/chroot.sh
 . "$repo/tests/chroot.sh"
 
-# release -> the Wireshark major.minor it ships
-wireshark_of() {
-    case $1 in
-    bookworm) echo 4.0 ;;
-    noble) echo 4.2 ;;
-    trixie) echo 4.4 ;;
-    sid) echo 4.6 ;;
-    *) return 1 ;;
-    esac
-}
 
 releases=()
 chroot_only=0
@@ -64,14 +54,14 @@ for arg in "$@"; do
         ;;
     *)
         wireshark_of "$arg" >/dev/null || {
-            echo "package.sh: unknown release $arg (known: bookworm noble trixie sid)" >&2
+            echo "package.sh: unknown release $arg (known: ${package_releases[*]})" >&2
             exit 2
         }
         releases+=("$arg")
         ;;
     esac
 done
-[ ${#releases[@]} -gt 0 ] || releases=(bookworm noble trixie sid)
+[ ${#releases[@]} -gt 0 ] || releases=("${package_releases[@]}")
 
 rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
