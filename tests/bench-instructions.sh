@@ -4,7 +4,7 @@
 # frames). Unlike wall time, the counts do not depend on what else the machine is
 # doing, so a change's cost can be compared to the instruction.
 #
-#   bash tests/bench-instructions.sh                 # scenarios 2 and 1b
+#   bash tests/bench-instructions.sh                 # scenarios 2, 1b, and 1a with ours disabled
 #   PHONES=1000 bash tests/bench-instructions.sh
 #
 # About two minutes per run on one core (four runs). Needs valgrind.
@@ -59,4 +59,13 @@ for spec in "2-filter|-q -Y sip||http" "1b-io-phs|-q -z io,phs"; do
     printf '%-32s %16s %16s %8s\n' "$name (${spec#*|})" "$without" "$with" \
         "$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
 done
+# A plain read with every protocol of ours disabled (--disable-protocol, one
+# option per protocol): the plugin then asks for no field, so Wireshark builds
+# no tree because of it.
+disabled=()
+for p in ciscoalarm ciscoremotecc ciscotl ciscotvs emcc emccflow; do disabled+=(--disable-protocol "$p"); done
+without=$(count without 1a-plain)
+with=$(count with 1a-plain-ours-disabled "${disabled[@]}")
+printf '%-32s %16s %16s %8s\n' "1a-plain (ours disabled)" "$without" "$with" \
+    "$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
 echo "Profiles: $OUT/*.out (callgrind_annotate FILE)"

@@ -79,6 +79,7 @@ extern "C" fn capture_start() {
     let reset = || {
         super::echo::forget();
         crate::reset_capture_state();
+        super::postdissectors::want_fields_of_enabled_members();
     };
     if let Err(message) = guard::run(reset) {
         report_registration_failure("capture reset", &message);

@@ -11,6 +11,7 @@
 //! the user disabled is skipped, as Wireshark would skip its own post-dissector.
 
 use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use once_cell::sync::OnceCell;
@@ -22,13 +23,25 @@ struct Member {
     dissector: &'static Dissector,
     /// Bits of `Hub::layers` one of which the frame must carry; 0: every frame.
     gate: u64,
+    /// The fields of other protocols it reads.
+    wanted: Vec<c_int>,
 }
 
 struct Hub {
     members: Vec<Member>,
     /// Every protocol a member's gate names; bit i of a gate is `layers[i]`.
     layers: Vec<c_int>,
+    /// Our one Wireshark post-dissector.
+    handle: HandlePtr,
 }
+
+/// The post-dissector's handle: Wireshark's, valid for the process; only
+/// passed back to Wireshark.
+struct HandlePtr(sys::dissector_handle_t);
+// SAFETY: a pointer Wireshark owns for the life of the process; we never read
+// through it, only hand it back on Wireshark's own thread.
+unsafe impl Send for HandlePtr {}
+unsafe impl Sync for HandlePtr {}
 
 /// The most protocols the gates can name together (bits of the layer mask).
 const MAX_LAYERS: usize = 64;
@@ -64,7 +77,6 @@ pub(super) fn start() {
         return;
     }
     let mut layers: Vec<c_int> = Vec::new();
-    let mut wanted: Vec<c_int> = Vec::new();
     let mut members = Vec::new();
     for e in enlisted {
         let mut gate = 0u64;
@@ -83,22 +95,15 @@ pub(super) fn start() {
             };
             gate |= 1 << bit;
         }
-        for id in e.wanted {
-            if !wanted.contains(&id) {
-                wanted.push(id);
-            }
-        }
         members.push(Member {
             dissector: e.dissector,
             gate,
+            wanted: e.wanted,
         });
-    }
-    if HUB.set(Hub { members, layers }).is_err() {
-        return;
     }
     // SAFETY: a static name and callback; no callback data. The handle has no
     // protocol of its own (-1): each member checks its own protocol.
-    unsafe {
+    let handle = unsafe {
         let handle = sys::register_dissector_with_data(
             c"emcc_postdissectors".as_ptr(),
             Some(run_members),
@@ -106,9 +111,57 @@ pub(super) fn start() {
             std::ptr::null_mut(),
         );
         sys::register_postdissector(handle);
-        sys::emcc_set_wanted_fields(handle, wanted.as_ptr(), wanted.len() as c_int);
+        handle
+    };
+    let hub = Hub {
+        members,
+        layers,
+        handle: HandlePtr(handle),
+    };
+    if HUB.set(hub).is_ok() {
+        want_fields_of_enabled_members();
     }
 }
+
+/// Asks Wireshark for the fields the enabled members read, and for none
+/// when every member's protocol is disabled. Wanted fields make Wireshark
+/// build a protocol tree for every frame (`postdissectors_want_hfids`, which
+/// 4.0 asks whatever the protocols' state, and 4.4 and later whenever the
+/// post-dissector's handle has no protocol, as ours); with nothing wanted, a
+/// user who disables our protocols pays nothing for them. Called at
+/// registration and before each capture file is read (an init routine,
+/// which runs before tshark decides whether it needs a tree for the file:
+/// tshark.c, `cf_open` before `process_cap_file`; the GUI runs them again on
+/// a redissection after Analyze > Enabled Protocols), as TRANSUM sets its
+/// own only when enabled (packet-transum.c).
+pub(super) fn want_fields_of_enabled_members() {
+    let Some(hub) = HUB.get() else {
+        return;
+    };
+    let mut wanted: Vec<c_int> = Vec::new();
+    let mut any_enabled = false;
+    for member in &hub.members {
+        // SAFETY: a registered protocol id.
+        if unsafe { sys::emcc_protocol_enabled(member.dissector.protocol.id()) } == 0 {
+            continue;
+        }
+        any_enabled = true;
+        for &id in &member.wanted {
+            if !wanted.contains(&id) {
+                wanted.push(id);
+            }
+        }
+    }
+    // SAFETY: our registered handle; Wireshark copies the ids into its own
+    // array (and frees the one it had).
+    unsafe { sys::emcc_set_wanted_fields(hub.handle.0, wanted.as_ptr(), wanted.len() as c_int) };
+    ANY_ENABLED.store(any_enabled, Ordering::Relaxed);
+}
+
+/// False when every member's protocol was disabled at the last init routine:
+/// each frame then leaves at once. (Enabling one again makes Wireshark
+/// redissect, which runs the init routines first.)
+static ANY_ENABLED: AtomicBool = AtomicBool::new(true);
 
 /// Wireshark calls this once per frame, after all its other dissectors.
 unsafe extern "C" fn run_members(
@@ -121,6 +174,9 @@ unsafe extern "C" fn run_members(
     let Some(hub) = HUB.get() else {
         return 0;
     };
+    if !ANY_ENABLED.load(Ordering::Relaxed) {
+        return 0;
+    }
     // SAFETY: pinfo is valid for the call; the ids outlive it.
     let carried = unsafe {
         sys::emcc_frame_layer_mask(pinfo, hub.layers.as_ptr(), hub.layers.len() as c_int)

@@ -422,9 +422,13 @@ int emcc_find_fields(packet_info *pinfo, proto_tree *tree, int hf, const char *l
 
 void emcc_set_wanted_fields(dissector_handle_t handle, const int *ids, int count)
 {
-    /* Wireshark takes ownership of the array. */
-    GArray *wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)count);
-    g_array_append_vals(wanted, ids, (guint)count);
+    /* Wireshark takes ownership of the array (and frees the one it had);
+     * NULL clears the list (epan/packet.h), so that no field is wanted. */
+    GArray *wanted = NULL;
+    if (count > 0) {
+        wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), (guint)count);
+        g_array_append_vals(wanted, ids, (guint)count);
+    }
     set_postdissector_wanted_hfids(handle, wanted);
 }
 
