@@ -146,6 +146,38 @@ pub fn protected_record(content_type: u8, plaintext_len: usize, rng: &mut Prng) 
     record(content_type, &rng.bytes(cbc_sha_length(plaintext_len)))
 }
 
+/// The server's first flight of a key-less TVS session: Server Hello (RSA, AES-128-CBC,
+/// SHA-1), its certificate, Server Hello Done, in one handshake record.
+pub fn server_flight(random: &[u8; 32], certificate_der: &[u8]) -> Vec<u8> {
+    let flight = [
+        server_hello(random, SUITE_RSA_AES128_CBC_SHA),
+        certificate(&[certificate_der]),
+        server_hello_done(),
+    ]
+    .concat();
+    record(CONTENT_HANDSHAKE, &flight)
+}
+
+/// The client's Client Key Exchange, Change Cipher Spec and (encrypted) Finished.
+pub fn client_finish(rng: &mut Prng) -> Vec<u8> {
+    [
+        record(CONTENT_HANDSHAKE, &client_key_exchange(&rng.bytes(256))),
+        change_cipher_spec(),
+        protected_record(CONTENT_HANDSHAKE, FINISHED_LEN, rng),
+    ]
+    .concat()
+}
+
+/// The server's New Session Ticket, Change Cipher Spec and (encrypted) Finished.
+pub fn server_ticket(rng: &mut Prng) -> Vec<u8> {
+    [
+        record(CONTENT_HANDSHAKE, &new_session_ticket(300, &rng.bytes(160))),
+        change_cipher_spec(),
+        protected_record(CONTENT_HANDSHAKE, FINISHED_LEN, rng),
+    ]
+    .concat()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

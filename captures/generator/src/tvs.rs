@@ -60,51 +60,22 @@ impl Lab<'_> {
         );
 
         let cert = cluster_files::trust(vc).tvs.der;
-        let flight = [
-            tls::server_hello(
-                &random32(&mut rng, o + us(32_847_319)),
-                tls::SUITE_RSA_AES128_CBC_SHA,
-            ),
-            tls::certificate(&[&cert]),
-            tls::server_hello_done(),
-        ]
-        .concat();
-        let s = conn.send(
-            cap,
-            Dir::ToClient,
-            o + us(32_847_319),
-            &tls::record(CONTENT_HANDSHAKE, &flight),
-        );
+        let flight = tls::server_flight(&random32(&mut rng, o + us(32_847_319)), &cert);
+        let s = conn.send(cap, Dir::ToClient, o + us(32_847_319), &flight);
         let what = format!(
             "article #487: Server Hello, Certificate (CN={}), Server Hello Done",
             vc.fqdn
         );
         cap.note(s.last, &what);
 
-        let finish = [
-            tls::record(
-                CONTENT_HANDSHAKE,
-                &tls::client_key_exchange(&rng.bytes(256)),
-            ),
-            tls::change_cipher_spec(),
-            tls::protected_record(CONTENT_HANDSHAKE, tls::FINISHED_LEN, &mut rng),
-        ]
-        .concat();
+        let finish = tls::client_finish(&mut rng);
         let s = conn.send(cap, Dir::ToServer, o + us(33_362_164), &finish);
         cap.note(
             s.last,
             "article #490: Client Key Exchange, Change Cipher Spec, Finished",
         );
 
-        let ticket = [
-            tls::record(
-                CONTENT_HANDSHAKE,
-                &tls::new_session_ticket(300, &rng.bytes(160)),
-            ),
-            tls::change_cipher_spec(),
-            tls::protected_record(CONTENT_HANDSHAKE, tls::FINISHED_LEN, &mut rng),
-        ]
-        .concat();
+        let ticket = tls::server_ticket(&mut rng);
         let s = conn.send(cap, Dir::ToClient, o + us(33_370_101), &ticket);
         cap.note(
             s.last,

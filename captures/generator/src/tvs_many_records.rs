@@ -54,40 +54,11 @@ pub fn many_records() -> Capture {
     );
     conn.send(cap, Dir::ToServer, t0 + us(13_000), &hello);
     let cert = cluster_files::trust(&VISITING).tvs.der;
-    let flight = [
-        tls::server_hello(
-            &random32(&mut rng, t0 + us(14_000)),
-            tls::SUITE_RSA_AES128_CBC_SHA,
-        ),
-        tls::certificate(&[&cert]),
-        tls::server_hello_done(),
-    ]
-    .concat();
-    conn.send(
-        cap,
-        Dir::ToClient,
-        t0 + us(14_000),
-        &tls::record(CONTENT_HANDSHAKE, &flight),
-    );
-    let finish = [
-        tls::record(
-            CONTENT_HANDSHAKE,
-            &tls::client_key_exchange(&rng.bytes(256)),
-        ),
-        tls::change_cipher_spec(),
-        tls::protected_record(CONTENT_HANDSHAKE, tls::FINISHED_LEN, &mut rng),
-    ]
-    .concat();
+    let flight = tls::server_flight(&random32(&mut rng, t0 + us(14_000)), &cert);
+    conn.send(cap, Dir::ToClient, t0 + us(14_000), &flight);
+    let finish = tls::client_finish(&mut rng);
     conn.send(cap, Dir::ToServer, t0 + us(530_000), &finish);
-    let ticket = [
-        tls::record(
-            CONTENT_HANDSHAKE,
-            &tls::new_session_ticket(300, &rng.bytes(160)),
-        ),
-        tls::change_cipher_spec(),
-        tls::protected_record(CONTENT_HANDSHAKE, tls::FINISHED_LEN, &mut rng),
-    ]
-    .concat();
+    let ticket = tls::server_ticket(&mut rng);
     conn.send(cap, Dir::ToClient, t0 + us(538_000), &ticket);
 
     let request = records(REQUEST_PIECE, &mut rng);
