@@ -45,8 +45,6 @@ alarm_command="tshark -n -r $capture -Y ciscoalarm.name -T fields -e frame.numbe
 # shellcheck source=tests/chroot.sh
 . "$repo/tests/chroot.sh"
 
-all=("${package_releases[@]}")
-
 releases=()
 for arg in "$@"; do
     case $arg in
@@ -56,14 +54,14 @@ for arg in "$@"; do
         ;;
     *)
         wireshark_of "$arg" >/dev/null || {
-            echo "package-test.sh: unknown release $arg (known: ${all[*]})" >&2
+            echo "package-test.sh: unknown release $arg (known: ${package_releases[*]})" >&2
             exit 2
         }
         releases+=("$arg")
         ;;
     esac
 done
-[ ${#releases[@]} -gt 0 ] || releases=("${all[@]}")
+[ ${#releases[@]} -gt 0 ] || releases=("${package_releases[@]}")
 mkdir -p "$logs" "$cache"
 
 now() { date +%s; }
@@ -184,9 +182,9 @@ test_release() {
     # Another release's package is refused.
     local i k r
     other=""
-    for i in "${!all[@]}"; do [ "${all[$i]}" = "$release" ] && break; done
+    for i in "${!package_releases[@]}"; do [ "${package_releases[$i]}" = "$release" ] && break; done
     for k in 1 2 3; do
-        r=${all[$(((i + k) % ${#all[@]}))]}
+        r=${package_releases[$(((i + k) % ${#package_releases[@]}))]}
         if [ -n "$(package_of "$r")" ]; then
             other=$r
             break

@@ -42,7 +42,6 @@ out=$repo/target/packages
 # shellcheck source=tests/chroot.sh
 . "$repo/tests/chroot.sh"
 
-
 releases=()
 chroot_only=0
 for arg in "$@"; do

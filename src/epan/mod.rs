@@ -11,6 +11,7 @@
 //! - `tap`: taps, `-z` text statistics and statistics trees;
 //! - `guard`: panics become values, never unwinding into C;
 //! - `output`: text for the user, through Wireshark's C stdio;
+//! - `c_strings`: text into C strings and shim messages back;
 //! - `faults`: faults injected by the tests (cargo feature `fault-injection`).
 //!
 //! Everything outside this module is safe Rust.
@@ -19,6 +20,7 @@
 // parts of it wait for the decoders still to come.
 #![allow(dead_code)]
 
+mod c_strings;
 mod dissector;
 mod echo;
 mod faults;

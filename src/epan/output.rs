@@ -8,9 +8,9 @@
 //! Through C stdio our text takes its place in tshark's own stream, and a
 //! closed pipe behaves exactly as it does for tshark's own reports.
 
-use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::c_strings::c_text;
 use super::sys;
 
 /// Writes `text` to standard output, after what tshark wrote so far.
@@ -48,9 +48,4 @@ impl ReportOnce {
             write_stderr_line(&format!("emcc plugin: {message}"));
         }
     }
-}
-
-/// NUL bytes would end the C string early: they become U+FFFD.
-fn c_text(text: &str) -> CString {
-    CString::new(text.replace('\0', "\u{fffd}")).unwrap_or_default()
 }

@@ -2,12 +2,13 @@
 //! what was captured), its frame data, the Info and Protocol columns, and a
 //! small tree-building API whose every call goes through the C shim.
 
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 use std::marker::PhantomData;
 use std::ops::Range;
 use std::os::raw::c_int;
 use std::ptr;
 
+use super::c_strings::{c_message, c_text};
 use super::dissector::ForeignDissector;
 use super::echo::{self, Echoed};
 use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
@@ -858,27 +859,6 @@ fn every_hit<T: Copy + Default>(
 /// Offsets past i32::MAX cannot occur in a tvb; saturate rather than wrap.
 fn to_c_int(value: usize) -> c_int {
     c_int::try_from(value).unwrap_or(c_int::MAX)
-}
-
-/// Text for Wireshark: NUL bytes would cut it short, so they become U+FFFD.
-fn c_text(text: &str) -> CString {
-    if !text.contains('\0') {
-        return CString::new(text).unwrap_or_default();
-    }
-    CString::new(text.replace('\0', "\u{fffd}")).unwrap_or_default()
-}
-
-fn c_message(raw: &[std::os::raw::c_char]) -> String {
-    let bytes: Vec<u8> = raw
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect();
-    if bytes.is_empty() {
-        "no message".to_string()
-    } else {
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
 }
 
 #[cfg(test)]

@@ -509,12 +509,7 @@ unsafe fn register_bad_field(proto: c_int, filter_name: &str) {
 /// said on standard error, the only channel there is before any packet; the
 /// rest of the plugin and of Wireshark carries on without it.
 fn refused(what: &str, abbrev: &str, err: &sys::emcc_error) {
-    let message: String = err
-        .message
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8 as char)
-        .collect();
+    let message = super::c_strings::c_message(&err.message);
     super::output::write_stderr_line(&format!(
         "emcc plugin: Wireshark refused {what} {abbrev}, which stays unavailable: {}",
         message.trim_end()
