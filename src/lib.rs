@@ -17,6 +17,7 @@ mod frame_memory;
 pub mod harness;
 mod http_requests;
 mod nstime;
+pub mod sip_message;
 mod span;
 mod state;
 mod tlv;
