@@ -28,7 +28,10 @@ use std::ops::Range;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SipMessage {
     /// The whole message: start line, headers, blank line, body (as far as the
-    /// buffer holds it). Wireshark's `sip` protocol item covers the same bytes.
+    /// buffer holds it): where Wireshark looks for the next message. Its `sip`
+    /// protocol item covers the same bytes, except after a CSeq without method,
+    /// where the message ends before the CSeq line but the item runs to the end
+    /// of the buffer.
     pub range: Range<usize>,
     pub start: StartLine,
     /// The body: Content-Length bytes after the blank line, or the rest of the
@@ -407,8 +410,17 @@ fn start_line(bytes: &[u8], start: usize, end: usize) -> Option<StartLine> {
 /// dissect_sip_common): skip the digits, then anything up to the first ASCII
 /// letter; the method runs from there to the value's end. None (no letter, or
 /// more than 16 bytes) makes Wireshark stop the message at the CSeq line.
+///
+/// Wireshark walks the value's UTF-8 text (each ill-formed sequence made a
+/// 3-byte U+FFFD) but only as far as the value's length in the packet, and uses
+/// the index it reaches as an offset in the packet. So after invalid UTF-8 the
+/// method starts too far right, or is not found: we do the same.
 fn cseq_method(bytes: &[u8], value: &Range<usize>) -> Option<Range<usize>> {
-    let v = &bytes[value.clone()];
+    let raw = &bytes[value.clone()];
+    let decoded = String::from_utf8_lossy(raw);
+    // Never shorter than `raw`: valid text is unchanged, a replaced subpart of
+    // one to three bytes becomes three.
+    let v = &decoded.as_bytes()[..raw.len()];
     let digits = v.iter().take_while(|b| b.is_ascii_digit()).count();
     let letter = digits + v[digits..].iter().position(u8::is_ascii_alphabetic)?;
     if v.len() - letter > MAX_CSEQ_METHOD {
@@ -889,6 +901,22 @@ mod tests {
         let m = &messages(&b, false)[0];
         assert_eq!(m.cseq_method().map(|r| r.len()), Some(16));
         assert_eq!(m.headers(&b, "Expires").count(), 1);
+    }
+
+    /// Invalid UTF-8 in CSeq (tshark 4.0.17 checked on these): Wireshark's walk
+    /// over the decoded text runs out before the method, or lands too far right.
+    #[test]
+    fn cseq_after_invalid_utf8() {
+        let b = b"INFO sip:a@b SIP/2.0\r\nCSeq: 1 \xe9T\r\nExpires: 1\r\n\r\n";
+        let cseq = find(b, "CSeq").start;
+        let m = &messages(b, true)[0];
+        assert_eq!(m.cseq_method(), None);
+        assert_eq!(m.range, 0..cseq);
+        let b = b"INFO sip:a@b SIP/2.0\r\nCSeq: 1 \xffABCD\r\n\r\n";
+        let at = find(b, "ABCD");
+        let m = &messages(b, false)[0];
+        // Two bytes too far right: one invalid byte became three.
+        assert_eq!(m.cseq_method(), Some(at.start + 2..at.end));
     }
 
     /// Start lines Wireshark 4.0 takes or refuses (RFC 3261 sections 7.1 and 7.2;
