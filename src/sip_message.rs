@@ -975,6 +975,28 @@ mod tests {
         assert_eq!(content_length(b"7\0junk"), 7);
     }
 
+    /// Two Content-Length headers: the last one counts (checked with tshark
+    /// 4.0.17); an invalid one ("5 ", trailing blank) is 0. LF CR is a line end
+    /// followed by an empty line, so it ends the headers.
+    #[test]
+    fn content_length_repeated_invalid_and_lf_cr() {
+        let mut b = crlf(&["MESSAGE sip:a@b SIP/2.0", "Content-Length: 100", "l: 2", ""]);
+        b.extend_from_slice(b"hi");
+        let end = b.len();
+        b.extend(crlf(&["MESSAGE sip:a@b SIP/2.0", "Content-Length: 5 ", ""]));
+        let second_end = b.len();
+        b.extend_from_slice(b"hello");
+        let all = messages(&b, true);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].range, 0..end);
+        assert_eq!(all[1].range, end..second_end);
+
+        let b = b"OPTIONS sip:a@b SIP/2.0\nCSeq: 5 OPTIONS\n\rContact: <sip:in@body>\r\n";
+        let m = &messages(b, false)[0];
+        assert_eq!(m.headers(b, "Contact").count(), 0);
+        assert_eq!(m.body, find(b, "Contact").start..b.len());
+    }
+
     /// A Content-Length above 2^31-1 is negative in Wireshark's int: no body.
     #[test]
     fn huge_content_length_gives_no_body() {
