@@ -18,6 +18,11 @@
 //! kept, whitespace before a header's colon makes the header unknown, a message
 //! without Content-Length takes the rest of the buffer as its body.
 //!
+//! Wireshark 4.0 (packet-sip.c, dissect_sip_common) queues the follow tap once
+//! per request or response it dissects, each time with the same whole buffer:
+//! a TCP buffer holding three messages reaches the tap three times, the k-th
+//! call being about the k-th message [`messages`] returns.
+//!
 //! All ranges are byte offsets into the buffer given to [`messages`]. Work is
 //! linear in the buffer: every scan stops at a line end or moves on for good.
 #![forbid(unsafe_code)]
