@@ -20,6 +20,7 @@ mod nstime;
 pub mod sip_message;
 mod span;
 mod state;
+mod tap_inputs;
 mod tlv;
 mod xml;
 
@@ -31,6 +32,7 @@ fn register_protocols() {
     ciscotvs::register();
     emcc::register();
     emccflow::register();
+    tap_inputs::register();
 }
 
 /// Called once after every protocol of every plugin is registered.
@@ -40,6 +42,7 @@ fn register_handoffs() {
     ciscotl::handoff();
     ciscotvs::handoff();
     emcc::handoff();
+    tap_inputs::handoff();
     // Last: it reads the fields the post-dissectors above add.
     emccflow::handoff();
 }
@@ -47,6 +50,8 @@ fn register_handoffs() {
 /// Called before each capture file is read: state kept across frames starts
 /// afresh.
 fn reset_capture_state() {
+    epan::prefer_tree(emcc::reads_protocol_tree());
+    tap_inputs::reset_capture_state();
     http_requests::reset_capture_state();
     ciscoalarm::reset_capture_state();
     emcc::reset_capture_state();

@@ -134,6 +134,53 @@ void emcc_register_cli_statistic(const char *cli_string, const char *title,
 void emcc_write_stdout(const char *text);
 void emcc_write_stderr(const char *text);
 
+/* ---- Inputs from other protocols' taps (no protocol tree needed) ----
+ * What Wireshark's dissectors queue for tap listeners during a frame can be
+ * read back by a post-dissector of the same frame (fetch_tapped_data). The
+ * follow taps queue only while someone listens, so we listen, as helpers
+ * (TL_IS_DISSECTOR_HELPER: they make no one dissect a frame). */
+/* Registers the helper listeners (once; 1 on success, else 0 and
+ * Wireshark's message in `error`). */
+int emcc_inputs_start(char *error, int size);
+/* Removes them again. */
+void emcc_inputs_stop(void);
+/* Nonzero when this dissection of the frame runs with taps: what other
+ * dissectors queued can be read. */
+int emcc_inputs_tapped(packet_info *pinfo);
+/* The frame's (first) TCP header as the tcp tap queued it; 0: none. */
+int emcc_tapped_tcp(uint32_t *stream, uint32_t *flags, uint32_t *src_port, uint32_t *dst_port);
+/* The idx-th buffer a follow tap queued this frame, NULL past the last:
+ * which = 0 sip_follow (a SIP message tvb, maybe several messages),
+ * 1 http_follow (header blocks and bodies), 2 udp_follow (UDP payloads). */
+tvbuff_t *emcc_tapped_buffer(int which, int idx);
+/* The idx-th HTTP message the http tap queued; 0 past the last. Strings are
+ * Wireshark's, valid during the call, NULL when absent. */
+int emcc_tapped_http(int idx, const char **method, uint32_t *code, const char **uri);
+
+/* HTTP's own link of this frame's message (the last one, if several): the
+ * frame of the request and of the response (0: not known), as HTTP keeps
+ * them for http.request_in and http.response_in, from its first pass on
+ * (packet-http.c push_req/push_res). 0 when HTTP kept none. */
+int emcc_http_link(packet_info *pinfo, uint32_t *request_frame, uint32_t *response_frame);
+
+/* A dissector in front of another: calls `original` as the table would,
+ * then, when it returned normally, shows `observe` the tvb it was given.
+ * Exceptions of the original pass through this C frame only. */
+typedef struct emcc_wrapper {
+    dissector_handle_t original;
+    void (*observe)(void *user, tvbuff_t *tvb, packet_info *pinfo);
+    void *user;
+} emcc_wrapper;
+/* Registers a wrapper of `wrapper->original` (a protocol in name only
+ * under the original's, filter name `name`, shown as `title`); call while
+ * protocols register. `wrapper`, `name` and `title` live for the process. */
+dissector_handle_t emcc_register_wrapper(const char *name, const char *title, emcc_wrapper *wrapper);
+/* Calls `routine` once at the end of this frame's dissection, whatever
+ * happened in it (packet-frame.c calls frame end routines last). */
+void emcc_on_frame_end(packet_info *pinfo, void (*routine)(void));
+/* The handle a uint table holds for `port` (NULL: none). */
+dissector_handle_t emcc_uint_table_handle(const char *table, uint32_t port);
+
 /* Sets the protocol Wireshark files this frame's expert infos (and its
  * current-protocol bookkeeping) under; returns the one it replaced. */
 const char *emcc_set_current_proto(packet_info *pinfo, const char *static_name);

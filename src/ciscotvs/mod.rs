@@ -15,7 +15,7 @@ mod fields;
 pub(crate) mod messages;
 pub(crate) mod sessions;
 
-use crate::epan::{Dissector, ForeignDissector, ForeignField, Packet};
+use crate::epan::{Dissector, ForeignField, Packet};
 use crate::frame_memory::FrameMemory;
 use crate::nstime::NsTime;
 use crate::state::State;
@@ -27,7 +27,6 @@ static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
 static TLS_TYPE: ForeignField = ForeignField::new(c"tls.record.content_type", c"tls");
 static TLS_LENGTH: ForeignField = ForeignField::new(c"tls.record.length", c"tls");
 
-static TLS: ForeignDissector = ForeignDissector::new(c"tls");
 
 static DISSECTOR: Dissector =
     Dissector::new_postdissector(c"ciscotvs_session", &PROTOCOL, dissect, &EVENT);
@@ -57,7 +56,7 @@ pub fn handoff() {
 
 /// The port may have changed: TLS, and our place in TLS's table, follow it.
 pub fn preferences_applied() {
-    TLS.attach_to_port(c"tcp.port", TCP_PORT.get());
+    crate::tap_inputs::tls::TVS_TLS.attach_to_port(c"tcp.port", TCP_PORT.get());
     MESSAGES.attach_to_port(c"tls.port", TCP_PORT.get());
 }
 

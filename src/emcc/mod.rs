@@ -71,7 +71,7 @@ pub struct Origins<'d> {
 
 pub fn register() {
     PROTOCOL.register();
-    PROTOCOL.register_prefs(&[&REVEAL_PIN], &[]);
+    PROTOCOL.register_prefs(&[&REVEAL_PIN, &READ_PROTOCOL_TREE], &[]);
     DISSECTOR.register();
     statistics::register();
 }
@@ -81,6 +81,11 @@ pub fn handoff() {
     wanted.extend([&HTTP_RESPONSE_IN, &HTTP_BODY]);
     DISSECTOR.register_as_postdissector(&wanted);
     statistics::handoff();
+}
+
+/// Whether the user asked for other protocols to be read from the tree.
+pub fn reads_protocol_tree() -> bool {
+    READ_PROTOCOL_TREE.get()
 }
 
 /// A new capture file.

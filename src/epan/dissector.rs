@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 use super::faults;
 use super::guard;
+use super::inputs::Pass;
 use super::packet::Packet;
 use super::postdissectors;
 use super::registry::{Field, ForeignField, Protocol};
@@ -183,12 +184,14 @@ unsafe extern "C" fn trampoline(
     // SAFETY: cb_data is the &'static Dissector given at registration.
     let dissector = unsafe { &*(cb_data as *const Dissector) };
     // SAFETY: the pointers come from Wireshark for this call.
-    unsafe { dissector.call(tvb, pinfo, tree) }
+    unsafe { dissector.call(tvb, pinfo, tree, None) }
 }
 
 impl Dissector {
     /// Runs the dissect function inside the panic guard and reports what went
-    /// wrong as expert infos.
+    /// wrong as expert infos. `reading`: for a post-dissector member, how it
+    /// reads other protocols this time (`None`: from the tree, as Wireshark
+    /// passes it, the frame visited or not as Wireshark says).
     ///
     /// # Safety
     /// The pointers are the ones Wireshark passed for this call.
@@ -197,6 +200,7 @@ impl Dissector {
         tvb: *mut sys::tvbuff_t,
         pinfo: *mut sys::packet_info,
         tree: *mut sys::proto_tree,
+        reading: Option<Pass>,
     ) -> c_int {
         // Copying the bytes allocates: guarded like the rest. Should it fail,
         // a packet without a copy still reports the panic on the frame.
@@ -210,6 +214,9 @@ impl Dissector {
                 Some(message),
             ),
         };
+        if let Some(pass) = reading {
+            packet.read_from_taps(pass == Pass::Recalling);
+        }
         let outcome = match setup_panic {
             Some(message) => Err(message),
             None => guard::run(|| {
@@ -296,4 +303,81 @@ impl ForeignDissector {
     pub fn attach_to_port(&self, table: &CStr, port: u32) {
         move_port(table, self.handle(), &self.attached, port);
     }
+}
+
+/// A dissector of ours put in front of another protocol's on a port (Skinny's
+/// TCP port, TLS on the TVS port): it calls the original as the table would
+/// and then notes the tvb the original was given, which our post-dissector
+/// reads in the same frame (`Packet::wrapped`). The original sees the same
+/// tvbs as without us, so TCP reassembles for it as before. Needs no tap and
+/// no tree: it works in every dissection.
+pub struct PortWrapper {
+    /// Its filter name (a protocol in name only) and dissector name.
+    name: &'static CStr,
+    /// How Decode As lists it.
+    title: &'static CStr,
+    original: &'static ForeignDissector,
+    handle: AtomicPtr<sys::dissector_handle>,
+    /// The port it is attached to (0: none).
+    attached: AtomicU32,
+}
+
+impl PortWrapper {
+    pub const fn new(
+        name: &'static CStr,
+        title: &'static CStr,
+        original: &'static ForeignDissector,
+    ) -> PortWrapper {
+        PortWrapper {
+            name,
+            title,
+            original,
+            handle: AtomicPtr::new(std::ptr::null_mut()),
+            attached: AtomicU32::new(0),
+        }
+    }
+
+    pub(super) fn name(&self) -> &'static CStr {
+        self.name
+    }
+
+    /// Registers the wrapper, once, when Wireshark has the original. Call
+    /// from the register callback (it registers a protocol in name only).
+    pub fn register(&'static self) {
+        let original = self.original.handle();
+        if !self.handle.load(Ordering::Relaxed).is_null() || original.is_null() {
+            return;
+        }
+        let wrapper = Box::leak(Box::new(sys::emcc_wrapper {
+            original,
+            observe: Some(observe_wrapped),
+            user: self as *const PortWrapper as *mut c_void,
+        }));
+        // SAFETY: the wrapper struct and the names live for the process.
+        let handle = unsafe {
+            sys::emcc_register_wrapper(self.name.as_ptr(), self.title.as_ptr(), wrapper)
+        };
+        self.handle.store(handle, Ordering::Relaxed);
+    }
+
+    /// Puts the wrapper at `port` of `table` (in the original's place, if it
+    /// was there), moving it from the port it had; 0 detaches (see
+    /// `Dissector::attach_to_port`). Call from handoff and when preferences
+    /// change.
+    pub fn attach_to_port(&'static self, table: &CStr, port: u32) {
+        move_port(table, self.handle.load(Ordering::Relaxed), &self.attached, port);
+    }
+}
+
+/// Wireshark's original dissector returned normally on `tvb`: note it for
+/// our post-dissector.
+unsafe extern "C" fn observe_wrapped(
+    user: *mut c_void,
+    tvb: *mut sys::tvbuff_t,
+    pinfo: *mut sys::packet_info,
+) {
+    // SAFETY: user is the &'static PortWrapper given at registration.
+    let wrapper = unsafe { &*(user as *const PortWrapper) };
+    // SAFETY: Wireshark's pointers for this call.
+    let _ = guard::run(|| unsafe { super::inputs::stash_tvb(pinfo, wrapper.name, tvb) });
 }

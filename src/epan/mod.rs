@@ -7,6 +7,7 @@
 //! - `dissector`: dissector registration and the trampoline all calls enter by;
 //! - `echo`: our own fields' values handed to a later post-dissector of ours;
 //! - `postdissectors`: our post-dissectors, run by one Wireshark post-dissector;
+//! - `inputs`: where they read other protocols from: taps (and wrappers), or the tree;
 //! - `packet`: the safe per-call API (bytes, columns, tree, expert infos);
 //! - `tap`: taps, `-z` text statistics and statistics trees;
 //! - `guard`: panics become values, never unwinding into C;
@@ -25,6 +26,7 @@ mod dissector;
 mod echo;
 mod faults;
 mod guard;
+mod inputs;
 mod output;
 mod packet;
 mod plugin;
@@ -34,11 +36,12 @@ mod sys;
 mod tap;
 mod version;
 
-pub use dissector::{Dissector, ForeignDissector};
+pub use dissector::{Dissector, ForeignDissector, PortWrapper};
+pub use inputs::{prefer_tree, set_tap_reader, Followed};
 pub use echo::echo_fields;
 // Item and Tree are named by decoders that pass tree handles around.
 #[allow(unused_imports)]
-pub use packet::{FoundField, FoundString, Item, Packet, Source, Tree};
+pub use packet::{FoundField, FoundString, Item, Packet, Source, TappedHttp, TappedTcp, Tree};
 pub use registry::{
     BoolPref, Expert, ExpertGroup, Field, FieldKind, ForeignField, Protocol, Severity, StringPref,
     Subtree, UintPref,

@@ -9,7 +9,8 @@ use std::os::raw::c_int;
 use std::ptr;
 
 use super::c_strings::{c_message, c_text};
-use super::dissector::ForeignDissector;
+use super::dissector::{ForeignDissector, PortWrapper};
+use super::inputs::{self, Followed};
 use super::echo::{self, Echoed};
 use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
 use super::sys;
@@ -45,6 +46,17 @@ pub struct Source<'d> {
     _call: PhantomData<&'d ()>,
 }
 
+impl Source<'_> {
+    /// How many bytes of it were captured.
+    pub fn len(&self) -> usize {
+        self.captured_len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.captured_len == 0
+    }
+}
+
 /// A value another protocol put in the tree, and where its bytes are.
 pub struct FoundField<'d> {
     /// For string fields.
@@ -53,6 +65,26 @@ pub struct FoundField<'d> {
     pub uint: Option<u32>,
     pub source: Source<'d>,
     pub range: Range<usize>,
+}
+
+/// A TCP header as TCP's tap gives it.
+#[derive(Clone, Copy, Debug)]
+pub struct TappedTcp {
+    pub stream: u32,
+    pub flags: u32,
+    pub src_port: u32,
+    pub dst_port: u32,
+}
+
+/// An HTTP message as HTTP's tap gives it.
+#[derive(Clone, Debug)]
+pub struct TappedHttp {
+    /// Requests only.
+    pub method: Option<String>,
+    /// Responses only (0 for requests).
+    pub code: u32,
+    /// Requests only.
+    pub uri: Option<String>,
 }
 
 /// A string value another protocol put in the tree, and where its bytes are.
@@ -88,6 +120,9 @@ pub struct Packet<'d> {
     items_len: usize,
     items_base: usize,
     refusal: Option<Refusal>,
+    /// Set for a post-dissector member reading other protocols from taps:
+    /// whether this frame was decided before (else Wireshark's `visited`).
+    taps_recall: Option<bool>,
     _call: PhantomData<&'d mut ()>,
 }
 
@@ -115,6 +150,7 @@ impl<'d> Packet<'d> {
             items_len: captured,
             items_base: 0,
             refusal: None,
+            taps_recall: None,
             _call: PhantomData,
         };
         if copy_bytes {
@@ -146,6 +182,13 @@ impl<'d> Packet<'d> {
     /// only when the field was asked for, see
     /// `Dissector::register_as_postdissector`), all of them, in tree order.
     pub fn fields(&mut self, field: &ForeignField) -> Vec<FoundField<'d>> {
+        if self.taps_recall.is_some() {
+            return match inputs::tap_reader() {
+                // Only the deciding dissection has taps to read.
+                Some(read) if self.taps_recall == Some(false) => read(self, field),
+                _ => Vec::new(),
+            };
+        }
         let mut found = Vec::new();
         every_hit(
             |first, out| self.find_fields(field, first, out),
@@ -330,10 +373,130 @@ impl<'d> Packet<'d> {
         unsafe { sys::emcc_frame_number(self.pinfo) }
     }
 
-    /// True on the second and later dissection of this frame.
+    /// True on the second and later dissection of this frame; for a
+    /// post-dissector reading taps, once the frame was decided (`inputs`).
     pub fn visited(&self) -> bool {
+        if let Some(recall) = self.taps_recall {
+            return recall;
+        }
         // SAFETY: pinfo is valid for the call.
         unsafe { sys::emcc_frame_visited(self.pinfo) != 0 }
+    }
+
+    /// Makes this post-dissector call read other protocols from taps (see
+    /// `inputs`); `recall`: the frame was decided before.
+    pub(super) fn read_from_taps(&mut self, recall: bool) {
+        self.taps_recall = Some(recall);
+    }
+
+    /// True when other protocols' values come from taps, not the tree.
+    pub fn reads_taps(&self) -> bool {
+        self.taps_recall.is_some()
+    }
+
+    /// Identifies this dissection of the frame (for caches of what was read).
+    pub fn dissection(&self) -> u64 {
+        inputs::dissection()
+    }
+
+    /// The frame's first TCP header as TCP's tap gave it (stream index,
+    /// flags, ports); only while reading taps.
+    pub fn tapped_tcp(&self) -> Option<TappedTcp> {
+        if self.taps_recall != Some(false) {
+            return None;
+        }
+        let (mut stream, mut flags, mut src_port, mut dst_port) = (0u32, 0u32, 0u32, 0u32);
+        // SAFETY: out pointers are local; fetches this frame's tap queue.
+        let found =
+            unsafe { sys::emcc_tapped_tcp(&mut stream, &mut flags, &mut src_port, &mut dst_port) };
+        (found != 0).then_some(TappedTcp {
+            stream,
+            flags,
+            src_port,
+            dst_port,
+        })
+    }
+
+    /// The buffers a follow tap gave this frame, each once, in order; only
+    /// while reading taps.
+    pub fn tapped_buffers(&self, tap: Followed) -> Vec<Source<'d>> {
+        let mut found: Vec<Source<'d>> = Vec::new();
+        if self.taps_recall != Some(false) {
+            return found;
+        }
+        // The tap queue holds at most 5000 entries (epan/tap.c).
+        for idx in 0..5000 {
+            // SAFETY: fetches this frame's tap queue; the tvb lives for the frame.
+            let raw = unsafe { sys::emcc_tapped_buffer(tap as c_int, idx) };
+            if raw.is_null() {
+                break;
+            }
+            if found.iter().any(|s| s.raw == raw) {
+                continue;
+            }
+            found.push(self.source_of(raw));
+        }
+        found
+    }
+
+    /// The HTTP messages HTTP's tap gave this frame; only while reading taps.
+    pub fn tapped_http(&self) -> Vec<TappedHttp> {
+        let mut found = Vec::new();
+        if self.taps_recall != Some(false) {
+            return found;
+        }
+        for idx in 0..5000 {
+            let (mut method, mut code, mut uri) = (ptr::null(), 0u32, ptr::null());
+            // SAFETY: out pointers are local; the strings are Wireshark's,
+            // valid during the call, and copied at once.
+            let ok = unsafe { sys::emcc_tapped_http(idx, &mut method, &mut code, &mut uri) };
+            if ok == 0 {
+                break;
+            }
+            let text = |raw: *const std::os::raw::c_char| {
+                // SAFETY: NUL-terminated when not null (see above).
+                (!raw.is_null())
+                    .then(|| unsafe { CStr::from_ptr(raw) }.to_string_lossy().into_owned())
+            };
+            found.push(TappedHttp {
+                method: text(method),
+                code,
+                uri: text(uri),
+            });
+        }
+        found
+    }
+
+    /// HTTP's own link of this frame's message: (request frame, response
+    /// frame), each 0 when not known yet; any pass, with or without taps.
+    pub fn http_link(&self) -> Option<(u32, u32)> {
+        let (mut request, mut response) = (0u32, 0u32);
+        // SAFETY: pinfo is valid; out pointers are local.
+        let found = unsafe { sys::emcc_http_link(self.pinfo, &mut request, &mut response) };
+        (found != 0).then_some((request, response))
+    }
+
+    /// The tvbs a wrapper of ours saw in this frame, in order.
+    pub fn wrapped(&self, wrapper: &PortWrapper) -> Vec<Source<'d>> {
+        let frame = self.frame_number();
+        inputs::stashed(frame, wrapper.name())
+            .into_iter()
+            .map(|raw| self.source_of(raw))
+            .collect()
+    }
+
+    /// The tvb this dissector was called with, as a data source.
+    pub fn frame_source(&self) -> Source<'d> {
+        self.source_of(self.tvb)
+    }
+
+    fn source_of(&self, raw: *mut sys::tvbuff_t) -> Source<'d> {
+        Source {
+            raw,
+            // SAFETY: a tvb of the current frame.
+            captured_len: unsafe { sys::emcc_tvb_captured_length(raw) } as usize,
+            _call: PhantomData,
+        }
     }
 
     /// The frame's capture time as seconds and nanoseconds since the epoch.

@@ -17,6 +17,7 @@ use std::sync::Mutex;
 use once_cell::sync::OnceCell;
 
 use super::dissector::Dissector;
+use super::inputs::{self, Pass};
 use super::sys;
 
 struct Member {
@@ -33,6 +34,8 @@ struct Hub {
     layers: Vec<c_int>,
     /// Our one Wireshark post-dissector.
     handle: HandlePtr,
+    /// Members that see every frame (no gate).
+    every_frame: Vec<usize>,
 }
 
 /// The post-dissector's handle: Wireshark's, valid for the process; only
@@ -113,10 +116,14 @@ pub(super) fn start() {
         sys::register_postdissector(handle);
         handle
     };
+    let every_frame = (0..members.len())
+        .filter(|&i| members[i].gate == 0)
+        .collect();
     let hub = Hub {
         members,
         layers,
         handle: HandlePtr(handle),
+        every_frame,
     };
     if HUB.set(hub).is_ok() {
         want_fields_of_enabled_members();
@@ -152,6 +159,10 @@ pub(super) fn want_fields_of_enabled_members() {
             }
         }
     }
+    // Read from taps (the default), nothing is wanted: see `inputs`.
+    if !inputs::choose(any_enabled) {
+        wanted.clear();
+    }
     // SAFETY: our registered handle; Wireshark copies the ids into its own
     // array (and frees the one it had).
     unsafe { sys::emcc_set_wanted_fields(hub.handle.0, wanted.as_ptr(), wanted.len() as c_int) };
@@ -181,6 +192,20 @@ unsafe extern "C" fn run_members(
     let carried = unsafe {
         sys::emcc_frame_layer_mask(pinfo, hub.layers.as_ptr(), hub.layers.len() as c_int)
     };
+    // Most frames (RTP, say) carry none of the protocols we read: they
+    // leave here, after one walk of their layer list.
+    if carried == 0 && hub.every_frame.is_empty() {
+        return 0;
+    }
+    let reading = if inputs::reads_tree() {
+        None
+    } else {
+        // SAFETY: pinfo is valid for the call.
+        match unsafe { inputs::pass_of(pinfo) } {
+            Pass::Blind => return 0,
+            pass => Some(pass),
+        }
+    };
     for member in &hub.members {
         if member.gate != 0 && member.gate & carried == 0 {
             continue;
@@ -196,7 +221,7 @@ unsafe extern "C" fn run_members(
         unsafe {
             let previous =
                 sys::emcc_set_current_proto(pinfo, member.dissector.protocol.short_name.as_ptr());
-            member.dissector.call(tvb, pinfo, tree);
+            member.dissector.call(tvb, pinfo, tree, reading);
             sys::emcc_set_current_proto(pinfo, previous);
         }
     }

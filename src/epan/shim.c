@@ -747,3 +747,168 @@ const char *emcc_set_current_proto(packet_info *pinfo, const char *static_name)
     pinfo->current_proto = static_name;
     return previous;
 }
+
+/* ---- Inputs from other protocols' taps -------------------------------- */
+#include <epan/dissectors/packet-tcp.h>
+#include <epan/dissectors/packet-http.h>
+#include <epan/proto_data.h>
+
+/* The follow taps queue their buffers only while someone listens
+ * (packet-sip.c, packet-http.c, packet-udp.c: have_tap_listener before
+ * tap_queue_packet); tcp and http queue theirs whenever tapping is on. */
+static const char *const followed[] = {"sip_follow", "http_follow", "udp_follow"};
+#define EMCC_FOLLOWED 3
+/* One listener per followed tap; its address names it for removal. */
+static int follow_listener[EMCC_FOLLOWED];
+static int follow_tap[EMCC_FOLLOWED] = {-1, -1, -1};
+static int tcp_tap = -1, http_tap = -1, probe_tap = -1;
+static int inputs_on = 0;
+
+int emcc_inputs_start(char *error, int size)
+{
+    int i;
+    if (inputs_on)
+        return 1;
+    if (probe_tap < 0)
+        probe_tap = register_tap("emcc_inputs_probe");
+    tcp_tap = find_tap_id("tcp");
+    http_tap = find_tap_id("http");
+    for (i = 0; i < EMCC_FOLLOWED; i++) {
+        GString *message = register_tap_listener(followed[i], &follow_listener[i], NULL,
+                                                 TL_IS_DISSECTOR_HELPER, NULL, NULL, NULL, NULL);
+        if (message != NULL) {
+            if (error != NULL && size > 0) {
+                strncpy(error, message->str, (size_t)size - 1);
+                error[size - 1] = '\0';
+            }
+            g_string_free(message, TRUE);
+            while (i-- > 0)
+                remove_tap_listener(&follow_listener[i]);
+            return 0;
+        }
+        follow_tap[i] = find_tap_id(followed[i]);
+    }
+    inputs_on = 1;
+    return 1;
+}
+
+void emcc_inputs_stop(void)
+{
+    int i;
+    if (!inputs_on)
+        return;
+    for (i = 0; i < EMCC_FOLLOWED; i++)
+        remove_tap_listener(&follow_listener[i]);
+    inputs_on = 0;
+}
+
+int emcc_inputs_tapped(packet_info *pinfo)
+{
+    /* Taps are on for this dissection when what we queue can be fetched
+     * back (epan/tap.c: tap_queue_packet and fetch_tapped_data do nothing
+     * while tapping is off, as in a dissection without taps). */
+    static const int probe = 1;
+    if (!inputs_on || probe_tap < 0)
+        return 0;
+    if (fetch_tapped_data(probe_tap, 0) == &probe)
+        return 1;
+    tap_queue_packet(probe_tap, pinfo, &probe);
+    return fetch_tapped_data(probe_tap, 0) == &probe;
+}
+
+int emcc_tapped_tcp(uint32_t *stream, uint32_t *flags, uint32_t *src_port, uint32_t *dst_port)
+{
+    const struct tcpheader *tcph;
+    if (tcp_tap < 0)
+        return 0;
+    tcph = (const struct tcpheader *)fetch_tapped_data(tcp_tap, 0);
+    if (tcph == NULL)
+        return 0;
+    *stream = tcph->th_stream;
+    *flags = tcph->th_flags;
+    *src_port = tcph->th_sport;
+    *dst_port = tcph->th_dport;
+    return 1;
+}
+
+tvbuff_t *emcc_tapped_buffer(int which, int idx)
+{
+    if (which < 0 || which >= EMCC_FOLLOWED || follow_tap[which] < 0)
+        return NULL;
+    return (tvbuff_t *)fetch_tapped_data(follow_tap[which], idx);
+}
+
+int emcc_tapped_http(int idx, const char **method, uint32_t *code, const char **uri)
+{
+    const http_info_value_t *info;
+    if (http_tap < 0)
+        return 0;
+    info = (const http_info_value_t *)fetch_tapped_data(http_tap, idx);
+    if (info == NULL)
+        return 0;
+    *method = info->request_method;
+    *code = info->response_code;
+    *uri = info->request_uri;
+    return 1;
+}
+
+static int wrapper_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data,
+                           void *cb_data)
+{
+    emcc_wrapper *wrapper = (emcc_wrapper *)cb_data;
+    int taken = call_dissector_only(wrapper->original, tvb, pinfo, tree, data);
+    wrapper->observe(wrapper->user, tvb, pinfo);
+    return taken;
+}
+
+dissector_handle_t emcc_register_wrapper(const char *name, const char *title, emcc_wrapper *wrapper)
+{
+    /* A dissector table only takes a handle with a protocol (Decode As
+     * lists it by name). A protocol "in name only" under the original's
+     * (proto.c) adds no layer and no current protocol of its own
+     * (packet.c call_dissector_work: proto_is_pino), so frame.protocols and
+     * expert infos stay the original's, and it is enabled exactly when the
+     * original's protocol is. */
+    int parent = dissector_handle_get_protocol_index(wrapper->original);
+    int proto = proto_register_protocol_in_name_only(title, title, name, parent, FT_PROTOCOL);
+    return register_dissector_with_data(name, wrapper_dissect, proto, wrapper);
+}
+
+dissector_handle_t emcc_uint_table_handle(const char *table, uint32_t port)
+{
+    dissector_table_t found = find_dissector_table(table);
+    return found == NULL ? NULL : dissector_get_uint_handle(found, port);
+}
+
+void emcc_on_frame_end(packet_info *pinfo, void (*routine)(void))
+{
+    /* What register_frame_end_routine (packet-frame.c, not exported by
+     * libwireshark) does: the frame dissector calls each routine on this
+     * public list after the post-dissectors, and empties it. */
+    pinfo->frame_end_routines = g_slist_append(pinfo->frame_end_routines, (gpointer)routine);
+}
+
+/* The head of HTTP's per-frame request/response record: the same three
+ * numbers lead http_req_res_t from 4.0 (packet-http.h) to 4.6, where the
+ * record also lives under key 0 (HTTP_PROTO_DATA_REQRES). */
+typedef struct emcc_http_req_res_head {
+    uint32_t number;
+    uint32_t req_framenum;
+    uint32_t res_framenum;
+} emcc_http_req_res_head;
+
+int emcc_http_link(packet_info *pinfo, uint32_t *request_frame, uint32_t *response_frame)
+{
+    static int proto_http = -2;
+    const emcc_http_req_res_head *head;
+    if (proto_http == -2)
+        proto_http = proto_get_id_by_filter_name("http");
+    if (proto_http < 0)
+        return 0;
+    head = (const emcc_http_req_res_head *)p_get_proto_data(wmem_file_scope(), pinfo, proto_http, 0);
+    if (head == NULL)
+        return 0;
+    *request_frame = head->req_framenum;
+    *response_frame = head->res_framenum;
+    return 1;
+}

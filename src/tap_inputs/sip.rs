@@ -1,0 +1,123 @@
+//! SIP header values, parsed from the messages SIP's follow tap hands out
+//! (packet-sip.c, `dissect_sip_common`: the tvb it dissects, queued for
+//! `sip_follow` once per message; over TCP the same tvb may hold several
+//! messages, and is queued once for each).
+
+use std::ops::Range;
+
+use crate::epan::{Followed, FoundField, Packet, Source};
+use crate::sip_message::{self, SipMessage, StartLine};
+use crate::state::State;
+
+/// A follow buffer's bytes and the messages in it.
+struct Buffer {
+    bytes: Vec<u8>,
+    messages: Vec<SipMessage>,
+}
+
+#[derive(Default)]
+struct Cache {
+    dissection: u64,
+    buffers: Vec<Buffer>,
+}
+
+static CACHE: State<Cache> = State::new(Cache::default);
+
+/// SIP messages are small (RFC 3261 section 18.1.1 keeps UDP ones under
+/// 1300 bytes); a buffer this large is read only this far.
+const MAX_BUFFER: usize = 256 * 1024;
+
+pub fn reset_capture_state() {
+    *CACHE.lock() = Cache::default();
+}
+
+pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
+    let sources = packet.tapped_buffers(Followed::Sip);
+    if sources.is_empty() {
+        return Vec::new();
+    }
+    let dissection = packet.dissection();
+    let mut cache = CACHE.lock();
+    if cache.dissection != dissection {
+        let stream = packet.tapped_tcp().is_some();
+        cache.buffers = sources
+            .iter()
+            .map(|&source| {
+                let bytes = packet
+                    .source_bytes(source, 0..source.len().min(MAX_BUFFER))
+                    .unwrap_or_default();
+                let messages = sip_message::messages(&bytes, stream)
+                    .into_iter()
+                    // Over TCP, SIP waits for the rest of a cut message
+                    // before it dissects (and taps) it.
+                    .filter(|m| !(stream && m.truncated))
+                    .collect();
+                Buffer { bytes, messages }
+            })
+            .collect();
+        cache.dissection = dissection;
+    }
+    let mut found = Vec::new();
+    for (buffer, &source) in cache.buffers.iter().zip(&sources) {
+        for message in &buffer.messages {
+            found_in(&buffer.bytes, message, source, field, &mut found);
+        }
+    }
+    found
+}
+
+fn found_in<'d>(
+    bytes: &[u8],
+    message: &SipMessage,
+    source: Source<'d>,
+    field: &[u8],
+    found: &mut Vec<FoundField<'d>>,
+) {
+    let string = |range: Range<usize>, text: String| FoundField {
+        string: Some(text),
+        uint: None,
+        source,
+        range,
+    };
+    match (field, &message.start) {
+        (b"Method", StartLine::Request { method, .. }) => found.push(string(
+            method.clone(),
+            sip_message::ascii_text(bytes, method.clone()),
+        )),
+        (b"Status-Code", StartLine::Response { code, code_range, .. }) => found.push(FoundField {
+            string: None,
+            uint: Some(u32::from(*code)),
+            source,
+            range: code_range.clone(),
+        }),
+        (b"Status-Line", StartLine::Response { status_line, .. }) => found.push(string(
+            status_line.clone(),
+            sip_message::text(bytes, status_line.clone()),
+        )),
+        (b"CSeq.method", _) => {
+            if let Some(range) = message.cseq_method() {
+                found.push(string(range.clone(), sip_message::text(bytes, range)));
+            }
+        }
+        (b"Expires", _) => {
+            for header in message.headers(bytes, "Expires") {
+                found.push(FoundField {
+                    string: None,
+                    uint: Some(sip_message::uint(bytes, header.value.clone())),
+                    source,
+                    range: header.whole.clone(),
+                });
+            }
+        }
+        (b"Event" | b"Contact" | b"Reason", _) => {
+            let name = std::str::from_utf8(field).unwrap_or_default();
+            for header in message.headers(bytes, name) {
+                found.push(string(
+                    header.whole.clone(),
+                    sip_message::text(bytes, header.value.clone()),
+                ));
+            }
+        }
+        _ => {}
+    }
+}
