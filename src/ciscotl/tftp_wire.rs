@@ -1150,6 +1150,29 @@ mod tests {
     }
 
     #[test]
+    fn a_request_to_another_port_or_an_invalid_one() {
+        // A valid request to a port other than 69 opens a conversation too
+        // (Wireshark's UDP heuristic, dissect_tftp_heur).
+        let mut c = Capture::new(false);
+        let (request, ..) = c.phone_sends(1069, &rrq("h.tlv", "octet", &[]));
+        let (_, _, shown) = c.server_sends(40_010, &data(1, b"x"));
+        assert_eq!(block_of(&shown), (request, 1));
+        // RFC 1350 knows no mode "binary": such a request opens nothing and takes
+        // over the conversation of its port (dissect_tftp's lookups), whose block
+        // count goes on.
+        let (invalid, ..) = c.phone_sends(69, &rrq("other.tlv", "binary", &[]));
+        let (_, told, shown) = c.server_sends(40_010, &data(2, b"y"));
+        assert_eq!(block_of(&shown), (invalid, 2));
+        assert_eq!(told.file.as_deref(), Some("other.tlv"));
+        // Alone, it belongs to its address/port pair; a server answering from
+        // port 69 is then tied to it.
+        let mut c = Capture::new(false);
+        let (invalid, ..) = c.phone_sends(69, &rrq("d.tlv", "binary", &[]));
+        let (_, _, shown) = c.server_sends(69, &error(4, "Illegal mode"));
+        assert!(matches!(shown, Some(Shown::Error { request, code: 4, .. }) if request == invalid));
+    }
+
+    #[test]
     fn a_file_over_the_limit_is_not_reassembled() {
         let mut c = Capture::new(true);
         c.phone_sends(69, &rrq("huge", "octet", &[("blksize", "65464")]));
