@@ -7,8 +7,13 @@
 //! in the frame, or, in the last block's frame when the preference `tftp.defragment` is
 //! on, the whole file in the "Reassembled TFTP" data source (`tftp.reassembled.data`).
 //! An empty block has no Data item.
+//!
+//! `read_payload` builds the same packets from the UDP payload (see `tftp_wire`),
+//! without asking Wireshark for a protocol tree.
 
+use super::tftp_wire::{self, Datagram, Shown, TftpTracker};
 use crate::epan::{ForeignField, Packet, Source};
+use std::ffi::CStr;
 
 static OPCODE: ForeignField = ForeignField::new(c"tftp.opcode", c"tftp");
 static SOURCE_FILE: ForeignField = ForeignField::new(c"tftp.source_file", c"tftp");
@@ -153,4 +158,114 @@ pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
         }
         _ => None,
     }
+}
+
+/// The UDP datagram of a frame Wireshark dissected as TFTP, as the caller got it
+/// (Wireshark's `udp_follow` tap): the payload's captured bytes, its length on the
+/// wire, and the ports.
+#[allow(dead_code)] // until the post-dissector takes the `udp_follow` tap
+pub struct UdpPayload<'a> {
+    pub bytes: &'a [u8],
+    pub reported_len: usize,
+    pub src_port: u16,
+    pub dst_port: u16,
+}
+
+/// The name Wireshark 4.0 gives the data source of a file it reassembled
+/// (packet-tftp.c, `dissect_tftp_message`, its call of `process_reassembled_data`).
+#[allow(dead_code)]
+const REASSEMBLED_SOURCE: &CStr = c"Reassembled TFTP";
+
+/// The same packet as `read`, from the UDP payload instead of the tree. `payload`
+/// is the data source holding `udp.bytes` (places point into it); `tracker` follows
+/// the capture's conversations (see `tftp_wire`); `defragment` is Wireshark's
+/// preference `tftp.defragment`. Frames go in frame order on the first pass; a frame
+/// seen before gets the same answer.
+#[allow(dead_code)]
+pub fn read_payload<'d>(
+    packet: &mut Packet<'d>,
+    payload: Source<'d>,
+    udp: &UdpPayload<'_>,
+    tracker: &mut TftpTracker,
+    defragment: bool,
+) -> Option<TftpPacket<'d>> {
+    let (src, dst) = packet.addresses();
+    let datagram = Datagram {
+        frame: packet.frame_number(),
+        src: &src,
+        dst: &dst,
+        src_port: udp.src_port,
+        dst_port: udp.dst_port,
+        payload: udp.bytes,
+        reported_len: udp.reported_len,
+    };
+    let told = tracker.dissect(&datagram, defragment);
+    let message = tftp_wire::parse(udp.bytes)?;
+    let place = |r: std::ops::Range<usize>| (payload, r.start, r.len());
+    Some(match tftp_wire::shown(&message, &told, udp.bytes)? {
+        Shown::Request { file, item } => TftpPacket::Request {
+            file,
+            place: place(item),
+            client: src,
+        },
+        Shown::Options {
+            request,
+            block_size,
+            tsize,
+        } => TftpPacket::Options {
+            request,
+            block_size,
+            tsize,
+        },
+        Shown::Data {
+            request,
+            block,
+            own,
+            reassembled,
+        } => {
+            let cut = packet.frame_is_cut();
+            match reassembled {
+                Some(whole) => {
+                    let source = reassembled_source(packet, &whole);
+                    TftpPacket::Data {
+                        request,
+                        block,
+                        bytes: whole.to_vec(),
+                        reassembled: true,
+                        cut,
+                        place: source.map(|s| (s, 0, whole.len())),
+                    }
+                }
+                None => TftpPacket::Data {
+                    request,
+                    block,
+                    bytes: own.clone().map_or_else(Vec::new, |r| udp.bytes[r].to_vec()),
+                    reassembled: false,
+                    cut,
+                    place: own.map(place),
+                },
+            }
+        }
+        Shown::Error {
+            file,
+            code,
+            message,
+            request,
+        } => TftpPacket::Error {
+            file,
+            code,
+            message,
+            request: Some(request),
+            sender: src,
+        },
+    })
+}
+
+/// A data source holding the file Wireshark reassembled, named as Wireshark names
+/// its own. Wireshark has already added that source to the frame (it does so with
+/// or without a tree), so this one is a second copy: pointing into Wireshark's
+/// would need a way to find a frame's data source by name, which `Packet` lacks.
+#[allow(dead_code)]
+fn reassembled_source<'d>(packet: &mut Packet<'d>, whole: &[u8]) -> Option<Source<'d>> {
+    packet.new_data_source(whole, REASSEMBLED_SOURCE)
 }
