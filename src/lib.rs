@@ -15,6 +15,7 @@ mod emccflow;
 mod epan;
 mod frame_memory;
 pub mod harness;
+mod host_program;
 mod http_requests;
 mod nstime;
 pub mod sip_message;
@@ -50,7 +51,7 @@ fn register_handoffs() {
 /// Called before each capture file is read: state kept across frames starts
 /// afresh.
 fn reset_capture_state() {
-    epan::prefer_tree(emcc::reads_protocol_tree());
+    epan::prefer_tree(emcc::reads_protocol_tree() || host_program::dissects_without_taps());
     tap_inputs::reset_capture_state();
     http_requests::reset_capture_state();
     ciscoalarm::reset_capture_state();

@@ -39,6 +39,11 @@ uint64_t emcc_frame_layer_mask(const packet_info *pinfo, const int *proto_ids, i
 /* The TCP ports of the frame's innermost TCP header; 0 when the frame's
  * transport is not TCP. */
 int emcc_frame_tcp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst);
+/* The same for UDP. */
+int emcc_frame_udp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst);
+/* The frame's data source shown under `name` (a reassembled file, say);
+ * NULL when it has none. */
+tvbuff_t *emcc_data_source_named(packet_info *pinfo, const char *name);
 /* Nonzero unless the user disabled the protocol. */
 int emcc_protocol_enabled(int proto_id);
 
@@ -151,7 +156,8 @@ int emcc_inputs_tapped(packet_info *pinfo);
 int emcc_tapped_tcp(uint32_t *stream, uint32_t *flags, uint32_t *src_port, uint32_t *dst_port);
 /* The idx-th buffer a follow tap queued this frame, NULL past the last:
  * which = 0 sip_follow (a SIP message tvb, maybe several messages),
- * 1 http_follow (header blocks and bodies), 2 udp_follow (UDP payloads). */
+ * 1 http_follow (header blocks and bodies), 2 udp_follow (UDP payloads),
+ * 3 tcp_follow (TCP segment payloads). */
 tvbuff_t *emcc_tapped_buffer(int which, int idx);
 /* The idx-th HTTP message the http tap queued; 0 past the last. Strings are
  * Wireshark's, valid during the call, NULL when absent. */
@@ -178,8 +184,6 @@ dissector_handle_t emcc_register_wrapper(const char *name, const char *title, em
 /* Calls `routine` once at the end of this frame's dissection, whatever
  * happened in it (packet-frame.c calls frame end routines last). */
 void emcc_on_frame_end(packet_info *pinfo, void (*routine)(void));
-/* The handle a uint table holds for `port` (NULL: none). */
-dissector_handle_t emcc_uint_table_handle(const char *table, uint32_t port);
 
 /* Sets the protocol Wireshark files this frame's expert infos (and its
  * current-protocol bookkeeping) under; returns the one it replaced. */

@@ -64,9 +64,11 @@ pub fn handoff() {
     wanted.extend([&HTTP_STATUS, &HTTP_BODY]);
     wanted.extend(tftp::WANTED.iter().copied());
     DISSECTOR.register_as_postdissector(&wanted);
+    tftp::handoff();
 }
 
 pub fn reset_capture_state() {
+    tftp::reset_capture_state();
     SEEN.lock().clear();
     DOWNLOADS.lock().clear();
     TRANSFERS.lock().clear();

@@ -12,7 +12,8 @@
 //! without asking Wireshark for a protocol tree.
 
 use super::tftp_wire::{self, Datagram, Shown, TftpTracker};
-use crate::epan::{ForeignField, Packet, Source};
+use crate::epan::{Followed, ForeignField, Packet, Source};
+use crate::state::State;
 use std::ffi::CStr;
 
 static OPCODE: ForeignField = ForeignField::new(c"tftp.opcode", c"tftp");
@@ -85,7 +86,24 @@ pub enum TftpPacket<'d> {
     },
 }
 
+/// Frames TFTP dissected (its protocol's filter name, resolved at handoff).
+static TFTP_LAYER: ForeignField = ForeignField::new(c"tftp", c"tftp");
+
+/// The capture's TFTP conversations, when reading from taps.
+static TRACKER: State<TftpTracker> = State::new(TftpTracker::new);
+
+pub fn handoff() {
+    TFTP_LAYER.resolve();
+}
+
+pub fn reset_capture_state() {
+    TRACKER.lock().clear();
+}
+
 pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
+    if packet.reads_taps() {
+        return read_tapped(packet);
+    }
     match packet.first_uint(&OPCODE)? {
         READ_REQUEST => {
             let name = packet.string_fields(&SOURCE_FILE).into_iter().next()?;
@@ -160,10 +178,29 @@ pub fn read<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
     }
 }
 
+/// A frame TFTP dissected, from UDP's follow tap (packet-udp.c queues each
+/// UDP payload tvb, `decode_udp_ports`): the innermost UDP payload is TFTP's.
+fn read_tapped<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
+    if !packet.carries(&[&TFTP_LAYER]) {
+        return None;
+    }
+    let payload = packet.tapped_buffers(Followed::Udp).pop()?;
+    let bytes = packet.source_bytes(payload, 0..payload.len())?;
+    let (src_port, dst_port) = packet.udp_ports()?;
+    let udp = UdpPayload {
+        bytes: &bytes,
+        reported_len: payload.reported_len(),
+        src_port: u16::try_from(src_port).ok()?,
+        dst_port: u16::try_from(dst_port).ok()?,
+    };
+    // Wireshark's own reassembly (its preference tftp.defragment) is read
+    // from the data source it adds, not redone.
+    read_payload(packet, payload, &udp, &mut TRACKER.lock(), false)
+}
+
 /// The UDP datagram of a frame Wireshark dissected as TFTP, as the caller got it
 /// (Wireshark's `udp_follow` tap): the payload's captured bytes, its length on the
 /// wire, and the ports.
-#[allow(dead_code)] // until the post-dissector takes the `udp_follow` tap
 pub struct UdpPayload<'a> {
     pub bytes: &'a [u8],
     pub reported_len: usize,
@@ -173,7 +210,6 @@ pub struct UdpPayload<'a> {
 
 /// The name Wireshark 4.0 gives the data source of a file it reassembled
 /// (packet-tftp.c, `dissect_tftp_message`, its call of `process_reassembled_data`).
-#[allow(dead_code)]
 const REASSEMBLED_SOURCE: &CStr = c"Reassembled TFTP";
 
 /// The same packet as `read`, from the UDP payload instead of the tree. `payload`
@@ -181,7 +217,6 @@ const REASSEMBLED_SOURCE: &CStr = c"Reassembled TFTP";
 /// the capture's conversations (see `tftp_wire`); `defragment` is Wireshark's
 /// preference `tftp.defragment`. Frames go in frame order on the first pass; a frame
 /// seen before gets the same answer.
-#[allow(dead_code)]
 pub fn read_payload<'d>(
     packet: &mut Packet<'d>,
     payload: Source<'d>,
@@ -224,6 +259,21 @@ pub fn read_payload<'d>(
             reassembled,
         } => {
             let cut = packet.frame_is_cut();
+            // The file Wireshark reassembled (its preference tftp.defragment)
+            // is in the data source it added to this frame.
+            let wiresharks = packet.data_source_named(REASSEMBLED_SOURCE);
+            if let Some(source) = wiresharks {
+                let bytes = packet.source_bytes(source, 0..source.len())?;
+                let len = bytes.len();
+                return Some(TftpPacket::Data {
+                    request,
+                    block,
+                    bytes,
+                    reassembled: true,
+                    cut,
+                    place: Some((source, 0, len)),
+                });
+            }
             match reassembled {
                 Some(whole) => {
                     let source = reassembled_source(packet, &whole);

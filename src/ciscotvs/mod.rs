@@ -27,7 +27,6 @@ static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
 static TLS_TYPE: ForeignField = ForeignField::new(c"tls.record.content_type", c"tls");
 static TLS_LENGTH: ForeignField = ForeignField::new(c"tls.record.length", c"tls");
 
-
 static DISSECTOR: Dissector =
     Dissector::new_postdissector(c"ciscotvs_session", &PROTOCOL, dissect, &EVENT);
 /// Decrypted application data of the TVS port, from TLS.

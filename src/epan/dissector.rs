@@ -354,9 +354,8 @@ impl PortWrapper {
             user: self as *const PortWrapper as *mut c_void,
         }));
         // SAFETY: the wrapper struct and the names live for the process.
-        let handle = unsafe {
-            sys::emcc_register_wrapper(self.name.as_ptr(), self.title.as_ptr(), wrapper)
-        };
+        let handle =
+            unsafe { sys::emcc_register_wrapper(self.name.as_ptr(), self.title.as_ptr(), wrapper) };
         self.handle.store(handle, Ordering::Relaxed);
     }
 
@@ -365,7 +364,12 @@ impl PortWrapper {
     /// `Dissector::attach_to_port`). Call from handoff and when preferences
     /// change.
     pub fn attach_to_port(&'static self, table: &CStr, port: u32) {
-        move_port(table, self.handle.load(Ordering::Relaxed), &self.attached, port);
+        move_port(
+            table,
+            self.handle.load(Ordering::Relaxed),
+            &self.attached,
+            port,
+        );
     }
 }
 

@@ -144,6 +144,8 @@ pub enum Followed {
     Http = 1,
     /// Every UDP payload.
     Udp = 2,
+    /// Every TCP segment's payload.
+    Tcp = 3,
 }
 
 /// What one wrapper of ours saw in the current frame: the tvbs handed to

@@ -37,8 +37,8 @@ mod tap;
 mod version;
 
 pub use dissector::{Dissector, ForeignDissector, PortWrapper};
-pub use inputs::{prefer_tree, set_tap_reader, Followed};
 pub use echo::echo_fields;
+pub use inputs::{prefer_tree, set_tap_reader, Followed};
 // Item and Tree are named by decoders that pass tree handles around.
 #[allow(unused_imports)]
 pub use packet::{FoundField, FoundString, Item, Packet, Source, TappedHttp, TappedTcp, Tree};

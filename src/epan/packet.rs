@@ -10,8 +10,8 @@ use std::ptr;
 
 use super::c_strings::{c_message, c_text};
 use super::dissector::{ForeignDissector, PortWrapper};
-use super::inputs::{self, Followed};
 use super::echo::{self, Echoed};
+use super::inputs::{self, Followed};
 use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
 use super::sys;
 
@@ -44,6 +44,14 @@ pub struct Source<'d> {
     raw: *mut sys::tvbuff_t,
     captured_len: usize,
     _call: PhantomData<&'d ()>,
+}
+
+impl<'d> Source<'d> {
+    /// How many bytes it had on the wire (captured or not).
+    pub fn reported_len(&self) -> usize {
+        // SAFETY: a tvb of the current frame (the lifetime 'd says so).
+        unsafe { sys::emcc_tvb_reported_length(self.raw) as usize }
+    }
 }
 
 impl Source<'_> {
@@ -455,8 +463,11 @@ impl<'d> Packet<'d> {
             }
             let text = |raw: *const std::os::raw::c_char| {
                 // SAFETY: NUL-terminated when not null (see above).
-                (!raw.is_null())
-                    .then(|| unsafe { CStr::from_ptr(raw) }.to_string_lossy().into_owned())
+                (!raw.is_null()).then(|| {
+                    unsafe { CStr::from_ptr(raw) }
+                        .to_string_lossy()
+                        .into_owned()
+                })
             };
             found.push(TappedHttp {
                 method: text(method),
@@ -514,6 +525,23 @@ impl<'d> Packet<'d> {
         // SAFETY: pinfo is valid; the out pointers are local.
         let tcp = unsafe { sys::emcc_frame_tcp_ports(self.pinfo, &mut src, &mut dst) };
         (tcp != 0).then_some((src, dst))
+    }
+
+    /// Source and destination port of the frame's UDP header; None when the
+    /// frame is not UDP.
+    pub fn udp_ports(&self) -> Option<(u32, u32)> {
+        let (mut src, mut dst) = (0u32, 0u32);
+        // SAFETY: pinfo is valid; the out pointers are local.
+        let udp = unsafe { sys::emcc_frame_udp_ports(self.pinfo, &mut src, &mut dst) };
+        (udp != 0).then_some((src, dst))
+    }
+
+    /// The frame's data source Wireshark shows under `name` (without the
+    /// byte count it appends), such as a file another protocol reassembled.
+    pub fn data_source_named(&self, name: &CStr) -> Option<Source<'d>> {
+        // SAFETY: pinfo is valid; the name is NUL-terminated.
+        let raw = unsafe { sys::emcc_data_source_named(self.pinfo, name.as_ptr()) };
+        (!raw.is_null()).then(|| self.source_of(raw))
     }
 
     /// The frame's network source and destination addresses, as text.

@@ -756,11 +756,15 @@ const char *emcc_set_current_proto(packet_info *pinfo, const char *static_name)
 /* The follow taps queue their buffers only while someone listens
  * (packet-sip.c, packet-http.c, packet-udp.c: have_tap_listener before
  * tap_queue_packet); tcp and http queue theirs whenever tapping is on. */
-static const char *const followed[] = {"sip_follow", "http_follow", "udp_follow"};
-#define EMCC_FOLLOWED 3
+static const char *const followed[] = {"sip_follow", "http_follow", "udp_follow", "tcp_follow"};
+#define EMCC_FOLLOWED 4
+/* tcp_follow queues a struct whose first member is the segment's payload
+ * tvb (tcp_follow_tap_data_t, private to packet-tcp.c; the same first
+ * member from 4.0 to 4.6). */
+#define EMCC_FOLLOWED_TCP 3
 /* One listener per followed tap; its address names it for removal. */
 static int follow_listener[EMCC_FOLLOWED];
-static int follow_tap[EMCC_FOLLOWED] = {-1, -1, -1};
+static int follow_tap[EMCC_FOLLOWED] = {-1, -1, -1, -1};
 static int tcp_tap = -1, http_tap = -1, probe_tap = -1;
 static int inputs_on = 0;
 
@@ -833,9 +837,13 @@ int emcc_tapped_tcp(uint32_t *stream, uint32_t *flags, uint32_t *src_port, uint3
 
 tvbuff_t *emcc_tapped_buffer(int which, int idx)
 {
+    const void *data;
     if (which < 0 || which >= EMCC_FOLLOWED || follow_tap[which] < 0)
         return NULL;
-    return (tvbuff_t *)fetch_tapped_data(follow_tap[which], idx);
+    data = fetch_tapped_data(follow_tap[which], idx);
+    if (data != NULL && which == EMCC_FOLLOWED_TCP)
+        return *(tvbuff_t *const *)data;
+    return (tvbuff_t *)data;
 }
 
 int emcc_tapped_http(int idx, const char **method, uint32_t *code, const char **uri)
@@ -874,12 +882,6 @@ dissector_handle_t emcc_register_wrapper(const char *name, const char *title, em
     return register_dissector_with_data(name, wrapper_dissect, proto, wrapper);
 }
 
-dissector_handle_t emcc_uint_table_handle(const char *table, uint32_t port)
-{
-    dissector_table_t found = find_dissector_table(table);
-    return found == NULL ? NULL : dissector_get_uint_handle(found, port);
-}
-
 void emcc_on_frame_end(packet_info *pinfo, void (*routine)(void))
 {
     /* What register_frame_end_routine (packet-frame.c, not exported by
@@ -911,4 +913,18 @@ int emcc_http_link(packet_info *pinfo, uint32_t *request_frame, uint32_t *respon
     *request_frame = head->req_framenum;
     *response_frame = head->res_framenum;
     return 1;
+}
+
+int emcc_frame_udp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst)
+{
+    if (pinfo->ptype != PT_UDP)
+        return 0;
+    *src = pinfo->srcport;
+    *dst = pinfo->destport;
+    return 1;
+}
+
+tvbuff_t *emcc_data_source_named(packet_info *pinfo, const char *name)
+{
+    return get_data_source_tvb_by_name(pinfo, name);
 }

@@ -10,6 +10,7 @@
 //! from its first pass on whether or not anyone taps (`Packet::http_link`):
 //! the same links as HTTP's items in every pass, `-2` included.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::epan::{Followed, FoundField, Packet, Source, TappedHttp};
@@ -24,6 +25,11 @@ struct Message {
     body: Option<usize>,
     uri: Option<(String, Range<usize>)>,
     code: Option<u32>,
+    /// Responses: the URI of the connection's last request not answered
+    /// before.
+    response_for: Option<String>,
+    /// HTTP gave up before the links to other frames.
+    unlinked: bool,
 }
 
 #[derive(Default)]
@@ -31,7 +37,17 @@ struct Http {
     /// The dissection the cache is for.
     dissection: u64,
     messages: Vec<Message>,
+    /// The messages were read from TCP's payload (HTTP gave up on them).
+    from_tcp: bool,
+    /// The URI of the last request of each TCP stream whose response was
+    /// not seen yet: what Wireshark 4.0 names on a response it cannot link
+    /// (`http.response_for.uri`, the connection's last request URI).
+    unanswered: HashMap<u32, String>,
 }
+
+/// Connections with a request waiting for its answer; past this the memory
+/// starts afresh (only responses HTTP cannot link lose their URI).
+const MAX_UNANSWERED: usize = 65_536;
 
 static HTTP: State<Http> = State::new(Http::default);
 
@@ -40,13 +56,18 @@ pub fn reset_capture_state() {
 }
 
 pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
-    let buffers = packet.tapped_buffers(Followed::Http);
-    let messages = messages(packet, &buffers);
+    let (messages, from_tcp) = messages(packet);
+    let buffers = packet.tapped_buffers(if from_tcp {
+        Followed::Tcp
+    } else {
+        Followed::Http
+    });
     let at = |index: Option<usize>| index.and_then(|i| buffers.get(i).copied());
     let frame = packet.frame_source();
     let link = packet.http_link();
     let mut found = Vec::new();
     for message in &messages {
+        let link = link.filter(|_| !message.unlinked);
         let header = at(message.header).unwrap_or(frame);
         match field {
             b"request.uri" => {
@@ -64,13 +85,25 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
                 }
             }
             b"request_in" => {
-                if let Some((request, _)) = link.filter(|&(r, _)| r != 0 && message.code.is_some()) {
+                if let Some((request, _)) = link.filter(|&(r, _)| r != 0 && message.code.is_some())
+                {
                     found.push(super::uint_at(header, request));
                 }
             }
             b"response_in" => {
-                if let Some((_, response)) = link.filter(|&(_, r)| r != 0 && message.uri.is_some()) {
+                if let Some((_, response)) = link.filter(|&(_, r)| r != 0 && message.uri.is_some())
+                {
                     found.push(super::uint_at(header, response));
+                }
+            }
+            b"response_for.uri" => {
+                if let Some(uri) = message.response_for.as_ref().filter(|_| !message.unlinked) {
+                    found.push(FoundField {
+                        string: Some(uri.clone()),
+                        uint: None,
+                        source: header,
+                        range: 0..0,
+                    });
                 }
             }
             b"response.code" => {
@@ -94,19 +127,115 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
     found
 }
 
-/// The frame's messages, worked out once per dissection.
-fn messages<'d>(packet: &mut Packet<'d>, buffers: &[Source<'d>]) -> Vec<Message> {
+/// The frame's messages, worked out once per dissection (and whether they
+/// were read from TCP's payload, see `from_payload`).
+fn messages(packet: &mut Packet<'_>) -> (Vec<Message>, bool) {
     let dissection = packet.dissection();
-    if HTTP.lock().dissection == dissection {
-        return HTTP.lock().messages.clone();
+    {
+        let http = HTTP.lock();
+        if http.dissection == dissection {
+            return (http.messages.clone(), http.from_tcp);
+        }
     }
     let tapped = packet.tapped_http();
-    let starts: Vec<Vec<u8>> = buffers.iter().map(|&b| first_line(packet, b)).collect();
-    let messages = pair(&tapped, &starts);
+    let buffers = packet.tapped_buffers(Followed::Http);
+    let from_tcp = tapped.is_empty() && buffers.is_empty();
+    let mut messages = if from_tcp {
+        from_payload(packet)
+    } else {
+        let starts: Vec<Vec<u8>> = buffers.iter().map(|&b| first_line(packet, b)).collect();
+        if tapped.is_empty() {
+            // HTTP got past the headers (it queued them) and gave up in
+            // the body: its items of the start line and the links are there.
+            starts
+                .first()
+                .and_then(|line| start_line(line))
+                .into_iter()
+                .collect()
+        } else {
+            pair(&tapped, &starts)
+        }
+    };
+    let stream = packet.tapped_tcp().map(|t| t.stream);
     let mut http = HTTP.lock();
+    if let Some(stream) = stream {
+        remember_requests(&mut http.unanswered, stream, &mut messages);
+    }
     http.dissection = dissection;
     http.messages = messages.clone();
-    messages
+    http.from_tcp = from_tcp;
+    (messages, from_tcp)
+}
+
+/// A frame HTTP dissected but queued nothing for: it gave up (an exception)
+/// before the end of the headers, as on a frame the capture cut short.
+/// HTTP's items up to there came from the start line (packet-http.c,
+/// `dissect_http_message`, `basic_request_dissector` and
+/// `basic_response_dissector` run before the headers), so read that line
+/// from the segment's payload (TCP's follow tap).
+fn from_payload(packet: &mut Packet<'_>) -> Vec<Message> {
+    let Some(payload) = packet.tapped_buffers(Followed::Tcp).pop() else {
+        return Vec::new();
+    };
+    let line = first_line(packet, payload);
+    let mut message = start_line(&line);
+    // HTTP adds the links to other frames after the headers: it never got
+    // there.
+    if let Some(message) = &mut message {
+        message.unlinked = true;
+    }
+    message.into_iter().collect()
+}
+
+/// A message from its start line alone (RFC 9112 sections 3 and 4): a
+/// request line `method SP target SP HTTP/x.y`, or a status line
+/// `HTTP/x.y SP code ...`; `header` is 0 (the payload itself).
+fn start_line(line: &[u8]) -> Option<Message> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut words = line.split(|&b| b == b' ');
+    let first = words.next()?;
+    if first.starts_with(b"HTTP/") {
+        let code = words.next().filter(|c| c.len() == 3)?;
+        let code = std::str::from_utf8(code).ok()?.parse().ok()?;
+        return Some(Message {
+            header: Some(0),
+            code: Some(code),
+            ..Message::default()
+        });
+    }
+    let target = words.next()?;
+    let version = words.next()?;
+    if first.is_empty() || target.is_empty() || !version.starts_with(b"HTTP/") {
+        return None;
+    }
+    let start = first.len() + 1;
+    Some(Message {
+        header: Some(0),
+        uri: Some((
+            String::from_utf8_lossy(target).into_owned(),
+            start..start + target.len(),
+        )),
+        ..Message::default()
+    })
+}
+
+/// Notes each request's URI as its connection's last unanswered one, and
+/// names it on the next response, as Wireshark 4.0 names the connection's
+/// last request URI (`conv_data->request_uri`, packet-http.c) on a response.
+/// Unlike Wireshark, an answered URI is forgotten (that keeps the memory to
+/// requests still open): a response that follows another without a request
+/// of its own names none.
+fn remember_requests(unanswered: &mut HashMap<u32, String>, stream: u32, messages: &mut [Message]) {
+    for message in messages {
+        if let Some((uri, _)) = &message.uri {
+            if unanswered.len() >= MAX_UNANSWERED && !unanswered.contains_key(&stream) {
+                unanswered.clear();
+            }
+            unanswered.insert(stream, uri.clone());
+        } else if message.code.is_some() {
+            message.response_for = unanswered.remove(&stream);
+        }
+    }
 }
 
 /// Matches each tapped message with its header block (and body) among the
@@ -217,7 +346,10 @@ mod tests {
     #[test]
     fn a_body_that_looks_like_nothing_else_is_the_body() {
         let tapped = [response(200)];
-        let starts = [b"HTTP/1.1 200 OK".to_vec(), b"HTTP/1.1 is in this body".to_vec()];
+        let starts = [
+            b"HTTP/1.1 200 OK".to_vec(),
+            b"HTTP/1.1 is in this body".to_vec(),
+        ];
         let messages = pair(&tapped, &starts);
         assert_eq!(messages[0].body, Some(1));
     }

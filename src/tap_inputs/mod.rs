@@ -17,8 +17,8 @@
 #![forbid(unsafe_code)]
 
 mod http;
-mod skinny;
 mod sip;
+mod skinny;
 mod tcp;
 pub mod tls;
 

@@ -13,6 +13,8 @@ use crate::state::State;
 struct Buffer {
     bytes: Vec<u8>,
     messages: Vec<SipMessage>,
+    /// The start line of a message the capture cut short.
+    cut_start: Option<StartLine>,
 }
 
 #[derive(Default)]
@@ -40,19 +42,34 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
     let mut cache = CACHE.lock();
     if cache.dissection != dissection {
         let stream = packet.tapped_tcp().is_some();
+        let cut = packet.frame_is_cut();
         cache.buffers = sources
             .iter()
             .map(|&source| {
                 let bytes = packet
                     .source_bytes(source, 0..source.len().min(MAX_BUFFER))
                     .unwrap_or_default();
+                if cut {
+                    // A frame the capture cut: SIP gives up after the
+                    // start line (with a tree), see `cut_short_start`.
+                    let start = sip_message::cut_short_start(&bytes, stream);
+                    return Buffer {
+                        bytes,
+                        messages: Vec::new(),
+                        cut_start: start,
+                    };
+                }
                 let messages = sip_message::messages(&bytes, stream)
                     .into_iter()
                     // Over TCP, SIP waits for the rest of a cut message
                     // before it dissects (and taps) it.
                     .filter(|m| !(stream && m.truncated))
                     .collect();
-                Buffer { bytes, messages }
+                Buffer {
+                    bytes,
+                    messages,
+                    cut_start: None,
+                }
             })
             .collect();
         cache.dissection = dissection;
@@ -60,15 +77,28 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
     let mut found = Vec::new();
     for (buffer, &source) in cache.buffers.iter().zip(&sources) {
         for message in &buffer.messages {
-            found_in(&buffer.bytes, message, source, field, &mut found);
+            found_in(
+                &buffer.bytes,
+                &message.start,
+                Some(message),
+                source,
+                field,
+                &mut found,
+            );
+        }
+        if let Some(start) = &buffer.cut_start {
+            found_in(&buffer.bytes, start, None, source, field, &mut found);
         }
     }
     found
 }
 
+/// Adds the occurrences of `field` in one message (`message` is None for a
+/// start line alone).
 fn found_in<'d>(
     bytes: &[u8],
-    message: &SipMessage,
+    start: &StartLine,
+    message: Option<&SipMessage>,
     source: Source<'d>,
     field: &[u8],
     found: &mut Vec<FoundField<'d>>,
@@ -79,12 +109,17 @@ fn found_in<'d>(
         source,
         range,
     };
-    match (field, &message.start) {
+    match (field, start) {
         (b"Method", StartLine::Request { method, .. }) => found.push(string(
             method.clone(),
             sip_message::ascii_text(bytes, method.clone()),
         )),
-        (b"Status-Code", StartLine::Response { code, code_range, .. }) => found.push(FoundField {
+        (
+            b"Status-Code",
+            StartLine::Response {
+                code, code_range, ..
+            },
+        ) => found.push(FoundField {
             string: None,
             uint: Some(u32::from(*code)),
             source,
@@ -95,12 +130,15 @@ fn found_in<'d>(
             sip_message::text(bytes, status_line.clone()),
         )),
         (b"CSeq.method", _) => {
-            if let Some(range) = message.cseq_method() {
+            if let Some(range) = message.and_then(SipMessage::cseq_method) {
                 found.push(string(range.clone(), sip_message::text(bytes, range)));
             }
         }
         (b"Expires", _) => {
-            for header in message.headers(bytes, "Expires") {
+            for header in message
+                .into_iter()
+                .flat_map(|m| m.headers(bytes, "Expires"))
+            {
                 found.push(FoundField {
                     string: None,
                     uint: Some(sip_message::uint(bytes, header.value.clone())),
@@ -111,7 +149,7 @@ fn found_in<'d>(
         }
         (b"Event" | b"Contact" | b"Reason", _) => {
             let name = std::str::from_utf8(field).unwrap_or_default();
-            for header in message.headers(bytes, name) {
+            for header in message.into_iter().flat_map(|m| m.headers(bytes, name)) {
                 found.push(string(
                     header.whole.clone(),
                     sip_message::text(bytes, header.value.clone()),

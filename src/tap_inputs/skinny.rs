@@ -49,7 +49,9 @@ pub fn read<'d>(packet: &mut Packet<'d>) -> Vec<FoundField<'d>> {
             let Some(header) = packet.source_bytes(tvb, offset..offset + HEADER) else {
                 break;
             };
-            let word = |at: usize| u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+            let word = |at: usize| {
+                u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+            };
             let pdu_len = word(0) as usize + 8;
             if word(8) == ENHANCED_ALARM {
                 let start = offset + HEADER;
