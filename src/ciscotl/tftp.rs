@@ -189,21 +189,16 @@ fn read_tapped<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
     let (src_port, dst_port) = packet.udp_ports()?;
     let udp = UdpPayload {
         bytes: &bytes,
-        reported_len: payload.reported_len(),
         src_port: u16::try_from(src_port).ok()?,
         dst_port: u16::try_from(dst_port).ok()?,
     };
-    // Wireshark's own reassembly (its preference tftp.defragment) is read
-    // from the data source it adds, not redone.
-    read_payload(packet, payload, &udp, &mut TRACKER.lock(), false)
+    read_payload(packet, payload, &udp, &mut TRACKER.lock())
 }
 
 /// The UDP datagram of a frame Wireshark dissected as TFTP, as the caller got it
-/// (Wireshark's `udp_follow` tap): the payload's captured bytes, its length on the
-/// wire, and the ports.
+/// (Wireshark's `udp_follow` tap): the payload's captured bytes and the ports.
 pub struct UdpPayload<'a> {
     pub bytes: &'a [u8],
-    pub reported_len: usize,
     pub src_port: u16,
     pub dst_port: u16,
 }
@@ -214,15 +209,15 @@ const REASSEMBLED_SOURCE: &CStr = c"Reassembled TFTP";
 
 /// The same packet as `read`, from the UDP payload instead of the tree. `payload`
 /// is the data source holding `udp.bytes` (places point into it); `tracker` follows
-/// the capture's conversations (see `tftp_wire`); `defragment` is Wireshark's
-/// preference `tftp.defragment`. Frames go in frame order on the first pass; a frame
-/// seen before gets the same answer.
+/// the capture's conversations (see `tftp_wire`). Each frame must be given exactly
+/// once, in frame order, on the pass that decides it (the tracker remembers no
+/// frame). A file Wireshark reassembled (its preference `tftp.defragment`) is read
+/// from the data source Wireshark added to the frame, not redone.
 pub fn read_payload<'d>(
     packet: &mut Packet<'d>,
     payload: Source<'d>,
     udp: &UdpPayload<'_>,
     tracker: &mut TftpTracker,
-    defragment: bool,
 ) -> Option<TftpPacket<'d>> {
     let (src, dst) = packet.addresses();
     let datagram = Datagram {
@@ -232,9 +227,8 @@ pub fn read_payload<'d>(
         src_port: udp.src_port,
         dst_port: udp.dst_port,
         payload: udp.bytes,
-        reported_len: udp.reported_len,
     };
-    let told = tracker.dissect(&datagram, defragment);
+    let told = tracker.dissect(&datagram);
     let message = tftp_wire::parse(udp.bytes)?;
     let place = |r: std::ops::Range<usize>| (payload, r.start, r.len());
     Some(match tftp_wire::shown(&message, &told, udp.bytes)? {
@@ -256,34 +250,21 @@ pub fn read_payload<'d>(
             request,
             block,
             own,
-            reassembled,
         } => {
             let cut = packet.frame_is_cut();
             // The file Wireshark reassembled (its preference tftp.defragment)
             // is in the data source it added to this frame.
-            let wiresharks = packet.data_source_named(REASSEMBLED_SOURCE);
-            if let Some(source) = wiresharks {
-                let bytes = packet.source_bytes(source, 0..source.len())?;
-                let len = bytes.len();
-                return Some(TftpPacket::Data {
-                    request,
-                    block,
-                    bytes,
-                    reassembled: true,
-                    cut,
-                    place: Some((source, 0, len)),
-                });
-            }
-            match reassembled {
-                Some(whole) => {
-                    let source = reassembled_source(packet, &whole);
+            match packet.data_source_named(REASSEMBLED_SOURCE) {
+                Some(source) => {
+                    let bytes = packet.source_bytes(source, 0..source.len())?;
+                    let len = bytes.len();
                     TftpPacket::Data {
                         request,
                         block,
-                        bytes: whole.to_vec(),
+                        bytes,
                         reassembled: true,
                         cut,
-                        place: source.map(|s| (s, 0, whole.len())),
+                        place: Some((source, 0, len)),
                     }
                 }
                 None => TftpPacket::Data {
@@ -309,13 +290,4 @@ pub fn read_payload<'d>(
             sender: src,
         },
     })
-}
-
-/// A data source holding the file Wireshark reassembled, named as Wireshark names
-/// its own. Wireshark has already added that source to the frame (it does so with
-/// or without a tree), so this one is a second copy: pointing into Wireshark's
-/// would need a way to find a frame's data source by name, which `Packet` lacks.
-#[allow(dead_code)]
-fn reassembled_source<'d>(packet: &mut Packet<'d>, whole: &[u8]) -> Option<Source<'d>> {
-    packet.new_data_source(whole, REASSEMBLED_SOURCE)
 }

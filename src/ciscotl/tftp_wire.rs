@@ -2,26 +2,23 @@
 //! one packet (RFC 1350 RRQ/WRQ/DATA/ACK/ERROR, RFC 2347 OACK and options) and a
 //! tracker that tells, for each packet, what Wireshark 4.0's TFTP dissector shows
 //! beside its bytes: the read request it belongs to (`tftp.request_frame`), the full
-//! block number past 65535 (`tftp.block.full`), the file name on later packets
-//! (`tftp.destination_file`), and, with the preference `tftp.defragment` on, the
-//! whole file in the frame that completes it (`tftp.reassembled.data`).
+//! block number past 65535 (`tftp.block.full`) and the file name on later packets
+//! (`tftp.destination_file`). A file Wireshark reassembled (preference
+//! `tftp.defragment`) is not redone here: the caller reads it from the data source
+//! Wireshark adds.
 //!
 //! The tracker follows the dissector's choices as read in Wireshark 4.0's
-//! `epan/dissectors/packet-tftp.c` and the conversation and reassembly code it calls
-//! (`epan/conversation.c`, `epan/reassemble.c`); each rule below names the function
-//! it comes from. Frames must be given in frame order on the first pass; a frame
-//! given again gets the answer of its first time.
+//! `epan/dissectors/packet-tftp.c` and the conversation code it calls
+//! (`epan/conversation.c`); each rule below names the function it comes from.
+//! Each frame must be given exactly once, in frame order, on the pass that decides it.
 
 #![forbid(unsafe_code)]
-// Not called yet: the post-dissector moves to `tftp::read_payload` separately.
-#![allow(dead_code)]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::transfers::{MAX_FILE, MAX_HELD, MAX_OPEN};
-use crate::frame_memory::MAX_FRAMES;
+use super::transfers::MAX_OPEN;
 
 /// The UDP port of TFTP servers (RFC 1350 section 4; Wireshark's default
 /// `tftp.udp.port` range, `UDP_PORT_TFTP_RANGE`).
@@ -34,14 +31,6 @@ pub const DATA: u16 = 3;
 pub const ACK: u16 = 4;
 pub const ERROR: u16 = 5;
 pub const OACK: u16 = 6;
-
-/// RFC 1350 section 1: data is sent in blocks of 512 bytes unless an option
-/// (RFC 2348 `blksize`) says otherwise.
-const DEFAULT_BLOCK_SIZE: u16 = 512;
-
-/// RFC 2348: the block sizes a `blksize` option may take. Wireshark 4.0 ignores an
-/// OACK value outside them (`tftp_dissect_options`).
-const BLOCK_SIZES: std::ops::RangeInclusive<i32> = 8..=65_464;
 
 /// A NUL-terminated string of a packet: `start..nul` is its text, `nul` the index
 /// of its terminating zero byte.
@@ -222,38 +211,6 @@ pub fn full_block(block: u16, next: u32) -> u32 {
     next.wrapping_sub(i32::from(delta) as u32)
 }
 
-/// A number as C's `strtol` reads Wireshark's printable copy of an option value
-/// (`tvb_format_text`, which escapes control bytes, so only spaces lead), cast
-/// to C `int` as `tftp_dissect_options` does.
-fn strtol_int(text: &[u8]) -> i32 {
-    let mut rest = text;
-    while let [b' ', tail @ ..] = rest {
-        rest = tail;
-    }
-    let negative = matches!(rest.first(), Some(b'-'));
-    if matches!(rest.first(), Some(b'-' | b'+')) {
-        rest = &rest[1..];
-    }
-    let mut value: i64 = 0;
-    let mut overflow = false;
-    for &b in rest.iter().take_while(|b| b.is_ascii_digit()) {
-        match value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(i64::from(b - b'0')))
-        {
-            Some(v) => value = v,
-            None => overflow = true,
-        }
-    }
-    let long = match (overflow, negative) {
-        (true, false) => i64::MAX,
-        (true, true) => i64::MIN,
-        (false, true) => -value,
-        (false, false) => value,
-    };
-    long as i32
-}
-
 /// One UDP datagram Wireshark handed its TFTP dissector.
 pub struct Datagram<'a> {
     pub frame: u32,
@@ -264,9 +221,6 @@ pub struct Datagram<'a> {
     pub dst_port: u16,
     /// The captured UDP payload.
     pub payload: &'a [u8],
-    /// The UDP payload's length on the wire (more than `payload.len()` when the
-    /// capture cut the frame).
-    pub reported_len: usize,
 }
 
 /// What Wireshark shows of a frame beside its own bytes.
@@ -279,61 +233,35 @@ pub struct Told {
     pub file: Option<Arc<str>>,
     /// `tftp.block.full` of a DATA or ACK packet.
     pub full_block: Option<u32>,
-    /// The whole file, in the frame that completed it (`tftp.defragment` on).
-    pub reassembled: Option<Arc<[u8]>>,
 }
 
 /// A TFTP conversation's state, as Wireshark 4.0's `tftp_conv_info_t` (only the
-/// parts that change what is shown).
+/// parts that change what is shown: its block size only decides the end of a file
+/// for reassembly, which is read from Wireshark's own data source instead).
 struct Conv {
-    block_size: u16,
     source_file: Option<Arc<str>>,
     destination_file: Option<Arc<str>>,
     request_frame: u32,
     next_block: u32,
-    reassembly_id: u32,
-    last_reassembly_frame: u32,
 }
 
 impl Conv {
-    fn new(id: u32) -> Conv {
+    fn new() -> Conv {
         Conv {
-            block_size: DEFAULT_BLOCK_SIZE,
             source_file: None,
             destination_file: None,
             request_frame: 0,
             next_block: 1,
-            reassembly_id: id,
-            last_reassembly_frame: u32::MAX,
         }
     }
 }
 
-/// A file being put back together: Wireshark's reassembly key is the id and the
-/// packet's addresses and ports in its direction (`addresses_ports` functions).
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct ReassemblyKey {
-    id: u32,
-    src: String,
-    dst: String,
-    src_port: u16,
-    dst_port: u16,
-}
-
-#[derive(Default)]
-struct Reassembly {
-    /// Offset (block - 1) of the first block shorter than the block size.
-    last: Option<u32>,
-    /// The first copy of each block (a retransmission repeats it, and
-    /// `fragment_defragment_and_free` keeps the earliest).
-    blocks: BTreeMap<u32, Vec<u8>>,
-    held: usize,
-    /// More than `MAX_FILE` bytes: given up (Wireshark would go on).
-    too_big: bool,
-}
-
 /// Follows TFTP conversations across frames. Owned by the caller; clear it (or
 /// make a new one) for a new capture.
+///
+/// Each frame must be given exactly once, in frame order, on the pass that decides
+/// it: the tracker keeps no memory of frames, so a frame given again counts again
+/// (its request restarts the conversation, its block moves the expected block on).
 #[derive(Default)]
 pub struct TftpTracker {
     convs: Vec<Conv>,
@@ -343,12 +271,6 @@ pub struct TftpTracker {
     /// Conversations of packets no request explains (Wireshark's fallback,
     /// `find_conversation_pinfo`: UDP's own, per address/port pair).
     by_pair: HashMap<(String, u16, String, u16), usize>,
-    reassemblies: HashMap<ReassemblyKey, Reassembly>,
-    reassembling: usize,
-    /// Bytes of finished files remembered for their frames.
-    kept: usize,
-    told: HashMap<u32, Told>,
-    last_frame: u32,
 }
 
 impl TftpTracker {
@@ -360,29 +282,9 @@ impl TftpTracker {
         *self = TftpTracker::default();
     }
 
-    /// What Wireshark shows of this datagram beside its bytes. The first call for
-    /// a frame decides; a later call for the same frame returns that answer.
-    /// A frame older than the last one seen and not remembered (memory full)
-    /// gets an empty answer and changes nothing.
-    pub fn dissect(&mut self, d: &Datagram<'_>, defragment: bool) -> Told {
-        if let Some(told) = self.told.get(&d.frame) {
-            return told.clone();
-        }
-        if d.frame <= self.last_frame && !self.told.is_empty() {
-            return Told::default();
-        }
-        self.last_frame = d.frame;
-        let told = self.first_time(d, defragment);
-        if self.told.len() < MAX_FRAMES {
-            if let Some(file) = &told.reassembled {
-                self.kept += file.len();
-            }
-            self.told.insert(d.frame, told.clone());
-        }
-        told
-    }
-
-    fn first_time(&mut self, d: &Datagram<'_>, defragment: bool) -> Told {
+    /// What Wireshark shows of this datagram beside its bytes. Give each frame
+    /// once, in frame order (see [`TftpTracker`]).
+    pub fn dissect(&mut self, d: &Datagram<'_>) -> Told {
         let Some(message) = parse(d.payload) else {
             return Told::default();
         };
@@ -390,7 +292,7 @@ impl TftpTracker {
             return Told::default();
         };
         let mut told = Told::default();
-        let info = &self.convs[conv];
+        let info = &mut self.convs[conv];
         let is_request = matches!(message, Message::Request { .. });
         // dissect_tftp_message: every packet but a request names the request's
         // file and frame, once a request was seen.
@@ -408,7 +310,6 @@ impl TftpTracker {
                 ..
             } => {
                 let name: Arc<str> = Arc::from(ascii(&d.payload[file.text()]));
-                let info = &mut self.convs[conv];
                 if write {
                     info.destination_file = Some(name);
                     info.source_file = None;
@@ -418,24 +319,19 @@ impl TftpTracker {
                 }
                 info.request_frame = d.frame;
             }
+            // The TFTP_DATA case of dissect_tftp_message: the full block number,
+            // then its sequence analysis.
             Message::Data { block: Some(b), .. } => {
-                told.full_block = Some(full_block(b, self.convs[conv].next_block));
-                told.reassembled = self.data(conv, d, told.full_block.unwrap_or(0), defragment);
+                let block = full_block(b, info.next_block);
+                told.full_block = Some(block);
+                if block > info.next_block {
+                    info.next_block = block.wrapping_add(1);
+                } else if block == info.next_block {
+                    info.next_block = info.next_block.wrapping_add(1);
+                }
             }
             Message::Ack { block: Some(b) } => {
-                told.full_block = Some(full_block(b, self.convs[conv].next_block));
-            }
-            Message::OptionAck { options } => {
-                // tftp_dissect_options: an OACK's blksize within RFC 2348's range
-                // sets the block size; other values are ignored.
-                for (name, value) in options {
-                    if d.payload[name.text()].eq_ignore_ascii_case(b"blksize") {
-                        let size = strtol_int(&d.payload[value.text()]);
-                        if BLOCK_SIZES.contains(&size) {
-                            self.convs[conv].block_size = size as u16;
-                        }
-                    }
-                }
+                told.full_block = Some(full_block(b, info.next_block));
             }
             _ => {}
         }
@@ -490,101 +386,8 @@ impl TftpTracker {
         if self.convs.len() >= MAX_OPEN {
             return None;
         }
-        let id = self.convs.len();
-        self.convs.push(Conv::new(id as u32));
-        Some(id)
-    }
-
-    /// A DATA block's sequence analysis and, with `defragment`, reassembly
-    /// (the TFTP_DATA case of dissect_tftp_message). Returns the whole file if
-    /// this block completed it.
-    fn data(
-        &mut self,
-        conv: usize,
-        d: &Datagram<'_>,
-        block: u32,
-        defragment: bool,
-    ) -> Option<Arc<[u8]>> {
-        let info = &mut self.convs[conv];
-        // The block's length on the wire, in 16 bits as Wireshark keeps it.
-        let bytes = d.reported_len.saturating_sub(4) as u16;
-        let is_last = bytes < info.block_size;
-        if block > info.next_block {
-            info.next_block = block.wrapping_add(1);
-        } else if block == info.next_block {
-            info.next_block = info.next_block.wrapping_add(1);
-        }
-        if is_last && block == 1 {
-            // A one-block file is whole in its frame; no later block of this
-            // conversation is reassembled.
-            info.last_reassembly_frame = d.frame;
-            return None;
-        }
-        if !defragment || d.frame > info.last_reassembly_frame {
-            return None;
-        }
-        let key = ReassemblyKey {
-            id: info.reassembly_id,
-            src: d.src.to_owned(),
-            dst: d.dst.to_owned(),
-            src_port: d.src_port,
-            dst_port: d.dst_port,
-        };
-        let captured = d.payload.get(4..4 + usize::from(bytes));
-        let whole = self.add_block(key, block.wrapping_sub(1), captured, is_last)?;
-        self.convs[conv].last_reassembly_frame = d.frame;
-        Some(whole)
-    }
-
-    /// Wireshark 4.0's `fragment_add_seq_check` for one block: `offset` is the
-    /// block number less one, `captured` the block's bytes (`None` when the capture
-    /// cut them: the block is then not added, though a last block still fixes
-    /// the end). Returns the file once blocks 0 to the end are all there.
-    fn add_block(
-        &mut self,
-        key: ReassemblyKey,
-        offset: u32,
-        captured: Option<&[u8]>,
-        is_last: bool,
-    ) -> Option<Arc<[u8]>> {
-        if !self.reassemblies.contains_key(&key) && self.reassembling >= MAX_OPEN {
-            return None;
-        }
-        let r = self.reassemblies.entry(key.clone()).or_insert_with(|| {
-            self.reassembling += 1;
-            Reassembly::default()
-        });
-        if is_last && r.last.is_none() {
-            r.last = Some(offset);
-        }
-        let bytes = captured?;
-        if r.too_big {
-            return None;
-        }
-        if !r.blocks.contains_key(&offset) {
-            if r.held + bytes.len() > MAX_FILE {
-                r.too_big = true;
-                r.blocks = BTreeMap::new();
-                r.held = 0;
-                return None;
-            }
-            r.held += bytes.len();
-            r.blocks.insert(offset, bytes.to_vec());
-        }
-        let last = r.last?;
-        // fragment_add_seq_work: complete when every offset from 0 to the last
-        // block's is present (blocks past it are kept and appended).
-        let contiguous = r.blocks.keys().zip(0u32..).take_while(|(k, i)| *k == i);
-        if contiguous.count() as u64 <= u64::from(last) {
-            return None;
-        }
-        let r = self.reassemblies.remove(&key)?;
-        self.reassembling -= 1;
-        if self.kept + r.held > MAX_HELD {
-            return None;
-        }
-        let whole: Vec<u8> = r.blocks.into_values().flatten().collect();
-        Some(Arc::from(whole))
+        self.convs.push(Conv::new());
+        Some(self.convs.len() - 1)
     }
 }
 
@@ -602,13 +405,12 @@ pub enum Shown {
         block_size: Option<usize>,
         tsize: Option<u64>,
     },
-    /// A DATA block: its full number, and either the file Wireshark reassembled
-    /// or the block's captured bytes (`data.data`; none for an empty block).
+    /// A DATA block: its full number and the block's captured bytes
+    /// (`data.data`; none for an empty block).
     Data {
         request: u32,
         block: u32,
         own: Option<Range<usize>>,
-        reassembled: Option<Arc<[u8]>>,
     },
     Error {
         file: String,
@@ -654,7 +456,6 @@ pub fn shown(message: &Message, told: &Told, payload: &[u8]) -> Option<Shown> {
             block: told.full_block?,
             // dissect_data adds `data.data` only for captured bytes.
             own: (!data.is_empty()).then(|| data.clone()),
-            reassembled: told.reassembled.clone(),
         }),
         Message::Error { code, message } if request != 0 => Some(Shown::Error {
             file: told.file.as_deref().unwrap_or("").to_owned(),
@@ -729,15 +530,13 @@ mod tests {
     struct Capture {
         tracker: TftpTracker,
         frame: u32,
-        defragment: bool,
     }
 
     impl Capture {
-        fn new(defragment: bool) -> Capture {
+        fn new() -> Capture {
             Capture {
                 tracker: TftpTracker::new(),
                 frame: 0,
-                defragment,
             }
         }
 
@@ -759,9 +558,8 @@ mod tests {
                 src_port: sp,
                 dst_port: dp,
                 payload: captured,
-                reported_len: payload.len(),
             };
-            let told = self.tracker.dissect(&d, self.defragment);
+            let told = self.tracker.dissect(&d);
             let shown = parse(captured).and_then(|m| shown(&m, &told, captured));
             (self.frame, told, shown)
         }
@@ -870,14 +668,14 @@ mod tests {
         assert!(!is_valid_request(&rrq("a", "binary", &[])));
         assert!(!is_valid_request(&rrq("a\x7f", "octet", &[])));
         assert!(is_valid_request(&rrq("a", "NetAscii", &[])));
-        let mut c = Capture::new(true);
+        let mut c = Capture::new();
         let (_, told, shown) = c.phone_sends(69, &[0xff, 0xfe, 0xfd]);
         assert_eq!((told, shown), (Told::default(), None));
     }
 
     #[test]
     fn follows_a_transfer_from_a_new_server_port() {
-        let mut c = Capture::new(false);
+        let mut c = Capture::new();
         let (request, told, shown) = c.phone_sends(69, &rrq("SEPA.cnf.xml", "octet", &[]));
         assert_eq!(told, Told::default());
         assert_eq!(
@@ -896,8 +694,7 @@ mod tests {
             Some(Shown::Data {
                 request,
                 block: 1,
-                own: Some(4..516),
-                reassembled: None
+                own: Some(4..516)
             })
         );
         let (_, told, shown) = c.phone_sends(40_000, &ack(1));
@@ -913,49 +710,33 @@ mod tests {
     }
 
     #[test]
-    fn reassembles_with_defragment_only() {
-        for defragment in [false, true] {
-            let mut c = Capture::new(defragment);
-            c.phone_sends(69, &rrq("f", "octet", &[]));
-            c.server_sends(40_000, &data(1, &[1; 512]));
-            // A retransmitted block: Wireshark keeps the first copy.
-            let (_, _, dup) = c.server_sends(40_000, &data(1, &[9; 512]));
-            assert_eq!(block_of(&dup).1, 1);
-            let (_, told, _) = c.server_sends(40_000, &data(2, b"end"));
-            let mut file = vec![1; 512];
-            file.extend_from_slice(b"end");
-            let want = defragment.then(|| Arc::<[u8]>::from(file));
-            assert_eq!(told.reassembled, want);
-            // After the file is whole nothing more is reassembled.
-            let (_, told, _) = c.server_sends(40_000, &data(2, b"end"));
-            assert_eq!(told.reassembled, None);
-        }
+    fn a_retransmitted_block_keeps_its_number() {
+        let mut c = Capture::new();
+        let (request, ..) = c.phone_sends(69, &rrq("f", "octet", &[]));
+        c.server_sends(40_000, &data(1, &[1; 512]));
+        let (_, _, dup) = c.server_sends(40_000, &data(1, &[9; 512]));
+        assert_eq!(block_of(&dup), (request, 1));
+        let (_, told, _) = c.server_sends(40_000, &data(2, b"end"));
+        assert_eq!(told.full_block, Some(2));
     }
 
     #[test]
     fn an_empty_last_block_has_no_data_item() {
         // RFC 2348 (and RFC 1350 section 6): a file of whole blocks ends with an
         // empty DATA packet.
-        let mut c = Capture::new(true);
+        let mut c = Capture::new();
         let (request, ..) = c.phone_sends(69, &rrq("f", "octet", &[]));
         c.server_sends(40_000, &data(1, &[1; 512]));
         let (_, told, shown) = c.server_sends(40_000, &data(2, &[]));
-        assert_eq!(told.reassembled.as_deref(), Some(&[1u8; 512][..]));
         let Some(Shown::Data { own, block, .. }) = shown else {
             panic!("not DATA")
         };
         assert_eq!((own, block, told.request_frame), (None, 2, request));
-        // Without reassembly an empty block shows nothing either.
-        let mut c = Capture::new(false);
-        c.phone_sends(69, &rrq("f", "octet", &[]));
-        c.server_sends(40_000, &data(1, &[1; 512]));
-        let (_, _, shown) = c.server_sends(40_000, &data(2, &[]));
-        assert!(matches!(shown, Some(Shown::Data { own: None, .. })));
     }
 
     #[test]
     fn counts_blocks_past_65535() {
-        let mut c = Capture::new(true);
+        let mut c = Capture::new();
         c.phone_sends(69, &rrq("big", "octet", &[("blksize", "8")]));
         // RFC 2348: an OACK accepting blksize 8, the smallest allowed.
         c.server_sends(40_000, &oack(&[("blksize", "8")]));
@@ -972,10 +753,6 @@ mod tests {
         assert_eq!(told.full_block, Some(65_536));
         let (_, told, _) = c.server_sends(40_000, &data(1, b"end"));
         assert_eq!(told.full_block, Some(65_537));
-        let whole = told.reassembled.expect("reassembled");
-        assert_eq!(whole.len(), 65_536 * 8 + 3);
-        assert_eq!(&whole[..8], &[1; 8]);
-        assert_eq!(&whole[65_536 * 8..], b"end");
     }
 
     #[test]
@@ -990,7 +767,7 @@ mod tests {
 
     #[test]
     fn an_error_names_the_request_and_its_file() {
-        let mut c = Capture::new(false);
+        let mut c = Capture::new();
         let (request, ..) = c.phone_sends(69, &rrq("CTLSEPA.tlv", "octet", &[]));
         // RFC 1350 section 5: error code 1, "File not found".
         let (_, _, shown) = c.server_sends(40_001, &error(1, "File not found"));
@@ -1011,14 +788,14 @@ mod tests {
         let (_, _, shown) = c.server_sends(40_001, &[0, 5, 0]);
         assert!(matches!(shown, Some(Shown::Error { code: 0, .. })));
         // An error no request explains is not shown with a file: skipped.
-        let mut c = Capture::new(false);
+        let mut c = Capture::new();
         let (_, _, shown) = c.server_sends(40_001, &error(1, "File not found"));
         assert_eq!(shown, None);
     }
 
     #[test]
-    fn reads_an_oack_and_uses_its_block_size() {
-        let mut c = Capture::new(false);
+    fn reads_an_oack() {
+        let mut c = Capture::new();
         let (request, ..) = c.phone_sends(
             69,
             &rrq(
@@ -1038,13 +815,13 @@ mod tests {
                 tsize: Some(3000)
             })
         );
-        // 1428 bytes is a whole block now, 512 is the last.
+        // Blocks of the new size count on from 1.
         c.server_sends(40_002, &data(1, &[1; 1428]));
         c.server_sends(40_002, &data(2, &[2; 1428]));
         let (_, told, _) = c.server_sends(40_002, &data(3, &[3; 144]));
-        assert_eq!(told.full_block, Some(3));
-        // A blksize out of RFC 2348's range leaves 512 in force.
-        let mut c = Capture::new(true);
+        assert_eq!((told.request_frame, told.full_block), (request, Some(3)));
+        // A blksize out of RFC 2348's range is shown as sent (the caller judges it).
+        let mut c = Capture::new();
         c.phone_sends(69, &rrq("g", "octet", &[]));
         let (_, _, shown) = c.server_sends(40_003, &oack(&[("blksize", "4")]));
         assert!(matches!(
@@ -1054,17 +831,12 @@ mod tests {
                 ..
             })
         ));
-        c.server_sends(40_003, &data(1, &[1; 512]));
-        let (_, told, _) = c.server_sends(40_003, &data(2, &[1; 8]));
-        assert_eq!(told.reassembled.map(|f| f.len()), Some(520));
-        assert_eq!(strtol_int(b" 1428x"), 1428);
-        assert_eq!(strtol_int(b"99999999999999999999"), -1);
     }
 
     #[test]
-    fn a_cut_block_is_not_reassembled() {
-        let mut c = Capture::new(true);
-        c.phone_sends(69, &rrq("h", "octet", &[]));
+    fn a_cut_block_shows_its_captured_bytes() {
+        let mut c = Capture::new();
+        let (request, ..) = c.phone_sends(69, &rrq("h", "octet", &[]));
         c.server_sends(40_004, &data(1, &[1; 512]));
         let (_, told, shown) = c.send(
             (SERVER, 40_004),
@@ -1072,29 +844,27 @@ mod tests {
             &data(2, &[2; 512]),
             Some(100),
         );
-        assert_eq!(told.reassembled, None);
+        assert_eq!((told.request_frame, told.full_block), (request, Some(2)));
         assert!(
             matches!(shown, Some(Shown::Data { own: Some(ref r), block: 2, .. }) if *r == (4..100))
         );
-        // The last block arrives whole, but block 2 is missing: no file.
         let (_, told, _) = c.server_sends(40_004, &data(3, &[3; 10]));
-        assert_eq!((told.reassembled, told.full_block), (None, Some(3)));
-        // A cut last block still ends the file for the block count.
-        let mut c = Capture::new(true);
-        c.phone_sends(69, &rrq("i", "octet", &[]));
-        c.server_sends(40_005, &data(1, &[1; 512]));
-        let (_, told, _) = c.send(
-            (SERVER, 40_005),
+        assert_eq!(told.full_block, Some(3));
+        // Cut inside its block number: no number, nothing shown, the count stays.
+        let (_, told, shown) = c.send(
+            (SERVER, 40_004),
             (PHONE, 50_000),
-            &data(2, &[2; 300]),
-            Some(50),
+            &data(4, &[4; 512]),
+            Some(3),
         );
-        assert_eq!((told.reassembled, told.full_block), (None, Some(2)));
+        assert_eq!((told.full_block, shown), (None, None));
+        let (_, told, _) = c.server_sends(40_004, &data(4, &[4; 10]));
+        assert_eq!(told.full_block, Some(4));
     }
 
     #[test]
     fn a_new_request_from_the_same_port_starts_afresh() {
-        let mut c = Capture::new(true);
+        let mut c = Capture::new();
         let (first, ..) = c.phone_sends(69, &rrq("a", "octet", &[]));
         c.server_sends(40_006, &data(1, &[1; 512]));
         let (second, ..) = c.phone_sends(69, &rrq("b", "octet", &[]));
@@ -1109,51 +879,10 @@ mod tests {
     }
 
     #[test]
-    fn a_frame_seen_again_gets_its_first_answer() {
-        let mut c = Capture::new(true);
-        let rq = rrq("j", "octet", &[]);
-        let d1 = data(1, &[1; 512]);
-        let d2 = data(2, b"end");
-        let frames: Vec<(u32, Told)> = [(69, &rq), (40_008, &d1), (40_008, &d2)]
-            .into_iter()
-            .enumerate()
-            .map(|(i, (port, p))| {
-                let (frame, told, _) = if i == 0 {
-                    c.phone_sends(port, p)
-                } else {
-                    c.server_sends(port, p)
-                };
-                (frame, told)
-            })
-            .collect();
-        // A new request later changes the state, not earlier answers.
-        c.phone_sends(69, &rrq("k", "octet", &[]));
-        for (i, (frame, first)) in frames.iter().enumerate() {
-            let p = [&rq, &d1, &d2][i];
-            let (src, dst) = if i == 0 {
-                (PHONE, SERVER)
-            } else {
-                (SERVER, PHONE)
-            };
-            let d = Datagram {
-                frame: *frame,
-                src,
-                dst,
-                src_port: 1,
-                dst_port: 2,
-                payload: p,
-                reported_len: p.len(),
-            };
-            assert_eq!(&c.tracker.dissect(&d, true), first);
-        }
-        assert!(frames[2].1.reassembled.is_some());
-    }
-
-    #[test]
     fn a_request_to_another_port_or_an_invalid_one() {
         // A valid request to a port other than 69 opens a conversation too
         // (Wireshark's UDP heuristic, dissect_tftp_heur).
-        let mut c = Capture::new(false);
+        let mut c = Capture::new();
         let (request, ..) = c.phone_sends(1069, &rrq("h.tlv", "octet", &[]));
         let (_, _, shown) = c.server_sends(40_010, &data(1, b"x"));
         assert_eq!(block_of(&shown), (request, 1));
@@ -1166,25 +895,9 @@ mod tests {
         assert_eq!(told.file.as_deref(), Some("other.tlv"));
         // Alone, it belongs to its address/port pair; a server answering from
         // port 69 is then tied to it.
-        let mut c = Capture::new(false);
+        let mut c = Capture::new();
         let (invalid, ..) = c.phone_sends(69, &rrq("d.tlv", "binary", &[]));
         let (_, _, shown) = c.server_sends(69, &error(4, "Illegal mode"));
         assert!(matches!(shown, Some(Shown::Error { request, code: 4, .. }) if request == invalid));
-    }
-
-    #[test]
-    fn a_file_over_the_limit_is_not_reassembled() {
-        let mut c = Capture::new(true);
-        c.phone_sends(69, &rrq("huge", "octet", &[("blksize", "65464")]));
-        c.server_sends(40_009, &oack(&[("blksize", "65464")]));
-        let block = vec![7u8; 65_464];
-        let blocks = MAX_FILE / block.len() + 1;
-        for n in 1..=blocks {
-            c.server_sends(40_009, &data(n as u16, &block));
-        }
-        let (_, told, shown) = c.server_sends(40_009, &data(blocks as u16 + 1, b"end"));
-        assert_eq!(told.reassembled, None);
-        assert!(matches!(shown, Some(Shown::Data { own: Some(_), .. })));
-        assert!(c.tracker.reassemblies.values().all(|r| r.held == 0));
     }
 }
