@@ -14,10 +14,11 @@
 
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::files::MAX_NAME_LEN;
 use super::transfers::MAX_OPEN;
 
 /// The UDP port of TFTP servers (RFC 1350 section 4; Wireshark's default
@@ -256,21 +257,37 @@ impl Conv {
     }
 }
 
+/// A conversation's number: conversations are numbered in the order they start.
+type ConvId = u64;
+
 /// Follows TFTP conversations across frames. Owned by the caller; clear it (or
 /// make a new one) for a new capture.
 ///
 /// Each frame must be given exactly once, in frame order, on the pass that decides
 /// it: the tracker keeps no memory of frames, so a frame given again counts again
 /// (its request restarts the conversation, its block moves the expected block on).
+///
+/// Memory is bounded: at most `MAX_OPEN` conversations are known, each keeping at
+/// most `files::MAX_NAME_LEN` bytes of file name and one key of two addresses
+/// (`Packet::addresses` reads at most 63 bytes each), so well under 1 KiB a
+/// conversation. Wireshark never forgets a conversation; when the table is full the
+/// tracker forgets its oldest half (by start), so new transfers are still followed
+/// and only a late packet of a forgotten one is told wrong (it belongs to no
+/// request). [`TftpTracker::full_at`] tells the caller this happened.
 #[derive(Default)]
 pub struct TftpTracker {
-    convs: Vec<Conv>,
+    /// Known conversations, oldest first: `convs[i]` is number `first + i`.
+    convs: VecDeque<Conv>,
+    first: ConvId,
     /// Conversations a request opened, by client address, client port and server
     /// address (the server's port is a wildcard); the latest one counts.
-    by_request: HashMap<(String, u16, String), usize>,
+    by_request: HashMap<(String, u16, String), ConvId>,
     /// Conversations of packets no request explains (Wireshark's fallback,
     /// `find_conversation_pinfo`: UDP's own, per address/port pair).
-    by_pair: HashMap<(String, u16, String, u16), usize>,
+    by_pair: HashMap<(String, u16, String, u16), ConvId>,
+    /// The first frame at which the table was full and old conversations were
+    /// forgotten.
+    full_at: Option<u32>,
 }
 
 impl TftpTracker {
@@ -282,17 +299,36 @@ impl TftpTracker {
         *self = TftpTracker::default();
     }
 
+    /// True once the conversation table was full at some frame (see
+    /// [`TftpTracker::full_at`]).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "for the caller's expert info, not added yet")
+    )]
+    pub fn is_full(&self) -> bool {
+        self.full_at.is_some()
+    }
+
+    /// The first frame at which the table held `MAX_OPEN` conversations and the
+    /// oldest half was forgotten (from then on, a late packet of a forgotten
+    /// transfer may be told wrong).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "for the caller's expert info, not added yet")
+    )]
+    pub fn full_at(&self) -> Option<u32> {
+        self.full_at
+    }
+
     /// What Wireshark shows of this datagram beside its bytes. Give each frame
     /// once, in frame order (see [`TftpTracker`]).
     pub fn dissect(&mut self, d: &Datagram<'_>) -> Told {
         let Some(message) = parse(d.payload) else {
             return Told::default();
         };
-        let Some(conv) = self.conversation(d) else {
-            return Told::default();
-        };
+        let conv = self.conversation(d);
         let mut told = Told::default();
-        let info = &mut self.convs[conv];
+        let info = &mut self.convs[(conv - self.first) as usize];
         let is_request = matches!(message, Message::Request { .. });
         // dissect_tftp_message: every packet but a request names the request's
         // file and frame, once a request was seen.
@@ -309,7 +345,7 @@ impl TftpTracker {
                 file: Some(file),
                 ..
             } => {
-                let name: Arc<str> = Arc::from(ascii(&d.payload[file.text()]));
+                let name = kept_name(&d.payload[file.text()]);
                 if write {
                     info.destination_file = Some(name);
                     info.source_file = None;
@@ -339,27 +375,27 @@ impl TftpTracker {
     }
 
     /// The conversation Wireshark 4.0's `dissect_tftp` files the packet under.
-    fn conversation(&mut self, d: &Datagram<'_>) -> Option<usize> {
+    fn conversation(&mut self, d: &Datagram<'_>) -> ConvId {
         let client_side = (d.src.to_owned(), d.src_port, d.dst.to_owned());
         // A valid request to the TFTP port always opens a new conversation, keyed
         // by the client's address and port and the server's address
         // (create_tftp_conversation).
         if d.dst_port == TFTP_PORT && is_valid_request(d.payload) {
-            return self.open(client_side);
+            return self.open(client_side, d.frame);
         }
         // Otherwise the conversation of a packet to the client, then of one from
         // it (find_conversation with NO_PORT_B, latest first).
         let to_client = (d.dst.to_owned(), d.dst_port, d.src.to_owned());
         if let Some(&c) = self.by_request.get(&to_client) {
-            return Some(c);
+            return c;
         }
         if let Some(&c) = self.by_request.get(&client_side) {
-            return Some(c);
+            return c;
         }
         // A request to another port reached TFTP through its UDP heuristic
         // (dissect_tftp_heur), which opens a conversation too.
         if d.dst_port != TFTP_PORT && is_valid_request_body(d.payload) {
-            return self.open(client_side);
+            return self.open(client_side, d.frame);
         }
         // Else the address/port pair's own conversation (dissect_tftp's last
         // resort), which starts with no request.
@@ -367,28 +403,48 @@ impl TftpTracker {
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
         let pair = (lo.0.to_owned(), lo.1, hi.0.to_owned(), hi.1);
         if let Some(&c) = self.by_pair.get(&pair) {
-            return Some(c);
+            return c;
         }
-        let c = self.new_conv()?;
+        let c = self.new_conv(d.frame);
         self.by_pair.insert(pair, c);
-        Some(c)
+        c
     }
 
-    fn open(&mut self, key: (String, u16, String)) -> Option<usize> {
-        let c = self.new_conv()?;
+    fn open(&mut self, key: (String, u16, String), frame: u32) -> ConvId {
+        let c = self.new_conv(frame);
         self.by_request.insert(key, c);
-        Some(c)
+        c
     }
 
-    /// A new conversation, unless `MAX_OPEN` are known (then packets of new
-    /// transfers go unexplained).
-    fn new_conv(&mut self) -> Option<usize> {
+    /// A new conversation. When `MAX_OPEN` are known, the oldest half is forgotten
+    /// first (and `full_at` set), so the table never holds more than `MAX_OPEN`.
+    fn new_conv(&mut self, frame: u32) -> ConvId {
         if self.convs.len() >= MAX_OPEN {
-            return None;
+            let forget = self.convs.len() / 2;
+            self.convs.drain(..forget);
+            self.first += forget as ConvId;
+            let first = self.first;
+            self.by_request.retain(|_, c| *c >= first);
+            self.by_pair.retain(|_, c| *c >= first);
+            self.full_at.get_or_insert(frame);
         }
-        self.convs.push(Conv::new());
-        Some(self.convs.len() - 1)
+        self.convs.push_back(Conv::new());
+        self.first + (self.convs.len() - 1) as ConvId
     }
+}
+
+/// A request's file name as kept for its later packets: the ASCII text of its
+/// first `files::MAX_NAME_LEN` bytes, cut to that many bytes at a character
+/// boundary. The plugin classifies a name by no more than that (files.rs,
+/// `classify`), so the cut changes no verdict and bounds the memory per transfer.
+fn kept_name(raw: &[u8]) -> Arc<str> {
+    let mut name = ascii(&raw[..raw.len().min(MAX_NAME_LEN)]);
+    let mut end = name.len().min(MAX_NAME_LEN);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name.truncate(end);
+    Arc::from(name)
 }
 
 /// What `tftp::read` takes from Wireshark's tree for a packet, with byte ranges
@@ -899,5 +955,76 @@ mod tests {
         let (invalid, ..) = c.phone_sends(69, &rrq("d.tlv", "binary", &[]));
         let (_, _, shown) = c.server_sends(69, &error(4, "Illegal mode"));
         assert!(matches!(shown, Some(Shown::Error { request, code: 4, .. }) if request == invalid));
+    }
+
+    #[test]
+    fn a_full_table_forgets_its_oldest_half() {
+        let mut c = Capture::new();
+        let (oldest, ..) = c.phone_sends(69, &rrq("oldest.tlv", "octet", &[]));
+        // One read request per client fills the table (each opens a conversation,
+        // create_tftp_conversation).
+        let client = |i: usize| format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255);
+        let mut newest = 0;
+        for i in 1..MAX_OPEN {
+            let addr = client(i);
+            (newest, ..) = c.send((&addr, 1_000), (SERVER, 69), &rrq("f", "octet", &[]), None);
+        }
+        assert_eq!(
+            (c.tracker.convs.len(), c.tracker.full_at()),
+            (MAX_OPEN, None)
+        );
+        let (_, told, _) = c.server_sends(40_000, &data(1, b"x"));
+        assert_eq!(told.request_frame, oldest);
+        // One more: the oldest half goes, the table shrinks, the new one is followed.
+        let late = client(MAX_OPEN);
+        let (request, ..) = c.send((&late, 2_000), (SERVER, 69), &rrq("n", "octet", &[]), None);
+        assert!(c.tracker.is_full());
+        assert_eq!(c.tracker.full_at(), Some(request));
+        assert_eq!(c.tracker.convs.len(), MAX_OPEN / 2 + 1);
+        assert!(c.tracker.by_request.len() <= MAX_OPEN / 2 + 1);
+        let (_, told, _) = c.send((SERVER, 40_001), (&late, 2_000), &data(1, b"y"), None);
+        assert_eq!(
+            (told.request_frame, told.file.as_deref()),
+            (request, Some("n"))
+        );
+        let last = client(MAX_OPEN - 1);
+        let (_, told, _) = c.send((SERVER, 40_002), (&last, 1_000), &data(1, b"z"), None);
+        assert_eq!(told.request_frame, newest);
+        // The oldest transfer is forgotten: its late block belongs to no request.
+        let (_, told, shown) = c.server_sends(40_000, &data(2, b"x"));
+        assert_eq!((told.request_frame, shown), (0, None));
+        // Filling again forgets again; the first full frame is kept.
+        for i in 0..MAX_OPEN {
+            let addr = format!("11.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255);
+            c.send((&addr, 1_000), (SERVER, 69), &rrq("f", "octet", &[]), None);
+            assert!(c.tracker.convs.len() <= MAX_OPEN);
+        }
+        assert!(c.tracker.by_request.len() + c.tracker.by_pair.len() <= MAX_OPEN);
+        assert_eq!(c.tracker.full_at(), Some(request));
+        c.tracker.clear();
+        assert!(!c.tracker.is_full());
+    }
+
+    #[test]
+    fn keeps_a_long_file_name_cut() {
+        let mut c = Capture::new();
+        let long = "a".repeat(2 * MAX_NAME_LEN);
+        let (request, _, shown) = c.phone_sends(69, &rrq(&long, "octet", &[]));
+        // The request itself shows its whole name (read from its own bytes).
+        assert!(matches!(shown, Some(Shown::Request { ref file, .. }) if *file == long));
+        let (_, told, _) = c.server_sends(40_000, &error(1, "File not found"));
+        assert_eq!(told.request_frame, request);
+        assert_eq!(told.file.as_deref(), Some(&long[..MAX_NAME_LEN]));
+        // Bytes above 0x7f become U+FFFD (3 bytes): cut at a character boundary.
+        // Such a request is not valid and takes over its port's conversation.
+        let mut p = vec![0, 1];
+        p.extend(std::iter::repeat_n(0xff, MAX_NAME_LEN));
+        p.extend_from_slice(b"\0octet\0");
+        c.phone_sends(69, &p);
+        let (_, told, _) = c.server_sends(40_000, &error(1, "File not found"));
+        let file = told.file.expect("a file name");
+        assert_eq!(file.len(), MAX_NAME_LEN / 3 * 3);
+        assert!(file.chars().all(|ch| ch == '\u{fffd}'));
+        assert_eq!(kept_name(b"short"), Arc::from("short"));
     }
 }
