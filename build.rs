@@ -205,6 +205,7 @@ const ALLOW_FUNCTIONS: &[&str] = &[
     "register_dissector_with_data",
     "register_postdissector",
     "register_init_routine",
+    "register_cleanup_routine",
     "dissector_add_string",
     "dissector_add_uint",
     "dissector_delete_uint",

@@ -170,8 +170,8 @@ int emcc_tapped_http(int idx, const char **method, uint32_t *code, const char **
 int emcc_http_link(packet_info *pinfo, uint32_t *request_frame, uint32_t *response_frame);
 
 /* A dissector in front of another: calls `original` as the table would,
- * then, when it returned normally, shows `observe` the tvb it was given.
- * Exceptions of the original pass through this C frame only. */
+ * then shows `observe` the tvb it was given; when the original throws, the
+ * observer is called before the exception goes on (through C frames only). */
 typedef struct emcc_wrapper {
     dissector_handle_t original;
     void (*observe)(void *user, tvbuff_t *tvb, packet_info *pinfo);

@@ -9,7 +9,12 @@
 //! - `oob@N`: they read and add items past the end of the data on frame N;
 //! - `tap-panic@N`: our tap listeners and statistics trees panic on frame N;
 //! - `pref-panic`: the preference callback panics;
-//! - `bad-field`: registration adds a field Wireshark rejects.
+//! - `bad-field`: registration adds a field Wireshark rejects;
+//! - `count-trees` (a probe, not a fault): when a file is closed, says on
+//!   standard error on how many of the frames our post-dissector saw
+//!   Wireshark built a protocol tree (`emcc: protocol tree on N of M
+//!   frames`): the tests prove with it that the plugin makes Wireshark build
+//!   no tree it would not have built.
 
 use super::packet::Packet;
 use super::registry::Field;
@@ -25,6 +30,7 @@ mod enabled {
         TapPanic(u32),
         PrefPanic,
         BadField,
+        CountTrees,
     }
 
     pub(super) static FAULTS: Lazy<Vec<Fault>> = Lazy::new(|| {
@@ -40,6 +46,7 @@ mod enabled {
                 match item {
                     "pref-panic" => return Some(Fault::PrefPanic),
                     "bad-field" => return Some(Fault::BadField),
+                    "count-trees" => return Some(Fault::CountTrees),
                     _ => {}
                 }
                 let (kind, frame) = item.split_once('@')?;
@@ -96,6 +103,39 @@ pub(super) fn bad_field() -> bool {
     enabled::FAULTS.contains(&enabled::Fault::BadField)
 }
 
+/// Frames our post-dissector saw, and those of them with a protocol tree.
+#[cfg(feature = "fault-injection")]
+static TREES: std::sync::Mutex<(u64, u64)> = std::sync::Mutex::new((0, 0));
+
+/// Our post-dissector saw a frame (with a tree or without).
+#[cfg(feature = "fault-injection")]
+pub(super) fn count_tree(has_tree: bool) {
+    if enabled::FAULTS.contains(&enabled::Fault::CountTrees) {
+        let mut trees = TREES.lock().unwrap_or_else(|p| p.into_inner());
+        trees.0 += 1;
+        trees.1 += u64::from(has_tree);
+    }
+}
+
+/// The file is closed: say how many frames had a tree, and start afresh.
+#[cfg(feature = "fault-injection")]
+pub(super) fn report_trees() {
+    if enabled::FAULTS.contains(&enabled::Fault::CountTrees) {
+        let mut trees = TREES.lock().unwrap_or_else(|p| p.into_inner());
+        super::output::write_stderr_line(&format!(
+            "emcc: protocol tree on {} of {} frames",
+            trees.1, trees.0
+        ));
+        *trees = (0, 0);
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+pub(super) fn count_tree(_has_tree: bool) {}
+
+#[cfg(not(feature = "fault-injection"))]
+pub(super) fn report_trees() {}
+
 #[cfg(not(feature = "fault-injection"))]
 pub(super) fn in_dissector(_packet: &mut Packet<'_>, _probe_field: &Field) {}
 
@@ -117,13 +157,16 @@ mod tests {
     #[test]
     fn fault_specs_parse_and_ignore_junk() {
         assert_eq!(
-            parse("panic@12, oob@14,bogus@1,panic@x,oob,tap-panic@3,pref-panic,bad-field"),
+            parse(
+                "panic@12, oob@14,bogus@1,panic@x,oob,tap-panic@3,pref-panic,bad-field,count-trees"
+            ),
             vec![
                 Fault::Panic(12),
                 Fault::OutOfBounds(14),
                 Fault::TapPanic(3),
                 Fault::PrefPanic,
-                Fault::BadField
+                Fault::BadField,
+                Fault::CountTrees
             ]
         );
         assert!(parse("").is_empty());

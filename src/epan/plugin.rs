@@ -69,8 +69,11 @@ extern "C" fn register_protoinfo() {
     if let Err(message) = guard::run(crate::register_protocols) {
         report_registration_failure("registration", &message);
     }
-    // SAFETY: a static callback, valid for the process.
-    unsafe { sys::register_init_routine(Some(capture_start)) };
+    // SAFETY: static callbacks, valid for the process.
+    unsafe {
+        sys::register_init_routine(Some(capture_start));
+        sys::register_cleanup_routine(Some(capture_end));
+    }
 }
 
 /// Wireshark calls this before reading each capture file: state kept across
@@ -83,6 +86,20 @@ extern "C" fn capture_start() {
     };
     if let Err(message) = guard::run(reset) {
         report_registration_failure("capture reset", &message);
+    }
+}
+
+/// Wireshark calls this when it closes a capture file: everything kept for
+/// the file is freed then, not when the next file is opened.
+extern "C" fn capture_end() {
+    let end = || {
+        super::echo::forget();
+        crate::reset_capture_state();
+        super::inputs::forget_stash();
+        super::faults::report_trees();
+    };
+    if let Err(message) = guard::run(end) {
+        report_registration_failure("capture cleanup", &message);
     }
 }
 

@@ -17,6 +17,7 @@ use std::sync::Mutex;
 use once_cell::sync::OnceCell;
 
 use super::dissector::Dissector;
+use super::faults;
 use super::inputs::{self, Pass};
 use super::sys;
 
@@ -185,6 +186,7 @@ unsafe extern "C" fn run_members(
     let Some(hub) = HUB.get() else {
         return 0;
     };
+    faults::count_tree(!tree.is_null());
     if !ANY_ENABLED.load(Ordering::Relaxed) {
         return 0;
     }

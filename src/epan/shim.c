@@ -864,7 +864,19 @@ static int wrapper_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                            void *cb_data)
 {
     emcc_wrapper *wrapper = (emcc_wrapper *)cb_data;
-    int taken = call_dissector_only(wrapper->original, tvb, pinfo, tree, data);
+    volatile int taken = 0;
+    TRY {
+        taken = call_dissector_only(wrapper->original, tvb, pinfo, tree, data);
+    }
+    CATCH_ALL {
+        /* The original gave up part way (a frame the capture cut short):
+         * what it showed before that is still ours to read. The observer
+         * returns normally (it catches its own panics); the exception then
+         * goes on its way as if we were not here. */
+        wrapper->observe(wrapper->user, tvb, pinfo);
+        RETHROW;
+    }
+    ENDTRY;
     wrapper->observe(wrapper->user, tvb, pinfo);
     return taken;
 }

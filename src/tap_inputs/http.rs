@@ -146,12 +146,13 @@ fn messages(packet: &mut Packet<'_>) -> (Vec<Message>, bool) {
         let starts: Vec<Vec<u8>> = buffers.iter().map(|&b| first_line(packet, b)).collect();
         if tapped.is_empty() {
             // HTTP got past the headers (it queued them) and gave up in
-            // the body: its items of the start line and the links are there.
-            starts
-                .first()
-                .and_then(|line| start_line(line))
-                .into_iter()
-                .collect()
+            // the body: its items of the start line and the links are there,
+            // and the body's, when it queued the body before giving up.
+            let mut message = starts.first().and_then(|line| start_line(line));
+            if let Some(message) = &mut message {
+                message.body = (buffers.len() > 1).then_some(1);
+            }
+            message.into_iter().collect()
         } else {
             pair(&tapped, &starts)
         }

@@ -33,6 +33,7 @@ pub fn register() {
 
 pub fn handoff() {
     skinny::handoff();
+    sip::handoff();
 }
 
 /// A new capture file.

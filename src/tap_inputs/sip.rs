@@ -5,9 +5,16 @@
 
 use std::ops::Range;
 
-use crate::epan::{Followed, FoundField, Packet, Source};
+use crate::epan::{Followed, ForeignField, FoundField, Packet, Source};
 use crate::sip_message::{self, SipMessage, StartLine};
 use crate::state::State;
+
+/// Frames SIP dissected (its filter name, resolved at handoff).
+static SIP_LAYER: ForeignField = ForeignField::new(c"sip", c"sip");
+
+pub fn handoff() {
+    SIP_LAYER.resolve();
+}
 
 /// A follow buffer's bytes and the messages in it.
 struct Buffer {
@@ -34,9 +41,19 @@ pub fn reset_capture_state() {
 }
 
 pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
-    let sources = packet.tapped_buffers(Followed::Sip);
+    let mut sources = packet.tapped_buffers(Followed::Sip);
     if sources.is_empty() {
-        return Vec::new();
+        // SIP gives up before its follow tap on a segment the capture cut
+        // short (TCP), keeping only its items of the start line: read that
+        // line from the segment's payload.
+        if !packet.frame_is_cut() || !packet.carries(&[&SIP_LAYER]) {
+            return Vec::new();
+        }
+        let payload = packet.tapped_buffers(Followed::Tcp).pop();
+        sources.extend(payload.or_else(|| packet.tapped_buffers(Followed::Udp).pop()));
+        if sources.is_empty() {
+            return Vec::new();
+        }
     }
     let dissection = packet.dissection();
     let mut cache = CACHE.lock();

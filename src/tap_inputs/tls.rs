@@ -41,7 +41,9 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
                 break;
             };
             let length = u16::from_be_bytes([header[3], header[4]]) as usize;
-            if end_of_header + length > tvb.len() {
+            let end = end_of_header + length;
+            // An incomplete record waits for the rest (TCP reassembly).
+            if end > tvb.reported_len() {
                 break;
             }
             let (value, range) = if want_type {
@@ -55,7 +57,12 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
                 source: tvb,
                 range,
             });
-            offset = end_of_header + length;
+            // A record the capture cut short ends TLS's work on the tvb
+            // (an exception after its header).
+            if end > tvb.len() {
+                break;
+            }
+            offset = end;
         }
     }
     found
