@@ -938,5 +938,12 @@ int emcc_frame_udp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst)
 
 tvbuff_t *emcc_data_source_named(packet_info *pinfo, const char *name)
 {
+    /* 4.6 replaced get_data_source_tvb_by_name with get_data_source_by_name
+     * (epan/packet.h). */
+#if EMCC_WS_AT_LEAST(4, 6)
+    struct data_source *source = get_data_source_by_name(pinfo, name);
+    return source == NULL ? NULL : get_data_source_tvb(source);
+#else
     return get_data_source_tvb_by_name(pinfo, name);
+#endif
 }
