@@ -4,10 +4,10 @@
 # frames). Unlike wall time, the counts do not depend on what else the machine is
 # doing, so a change's cost can be compared to the instruction.
 #
-#   bash tests/bench-instructions.sh                 # scenarios 2, 1b, and 1a with ours disabled
+#   bash tests/bench-instructions.sh     # the scenarios of tests/bench.sh, and ours disabled
 #   PHONES=1000 bash tests/bench-instructions.sh
 #
-# About two minutes per run on one core (four runs). Needs valgrind.
+# About two minutes per run on one core (eleven runs). Needs valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,22 +50,26 @@ env -i PATH=/usr/bin:/bin HOME="$OUT/home-with" "${as_user[@]}" tshark -G plugin
 frames=$(capinfos -M -c "$capture" | awk -F': *' '/Number of packets/ { print $2 }')
 echo "Capture: $(basename "$capture") ($frames frames); instructions executed by tshark"
 printf '%-32s %16s %16s %8s\n' scenario without with plugin
-for spec in "2-filter|-q -Y sip||http" "1b-io-phs|-q -z io,phs"; do
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }'; }
+# The scenarios of tests/bench.sh: the same arguments on both sides.
+for spec in "1-plain|" "2-filter|-q -Y sip||http" "3-fields|-T fields -e frame.number -e sip.Method" \
+    "1b-io-phs|-q -z io,phs"; do
     name=${spec%%|*}
     # shellcheck disable=SC2086
     without=$(count without "$name" ${spec#*|})
     # shellcheck disable=SC2086
     with=$(count with "$name" ${spec#*|})
-    printf '%-32s %16s %16s %8s\n' "$name (${spec#*|})" "$without" "$with" \
-        "$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
+    [ "$name" = 1-plain ] && plain_without=$without
+    printf '%-32s %16s %16s %8s\n' "$name (${spec#*|})" "$without" "$with" "$(ratio "$with" "$without")"
 done
+# The report, against a plain read without the plugin (target at most +10%).
+with=$(count with 4-report -q -z emccflow)
+printf '%-32s %16s %16s %8s\n' "4-report (-q -z emccflow)" "$plain_without" "$with" "$(ratio "$with" "$plain_without")"
 # A plain read with every protocol of ours disabled (--disable-protocol, one
-# option per protocol): the plugin then asks for no field, so Wireshark builds
-# no tree because of it.
+# option per protocol): the plugin then registers no tap listener and its
+# post-dissector leaves every frame at once.
 disabled=()
 for p in ciscoalarm ciscoremotecc ciscotl ciscotvs emcc emccflow; do disabled+=(--disable-protocol "$p"); done
-without=$(count without 1a-plain)
 with=$(count with 1a-plain-ours-disabled "${disabled[@]}")
-printf '%-32s %16s %16s %8s\n' "1a-plain (ours disabled)" "$without" "$with" \
-    "$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')"
+printf '%-32s %16s %16s %8s\n' "1a-plain (ours disabled)" "$plain_without" "$with" "$(ratio "$with" "$plain_without")"
 echo "Profiles: $OUT/*.out (callgrind_annotate FILE)"

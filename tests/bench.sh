@@ -9,6 +9,10 @@
 #   PHONES=2500 RUNS=5 bash tests/bench.sh
 #   MIX=crowd PHONES=600 bash tests/bench.sh    # every phone logs in: worst case
 #
+# Builds go to $CARGO_TARGET_DIR (default target/), the captures and figures
+# to its bench/ folder: another Wireshark release's build (a chroot, see
+# docs/performance.md) keeps its own.
+#
 # Runs are interleaved (with, without, with, ...) so that a busy machine
 # slows both sides alike; the figures are medians. Needs tshark,
 # libwireshark-dev, GNU time (/usr/bin/time) and a Rust toolchain.
@@ -20,14 +24,15 @@ PHONES=${PHONES:-5000}
 MIX=${MIX:-bench}
 SEED=${SEED:-1}
 RUNS=${RUNS:-3}
-BENCH=$PWD/target/bench
+target=${CARGO_TARGET_DIR:-$PWD/target}
+BENCH=$target/bench
 mkdir -p "$BENCH"
 
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 
 cargo build --quiet --release -p emcc-dissector --lib
 cargo build --quiet --release -p emcc-captures
-plugin=$PWD/target/release/libemcc.so
+plugin=$target/release/libemcc.so
 ws_version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 
 # Two homes: one with the plugin in its personal plugin folder, one without.
@@ -60,7 +65,7 @@ fi
 capture_for() { # capture_for PHONES: generate (once) and print the path
     local file=$BENCH/emcc-$MIX-$1-$SEED.pcapng
     if [ ! -s "$file" ]; then
-        target/release/emcc-captures "--$MIX" "$1" --seed "$SEED" --out "$BENCH" >&2
+        "$target/release/emcc-captures" "--$MIX" "$1" --seed "$SEED" --out "$BENCH" >&2
     fi
     chmod a+r "$file"
     echo "$file"

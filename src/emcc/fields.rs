@@ -246,7 +246,7 @@ pub static REVEAL_PIN: BoolPref = BoolPref::new(
 pub static READ_PROTOCOL_TREE: BoolPref = BoolPref::new(
     "read_protocol_tree",
     "Read other protocols from the protocol tree (slower)",
-    "Off (the default), the plugin's decoders read SIP, HTTP, TCP and TFTP from what those dissectors hand to taps, which needs no protocol tree, and decide each frame on the first pass that has taps. On, they read the protocol tree instead, as before version 0.2, which makes Wireshark build a tree for every frame (about a third slower): needed only where a frame is dissected without taps before it is shown, namely tshark -2 with a read filter (-R) on the plugin's fields, and sharkd. Applies from the next file read.",
+    "Off (the default), the plugin's decoders read SIP, HTTP, TCP and TFTP from what those dissectors hand to taps, which needs no protocol tree, and decide each frame the first time it is dissected with taps. On, they read the protocol tree instead, which makes Wireshark build a tree for every frame (about a third slower). tshark -2 and sharkd, which dissect without taps before they show a frame, are recognised and read the tree anyway: turn this on only for another program that does so. Applies from the next file read.",
     false,
 );
 
