@@ -17,7 +17,7 @@
 use std::sync::MutexGuard;
 
 use crate::epan::{ForeignField, FoundString, Packet, Source};
-use crate::frame_memory::FrameMemory;
+use crate::frame_memory::{FrameMemory, LimitReached, SMALL_BUDGET};
 use crate::state::State;
 
 pub static REQUEST_URI: ForeignField = ForeignField::new(c"http.request.uri", c"http");
@@ -41,13 +41,29 @@ pub enum HttpMessage<'d> {
     },
 }
 
-/// Request URIs by frame, only those some caller called its own.
-static URIS: State<FrameMemory<String>> = State::new(FrameMemory::new);
+/// Request URIs by frame, only those some caller called its own. At its
+/// limit, responses to later requests are not recognised, on every pass
+/// alike (the request's URI is not there to recall); the caller that decoded
+/// the refused request shows the expert info (see `limit_at`).
+static URIS: State<FrameMemory<String>> = State::new(|| {
+    FrameMemory::new(
+        "HTTP request URIs",
+        "responses are not matched to requests",
+        SMALL_BUDGET,
+    )
+});
 
 /// The frame of the first response to each of those requests: HTTP shows it
 /// on the request (`http.response_in`) only on a later pass, where from 4.4
-/// a post-dissector's wanted fields may be missing.
-static RESPONSES: State<FrameMemory<u32>> = State::new(FrameMemory::new);
+/// a post-dissector's wanted fields may be missing. At its limit, requests
+/// do not link to their responses on later passes (as on the first).
+static RESPONSES: State<FrameMemory<u32>> = State::new(|| {
+    FrameMemory::new(
+        "HTTP response links",
+        "requests do not link to their responses",
+        SMALL_BUDGET,
+    )
+});
 
 fn uris() -> MutexGuard<'static, FrameMemory<String>> {
     URIS.lock()
@@ -61,7 +77,15 @@ pub fn reset_capture_state() {
 
 /// The frame of the first response seen to the request in `request_frame`.
 pub fn response_to(request_frame: u32) -> Option<u32> {
-    RESPONSES.lock().recall(request_frame)
+    RESPONSES.lock().recall(request_frame).map(|f| *f)
+}
+
+/// A memory limit of ours reached on `frame`: the caller that decoded the
+/// frame (its request or response was theirs) shows it.
+pub fn limit_at(frame: u32) -> Option<LimitReached> {
+    uris()
+        .limit_at(frame)
+        .or_else(|| RESPONSES.lock().limit_at(frame))
 }
 
 /// The frame's request or response whose request URI satisfies `ours`;
@@ -78,11 +102,11 @@ pub fn read<'d>(packet: &mut Packet<'d>, ours: fn(&str) -> bool) -> Option<HttpM
         let uri = uris().recall(request_frame)?;
         let mut responses = RESPONSES.lock();
         if responses.recall(request_frame).is_none() {
-            responses.remember(request_frame, packet.frame_number());
+            responses.remember_at(packet.frame_number(), request_frame, packet.frame_number());
         }
         drop(responses);
         return ours(&uri).then_some(HttpMessage::Response {
-            uri,
+            uri: uri.to_string(),
             request_frame: Some(request_frame),
             place: (link.source, link.range.start),
         });

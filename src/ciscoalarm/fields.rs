@@ -287,6 +287,13 @@ pub static PLUGIN_BUG: Expert = Expert::new(
     Severity::Error,
 );
 
+pub static MEMORY_LIMIT: Expert = Expert::new(
+    "ciscoalarm.memory_limit",
+    "The plugin's memory limit was reached: later alarm frames are not decoded",
+    ExpertGroup::Undecoded,
+    Severity::Warn,
+);
+
 pub static PROTOCOL: Protocol = Protocol::new(
     "Cisco Phone Alarm",
     c"CiscoAlarm",
@@ -339,6 +346,7 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &UNKNOWN,
         &ITL_CHANGED,
         &BAD_REASON,
+        &MEMORY_LIMIT,
     ],
     &PLUGIN_BUG,
 );

@@ -9,8 +9,8 @@ use std::sync::MutexGuard;
 use super::fields::*;
 use super::reason;
 use super::{register_reason, skinny_alarm};
-use crate::epan::{Dissector, ForeignField, Packet};
-use crate::frame_memory::FrameMemory;
+use crate::epan::{Dissector, ForeignField, FoundString, Packet};
+use crate::frame_memory::{show_limit, Footprint, FrameMemory, Standing, SMALL_BUDGET};
 use crate::state::State;
 
 static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
@@ -19,14 +19,30 @@ static SKINNY_XML: ForeignField = ForeignField::new(c"skinny.xmlData", c"skinny"
 static DISSECTOR: Dissector =
     Dissector::new_postdissector(c"ciscoalarm_post", &PROTOCOL, dissect, &REASON_LAST);
 
+/// Skinny XML data is an alarm when it has this root (as
+/// `skinny_alarm::decode` decides).
+const ALARM_ROOT: &str = "<x-cisco-alarm";
+
 /// The texts decoded on a frame's first pass.
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Inputs {
     reasons: Vec<String>,
     skinny_xml: Vec<String>,
 }
 
-static INPUTS: State<FrameMemory<Inputs>> = State::new(FrameMemory::new);
+impl Footprint for Inputs {
+    fn heap(&self) -> usize {
+        self.reasons.heap() + self.skinny_xml.heap()
+    }
+}
+
+static INPUTS: State<FrameMemory<Inputs>> = State::new(|| {
+    FrameMemory::new(
+        "alarm texts",
+        "alarms in SIP Reason and Skinny are not decoded",
+        SMALL_BUDGET,
+    )
+});
 
 fn inputs() -> MutexGuard<'static, FrameMemory<Inputs>> {
     INPUTS.lock()
@@ -45,39 +61,81 @@ pub fn forget_frames() {
 }
 
 fn dissect(packet: &mut Packet<'_>) -> usize {
-    let mut decoded = Inputs::default();
-    for hit in packet.string_fields(&SIP_REASON) {
-        if let Some(parsed) = reason::parse_reason(&hit.value) {
-            register_reason::decode(
-                packet,
-                &hit.value,
-                Some((hit.source, hit.range.clone())),
-                &parsed,
-            );
-            decoded.reasons.push(hit.value);
-        }
-    }
-    for hit in packet.string_fields(&SKINNY_XML) {
-        if skinny_alarm::decode(packet, &hit.value, Some((hit.source, hit.range.start))) {
-            decoded.skinny_xml.push(hit.value);
-        }
-    }
-    let found = !decoded.reasons.is_empty() || !decoded.skinny_xml.is_empty();
-    if found && !packet.visited() {
-        inputs().remember(packet.frame_number(), decoded);
-    } else if !found && packet.visited() {
-        if let Some(remembered) = inputs().recall(packet.frame_number()) {
-            for text in &remembered.reasons {
-                if let Some(parsed) = reason::parse_reason(text) {
-                    register_reason::decode(packet, text, None, &parsed);
-                }
-            }
-            for xml in &remembered.skinny_xml {
-                skinny_alarm::decode(packet, xml, None);
-            }
-        }
+    let frame = packet.frame_number();
+    // What decodes is known before anything is added, so that a frame the
+    // memory refuses shows nothing but the limit.
+    let reasons: Vec<_> = packet
+        .string_fields(&SIP_REASON)
+        .into_iter()
+        .filter(|hit| reason::parse_reason(&hit.value).is_some())
+        .collect();
+    let skinny: Vec<_> = packet
+        .string_fields(&SKINNY_XML)
+        .into_iter()
+        .filter(|hit| hit.value.contains(ALARM_ROOT))
+        .collect();
+    let found = !reasons.is_empty() || !skinny.is_empty();
+    if found || packet.visited() {
+        decode(packet, frame, found, reasons, skinny);
     }
     // Last of this frame's alarm decoding (alarm bodies came before, with SIP).
     super::statistics::queue(packet);
     0
+}
+
+fn decode<'d>(
+    packet: &mut Packet<'d>,
+    frame: u32,
+    found: bool,
+    reasons: Vec<FoundString<'d>>,
+    skinny: Vec<FoundString<'d>>,
+) {
+    let mut memory = inputs();
+    match memory.standing(frame) {
+        Standing::Open => {}
+        Standing::AtLimit(limit) => {
+            drop(memory);
+            show_limit(packet, &ETT_ALARM, &MEMORY_LIMIT, &limit);
+            return;
+        }
+        Standing::Beyond => return,
+    }
+    if found {
+        if !packet.visited() {
+            let kept = Inputs {
+                reasons: reasons.iter().map(|hit| hit.value.clone()).collect(),
+                skinny_xml: skinny.iter().map(|hit| hit.value.clone()).collect(),
+            };
+            if !memory.remember(frame, kept) {
+                let limit = memory.limit_at(frame);
+                drop(memory);
+                if let Some(limit) = limit {
+                    show_limit(packet, &ETT_ALARM, &MEMORY_LIMIT, &limit);
+                }
+                return;
+            }
+        }
+        drop(memory);
+        for hit in reasons {
+            // Parsed again (once to choose, once to decode): a Reason borrows
+            // its text.
+            if let Some(parsed) = reason::parse_reason(&hit.value) {
+                let origin = Some((hit.source, hit.range.clone()));
+                register_reason::decode(packet, &hit.value, origin, &parsed);
+            }
+        }
+        for hit in skinny {
+            skinny_alarm::decode(packet, &hit.value, Some((hit.source, hit.range.start)));
+        }
+    } else if let Some(remembered) = memory.recall(frame) {
+        drop(memory);
+        for text in &remembered.reasons {
+            if let Some(parsed) = reason::parse_reason(text) {
+                register_reason::decode(packet, text, None, &parsed);
+            }
+        }
+        for xml in &remembered.skinny_xml {
+            skinny_alarm::decode(packet, xml, None);
+        }
+    }
 }

@@ -242,6 +242,13 @@ pub static PLUGIN_BUG: Expert = Expert::new(
     Severity::Error,
 );
 
+pub static MEMORY_LIMIT: Expert = Expert::new(
+    "ciscotl.memory_limit",
+    "The plugin's memory limit was reached: later trust list and file download frames are not decoded",
+    ExpertGroup::Undecoded,
+    Severity::Warn,
+);
+
 pub static PROTOCOL: Protocol = Protocol::new(
     "Cisco Trust List and Config Download",
     c"CiscoTL",
@@ -288,6 +295,7 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &MALFORMED,
         &UNUSUAL,
         &LIMIT,
+        &MEMORY_LIMIT,
     ],
     &PLUGIN_BUG,
 );

@@ -22,7 +22,11 @@ pub(crate) mod transfers;
 pub mod trustlist;
 
 use crate::epan::{Dissector, ForeignField, Packet, Source};
-use crate::frame_memory::FrameMemory;
+use std::sync::Arc;
+
+use crate::frame_memory::{
+    show_limit, Footprint, FrameMemory, LimitReached, Standing, LARGE_BUDGET,
+};
 use crate::http_requests::{self, HttpMessage};
 use crate::state::State;
 use downloads::{transfer_verdict, Downloads, Event, Finding, Verdict};
@@ -42,7 +46,6 @@ const OTHER_PHONE_FILES: &[&str] = &[".tlv", ".sgn", ".loads", ".sbn", ".zz", ".
 
 /// A frame of ours: its event, the first pass's verdict, the body, and at
 /// the end of a TFTP transfer what is known of it.
-#[derive(Clone)]
 struct Seen {
     event: Event,
     verdict: Verdict,
@@ -50,7 +53,30 @@ struct Seen {
     transfer: Option<TransferEnd>,
 }
 
-static SEEN: State<FrameMemory<Seen>> = State::new(FrameMemory::new);
+impl Footprint for Seen {
+    fn heap(&self) -> usize {
+        let event = match &self.event {
+            Event::TftpError { file, message, .. } => file.heap() + message.heap(),
+            other => other.file().len(),
+        };
+        let finding = self
+            .verdict
+            .finding
+            .as_ref()
+            .map_or(0, |(_, text)| text.heap());
+        let transfer = self.transfer.as_ref().map_or(0, |t| t.file.heap());
+        event + finding + self.body.heap() + transfer
+    }
+}
+
+/// It holds file bodies: the large budget.
+static SEEN: State<FrameMemory<Seen>> = State::new(|| {
+    FrameMemory::new(
+        "downloaded files",
+        "phone file downloads are not decoded",
+        LARGE_BUDGET,
+    )
+});
 static DOWNLOADS: State<Downloads> = State::new(Downloads::default);
 static TRANSFERS: State<Transfers> = State::new(Transfers::default);
 
@@ -89,49 +115,101 @@ enum Found<'d> {
     Tftp(TftpPacket<'d>),
 }
 
+/// What a pass shows of a frame.
+enum Shown {
+    Nothing,
+    /// The memory-limit expert info alone.
+    Limit(LimitReached),
+    Seen(Arc<Seen>),
+}
+
 fn dissect(packet: &mut Packet<'_>) -> usize {
     let frame = packet.frame_number();
     let mut found = gather(packet);
-    let seen = if packet.visited() {
+    let shown = if packet.visited() {
         later_pass(frame, &mut found)
     } else {
         first_pass(frame, &mut found)
     };
-    let Some(seen) = seen else {
-        return 0;
+    let seen = match shown {
+        Shown::Nothing => return 0,
+        Shown::Limit(limit) => {
+            show_limit(packet, &ETT_TL, &MEMORY_LIMIT, &limit);
+            return 0;
+        }
+        Shown::Seen(seen) => seen,
     };
     let origin = found.and_then(|f| origin_of(f, &seen));
     decode(packet, &seen, origin);
+    // Request URIs and response links (shared with `emcc`) do not stop
+    // this frame's decoding.
+    if let Some(limit) = http_requests::limit_at(frame) {
+        show_limit(packet, &ETT_TL, &MEMORY_LIMIT, &limit);
+    }
     0
 }
 
 /// Judges the frame's step on the first pass and remembers it.
-fn first_pass(frame: u32, found: &mut Option<Found<'_>>) -> Option<Seen> {
-    let seen = match found.as_mut()? {
-        Found::Http { event, body, .. } => judged(frame, event.clone(), body.take(), None),
-        Found::Tftp(packet) => tftp_steps::step(frame, packet)?,
+fn first_pass(frame: u32, found: &mut Option<Found<'_>>) -> Shown {
+    let Some(found) = found.as_mut() else {
+        return Shown::Nothing;
     };
-    SEEN.lock().remember(frame, seen.clone());
-    Some(seen)
+    if let Some(shown) = stopped(frame) {
+        return shown;
+    }
+    let seen = match found {
+        Found::Http { event, body, .. } => judged(frame, event.clone(), body.take(), None),
+        Found::Tftp(packet) => match tftp_steps::step(frame, packet) {
+            Some(seen) => seen,
+            None => return Shown::Nothing,
+        },
+    };
+    keep(frame, seen)
 }
 
 /// A later pass shows what the first decided. A TFTP transfer still open at
 /// the end of the capture is only known now, at its last packet.
-fn later_pass(frame: u32, found: &mut Option<Found<'_>>) -> Option<Seen> {
+fn later_pass(frame: u32, found: &mut Option<Found<'_>>) -> Shown {
     if let Some(seen) = SEEN.lock().recall(frame) {
-        return Some(seen);
+        return Shown::Seen(seen);
+    }
+    if let Some(shown) = stopped(frame) {
+        return shown;
     }
     if let Some(Found::Http { event, body, .. }) = found {
-        // Not remembered (memory full): judged now, as the first pass would.
-        let seen = judged(frame, event.clone(), body.take(), None);
-        SEEN.lock().remember(frame, seen.clone());
-        return Some(seen);
+        // Not decided before (its inputs were missing on the first pass):
+        // judged now, as the first pass would.
+        return keep(frame, judged(frame, event.clone(), body.take(), None));
     }
-    let cut = TRANSFERS.lock().cut_at(frame)?;
-    Some(tftp_steps::transfer_seen(
-        cut,
-        transfer_verdict(false, None),
-    ))
+    match TRANSFERS.lock().cut_at(frame) {
+        Some(cut) => Shown::Seen(Arc::new(tftp_steps::transfer_seen(
+            cut,
+            transfer_verdict(false, None),
+        ))),
+        None => Shown::Nothing,
+    }
+}
+
+/// For a frame not remembered: the limit's expert info on the first frame
+/// refused, nothing after it; `None` before any limit.
+fn stopped(frame: u32) -> Option<Shown> {
+    match SEEN.lock().standing(frame) {
+        Standing::Open => None,
+        Standing::AtLimit(limit) => Some(Shown::Limit(limit)),
+        Standing::Beyond => Some(Shown::Nothing),
+    }
+}
+
+/// Remembers what was decided; a frame the memory refuses shows the limit
+/// instead, on this pass as on later ones.
+fn keep(frame: u32, seen: Seen) -> Shown {
+    let seen = Arc::new(seen);
+    let mut memory = SEEN.lock();
+    if memory.remember(frame, Arc::clone(&seen)) {
+        Shown::Seen(seen)
+    } else {
+        memory.limit_at(frame).map_or(Shown::Nothing, Shown::Limit)
+    }
 }
 
 fn judged(frame: u32, event: Event, body: Option<Vec<u8>>, t: Option<TransferEnd>) -> Seen {

@@ -237,6 +237,13 @@ pub static RESPONSE_TIMEOUT: UintPref = UintPref::new(
     5,
 );
 
+pub static MEMORY_LIMIT: Expert = Expert::new(
+    "ciscotvs.memory_limit",
+    "The plugin's memory limit was reached: later TVS session frames are not decoded",
+    ExpertGroup::Undecoded,
+    Severity::Warn,
+);
+
 pub static PROTOCOL: Protocol = Protocol::new(
     "Cisco Trust Verification Service",
     c"CiscoTVS",
@@ -279,6 +286,7 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &UNKNOWN,
         &SPLIT,
         &LIMIT,
+        &MEMORY_LIMIT,
     ],
     &PLUGIN_BUG,
 );

@@ -16,7 +16,9 @@ pub(crate) mod messages;
 pub(crate) mod sessions;
 
 use crate::epan::{Dissector, ForeignField, Packet};
-use crate::frame_memory::FrameMemory;
+use std::sync::Arc;
+
+use crate::frame_memory::{show_limit, Footprint, FrameMemory, Standing, SMALL_BUDGET};
 use crate::nstime::NsTime;
 use crate::state::State;
 use fields::*;
@@ -39,7 +41,20 @@ const RST: u32 = 0x04;
 const ACK: u32 = 0x10;
 
 static SESSIONS: State<Sessions> = State::new(Sessions::default);
-static MARKERS: State<FrameMemory<Marker>> = State::new(FrameMemory::new);
+/// One marker per frame of a TVS connection: small values.
+static MARKERS: State<FrameMemory<Marker>> = State::new(|| {
+    FrameMemory::new(
+        "TVS session markers",
+        "TVS sessions are not followed",
+        SMALL_BUDGET,
+    )
+});
+
+impl Footprint for Marker {
+    fn heap(&self) -> usize {
+        self.client.heap() + self.server.heap()
+    }
+}
 
 pub fn register() {
     PROTOCOL.register();
@@ -71,14 +86,42 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     }
     let frame = packet.frame_number();
     let marker = if packet.visited() {
-        MARKERS.lock().recall(frame)
+        let markers = MARKERS.lock();
+        let marker = markers.recall(frame);
+        if marker.is_none() {
+            if let Standing::AtLimit(limit) = markers.standing(frame) {
+                drop(markers);
+                show_limit(packet, &ETT_TVS, &MEMORY_LIMIT, &limit);
+                return 0;
+            }
+        }
+        marker
     } else {
-        gather(packet, port).map(|facts| {
-            let timeout = NsTime::from_secs(RESPONSE_TIMEOUT.get());
-            let marker = SESSIONS.lock().observe(frame, &facts, timeout);
-            MARKERS.lock().remember(frame, marker.clone());
-            marker
-        })
+        let Some(facts) = gather(packet, port) else {
+            return 0;
+        };
+        let standing = MARKERS.lock().standing(frame);
+        match standing {
+            Standing::Open => {}
+            Standing::AtLimit(limit) => {
+                show_limit(packet, &ETT_TVS, &MEMORY_LIMIT, &limit);
+                return 0;
+            }
+            // After the limit, sessions are no longer followed.
+            Standing::Beyond => return 0,
+        }
+        let timeout = NsTime::from_secs(RESPONSE_TIMEOUT.get());
+        let marker = Arc::new(SESSIONS.lock().observe(frame, &facts, timeout));
+        let mut markers = MARKERS.lock();
+        if !markers.remember(frame, Arc::clone(&marker)) {
+            let limit = markers.limit_at(frame);
+            drop(markers);
+            if let Some(limit) = limit {
+                show_limit(packet, &ETT_TVS, &MEMORY_LIMIT, &limit);
+            }
+            return 0;
+        }
+        Some(marker)
     };
     if let Some(marker) = marker {
         decode(packet, &marker);

@@ -250,6 +250,13 @@ pub static READ_PROTOCOL_TREE: BoolPref = BoolPref::new(
     false,
 );
 
+pub static MEMORY_LIMIT: Expert = Expert::new(
+    "emcc.memory_limit",
+    "The plugin's memory limit was reached: later EMCC frames are not decoded",
+    ExpertGroup::Undecoded,
+    Severity::Warn,
+);
+
 pub static PROTOCOL: Protocol = Protocol::new(
     "Cisco Extension Mobility (EMCC)",
     c"EMCC",
@@ -295,6 +302,7 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &UNPAIRED,
         &MALFORMED,
         &LIMIT,
+        &MEMORY_LIMIT,
     ],
     &PLUGIN_BUG,
 );

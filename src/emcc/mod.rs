@@ -18,10 +18,12 @@ mod request;
 mod response;
 mod statistics;
 
-use std::sync::MutexGuard;
+use std::sync::{Arc, MutexGuard};
 
 use crate::epan::{Dissector, ForeignField, Packet, Source};
-use crate::frame_memory::FrameMemory;
+use crate::frame_memory::{
+    show_limit, standing, Footprint, FrameMemory, Standing, LARGE_BUDGET, SMALL_BUDGET,
+};
 use crate::http_requests::{self, HttpMessage};
 use crate::nstime::NsTime;
 use crate::state::State;
@@ -42,11 +44,33 @@ pub struct RequestInfo {
     pub user: Option<String>,
 }
 
-static REQUESTS: State<FrameMemory<RequestInfo>> = State::new(FrameMemory::new);
+impl Footprint for RequestInfo {
+    fn heap(&self) -> usize {
+        self.action.heap() + self.device.heap() + self.user.heap()
+    }
+}
+
+/// At its limit, the request is decoded but responses from then on show no
+/// request details (time, action, user, device), on every pass alike; the
+/// request shows the expert info, and nothing of ours after it is decoded.
+static REQUESTS: State<FrameMemory<RequestInfo>> = State::new(|| {
+    FrameMemory::new(
+        "EMCC request summaries",
+        "later EMCC messages are not decoded",
+        SMALL_BUDGET,
+    )
+});
 
 /// What HTTP told us on a frame of ours, kept for passes where HTTP's
-/// fields are missing (see `frame_memory`).
-static INPUTS: State<FrameMemory<HttpInputs>> = State::new(FrameMemory::new);
+/// fields are missing (see `frame_memory`). It holds bodies: the large
+/// budget.
+static INPUTS: State<FrameMemory<HttpInputs>> = State::new(|| {
+    FrameMemory::new(
+        "EMCC messages (URIs and bodies)",
+        "EMCC messages are not decoded",
+        LARGE_BUDGET,
+    )
+});
 
 fn requests() -> MutexGuard<'static, FrameMemory<RequestInfo>> {
     REQUESTS.lock()
@@ -60,6 +84,12 @@ pub struct HttpInputs {
     pub request_in: Option<u32>,
     pub response_in: Option<u32>,
     pub body: Option<Vec<u8>>,
+}
+
+impl Footprint for HttpInputs {
+    fn heap(&self) -> usize {
+        self.uri.heap() + self.for_uri.heap() + self.body.heap()
+    }
 }
 
 /// Where those inputs' bytes are in this pass; `None` for remembered ones.
@@ -97,20 +127,58 @@ pub fn reset_capture_state() {
 /// One HTTP message per frame is decoded (the first); phones and CUCM do
 /// not pipeline these requests.
 fn dissect(packet: &mut Packet<'_>) -> usize {
+    let frame = packet.frame_number();
     let (inputs, origins) = gather(packet);
-    if decode(packet, &inputs, origins) {
-        if !packet.visited() {
-            INPUTS.lock().remember(packet.frame_number(), inputs);
+    let fresh = inputs.uri.is_some() || inputs.for_uri.is_some();
+    if !fresh && !packet.visited() {
+        return 0;
+    }
+    let remembered = INPUTS.lock().recall(frame);
+    let limits = [INPUTS.lock().limit(), requests().limit()];
+    match standing(frame, remembered.is_some(), &limits) {
+        Standing::Open => {}
+        Standing::AtLimit(limit) => {
+            show_limit(packet, &ETT_EMCC, &MEMORY_LIMIT, &limit);
+            return 0;
         }
-    } else if packet.visited() {
-        let frame = packet.frame_number();
-        if let Some(mut remembered) = INPUTS.lock().recall(frame) {
-            // A request's response was not known on the first pass.
-            if remembered.uri.is_some() && remembered.response_in.is_none() {
-                remembered.response_in = http_requests::response_to(frame);
+        Standing::Beyond => return 0,
+    }
+    if fresh {
+        let inputs = Arc::new(inputs);
+        if !packet.visited() && !INPUTS.lock().remember(frame, Arc::clone(&inputs)) {
+            if let Some(limit) = INPUTS.lock().limit_at(frame) {
+                show_limit(packet, &ETT_EMCC, &MEMORY_LIMIT, &limit);
             }
-            decode(packet, &remembered, Origins::default());
+            return 0;
         }
+        decode(packet, &inputs, origins);
+    } else if let Some(remembered) = remembered {
+        // A request's response was not known on the first pass: the
+        // remembered inputs are shared with the memory (and later passes),
+        // so this pass decodes its own copy with the link filled in.
+        let linked = (remembered.uri.is_some() && remembered.response_in.is_none())
+            .then(|| http_requests::response_to(frame))
+            .flatten()
+            .map(|response| HttpInputs {
+                response_in: Some(response),
+                ..HttpInputs::clone(&remembered)
+            });
+        decode(
+            packet,
+            linked.as_ref().unwrap_or(&remembered),
+            Origins::default(),
+        );
+    } else {
+        return 0;
+    }
+    // Limits of memories that do not stop this frame's decoding: the
+    // request details for responses (this module), request URIs and
+    // response links (`http_requests`, shared with `ciscotl`).
+    let limit = requests()
+        .limit_at(frame)
+        .or_else(|| http_requests::limit_at(frame));
+    if let Some(limit) = limit {
+        show_limit(packet, &ETT_EMCC, &MEMORY_LIMIT, &limit);
     }
     0
 }

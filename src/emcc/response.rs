@@ -2,6 +2,7 @@
 //! error) or of EMService (success, failure with a code, profiles).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::codes::{emservice_meaning, lookup, EMAPP_ERRORS, EMSERVICE_ERRORS};
 use super::em_error::ErrorSource;
@@ -43,7 +44,7 @@ pub fn decode<'d>(
         }
         Servlet::EmApp | Servlet::Jsp(_) => {
             let object = parse_phone_xml(bytes);
-            add_phone_object(packet, tree, &object, request.as_ref())
+            add_phone_object(packet, tree, &object, request.as_deref())
         }
     };
     packet.append_info(&format!("[EMCC {summary}]"));
@@ -57,7 +58,7 @@ fn link_request<'d>(
     packet: &mut Packet<'d>,
     tree: Tree<'d>,
     frame: Option<u32>,
-) -> Option<RequestInfo> {
+) -> Option<Arc<RequestInfo>> {
     let Some(frame) = frame else {
         packet.expert_at(
             tree,

@@ -143,6 +143,13 @@ pub static STUCK_AFTER: UintPref = UintPref::new(
     30,
 );
 
+pub static MEMORY_LIMIT: Expert = Expert::new(
+    "emccflow.memory_limit",
+    "The plugin's memory limit was reached: later login flow frames are not decoded",
+    ExpertGroup::Undecoded,
+    Severity::Warn,
+);
+
 pub static PROTOCOL: Protocol = Protocol::new(
     "EMCC Login Flow",
     c"EMCCFlow",
@@ -160,6 +167,7 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &FELL_BACK,
         &COMPLETED,
         &MID_FLOW,
+        &MEMORY_LIMIT,
     ],
     &PLUGIN_BUG,
 );

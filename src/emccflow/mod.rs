@@ -21,12 +21,14 @@ mod statistics;
 mod steps;
 
 use crate::epan::{echo_fields, Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
-use crate::frame_memory::FrameMemory;
+use std::sync::Arc;
+
+use crate::frame_memory::{show_limit, Footprint, FrameMemory, Standing, LARGE_BUDGET};
 use crate::nstime::NsTime;
 use crate::state::State;
 use facts::{FrameFacts, Message, Tcp};
 use fields::*;
-use label::{FindingKind, Label};
+use label::{FindingKind, Label, Outcome};
 use machine::{Config, Decision, Flow};
 use report::Report;
 
@@ -132,11 +134,39 @@ const SYN: u32 = 0x02;
 const RST: u32 = 0x04;
 
 static FLOW: State<Flow> = State::new(|| Flow::new(config()));
-static LABELS: State<FrameMemory<Label>> = State::new(FrameMemory::new);
+/// One label per frame of our traffic: at a million frames of a realistic
+/// mix, about 60,000 labels of a few hundred bytes, so the large budget.
+static LABELS: State<FrameMemory<Label>> = State::new(|| {
+    FrameMemory::new(
+        "login flow labels",
+        "the login flow is not followed",
+        LARGE_BUDGET,
+    )
+});
 static REPORT: State<Report> = State::new(Report::default);
 
+impl Footprint for Label {
+    fn heap(&self) -> usize {
+        let findings = self.findings.capacity() * std::mem::size_of::<label::Finding>()
+            + self.findings.iter().map(|f| f.text.heap()).sum::<usize>();
+        let outcome = match &self.outcome {
+            Some(Outcome::Failed { reason, .. }) => reason.heap(),
+            _ => 0,
+        };
+        self.key.heap()
+            + self.device.heap()
+            + self.phone.heap()
+            + self.user.heap()
+            + self.step.heap()
+            + self.visiting.heap()
+            + self.home.heap()
+            + findings
+            + outcome
+    }
+}
+
 /// The label decided for `frame` on its first pass.
-pub fn label_of(frame: u32) -> Option<Label> {
+pub fn label_of(frame: u32) -> Option<Arc<Label>> {
     LABELS.lock().recall(frame)
 }
 
@@ -178,18 +208,39 @@ pub fn reset_capture_state() {
 
 fn dissect(packet: &mut Packet<'_>) -> usize {
     let frame = packet.frame_number();
+    // Not remembered and at or after the memory's limit: the expert info on
+    // the first frame refused, nothing after it (and no flow followed).
+    let standing = LABELS.lock().standing(frame);
+    match standing {
+        Standing::Open => {}
+        Standing::AtLimit(limit) => {
+            show_limit(packet, &ETT_FLOW, &MEMORY_LIMIT, &limit);
+            return 0;
+        }
+        Standing::Beyond => return 0,
+    }
     let label = if packet.visited() {
         label_of(frame)
     } else {
         let decision = first_pass(packet);
         let mut labels = LABELS.lock();
+        let mut kept = true;
         for (earlier, label) in decision.earlier {
-            labels.remember(earlier, label);
+            kept &= labels.remember_at(frame, earlier, label);
         }
-        if let Some(label) = &decision.label {
-            labels.remember(frame, label.clone());
+        let label = decision.label.map(Arc::new);
+        if let Some(label) = &label {
+            kept &= labels.remember(frame, Arc::clone(label));
         }
-        decision.label
+        if !kept {
+            let limit = labels.limit_at(frame);
+            drop(labels);
+            if let Some(limit) = limit {
+                show_limit(packet, &ETT_FLOW, &MEMORY_LIMIT, &limit);
+            }
+            return 0;
+        }
+        label
     };
     if let Some(label) = label {
         show(packet, &label);
