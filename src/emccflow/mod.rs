@@ -37,6 +37,7 @@ static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
 // Protocols (a protocol's filter name is also its field name).
 static HTTP_LAYER: ForeignField = ForeignField::new(c"http", c"http");
 static TLS_LAYER: ForeignField = ForeignField::new(c"tls", c"tls");
+static SIP_LAYER: ForeignField = ForeignField::new(c"sip", c"sip");
 static SIP_METHOD: ForeignField = ForeignField::new(c"sip.Method", c"sip");
 static SIP_STATUS: ForeignField = ForeignField::new(c"sip.Status-Code", c"sip");
 static SIP_STATUS_LINE: ForeignField = ForeignField::new(c"sip.Status-Line", c"sip");
@@ -193,6 +194,7 @@ pub fn handoff() {
     echo_fields(&OURS);
     HTTP_LAYER.resolve();
     TLS_LAYER.resolve();
+    SIP_LAYER.resolve();
     REPORT_STATISTIC.register();
     STATS_TREE.register();
 }
@@ -326,6 +328,10 @@ fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
     }
     if let Some(servlet) = packet.echoed_string(&EMCC_SERVLET) {
         return Some(emcc_message(packet, &servlet));
+    }
+    // Most TCP frames are no SIP: leave them before reading SIP's fields.
+    if !packet.carries(&[&SIP_LAYER]) {
+        return None;
     }
     if let Some(method) = packet.first_string(&SIP_METHOD) {
         let contact = packet.first_string(&SIP_CONTACT);

@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::os::raw::c_int;
 use std::ptr;
 
-use super::c_strings::{c_message, c_text};
+use super::c_strings::{c_buffer_text, c_message, c_text};
 use super::dissector::{ForeignDissector, PortWrapper};
 use super::echo::{self, Echoed};
 use super::inputs::{self, Followed};
@@ -550,13 +550,18 @@ impl<'d> Packet<'d> {
         let mut dst = [0 as std::os::raw::c_char; 64];
         // SAFETY: both buffers hold 64 bytes; the shim NUL-terminates.
         unsafe { sys::emcc_frame_addresses(self.pinfo, src.as_mut_ptr(), dst.as_mut_ptr(), 64) };
-        (c_message(&src), c_message(&dst))
+        (c_buffer_text(&src), c_buffer_text(&dst))
     }
 
     /// True when the frame carries one of these protocols (each named by a
     /// `ForeignField` of the protocol's own filter name, resolved at handoff).
     pub fn carries(&self, protocols: &[&ForeignField]) -> bool {
-        let ids: Vec<c_int> = protocols.iter().map(|p| p.id()).collect();
+        // Asked on many frames with two or three protocols: no allocation.
+        let mut ids = [-1 as c_int; 8];
+        for (id, protocol) in ids.iter_mut().zip(protocols) {
+            *id = protocol.id();
+        }
+        let ids = &ids[..protocols.len().min(8)];
         // SAFETY: pinfo is valid for the call; ids outlive it.
         unsafe { sys::emcc_frame_layer_mask(self.pinfo, ids.as_ptr(), ids.len() as c_int) != 0 }
     }
