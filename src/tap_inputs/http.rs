@@ -297,14 +297,24 @@ fn uri_range(line: &[u8], uri: &str) -> Option<Range<usize>> {
 /// URIs are far shorter.
 const MAX_LINE: usize = 8192;
 
+/// Most start lines fit this: read that much first, the rest only if needed
+/// (a body buffer may be large and is never read whole here).
+const USUAL_LINE: usize = 512;
+
 fn first_line<'d>(packet: &mut Packet<'d>, buffer: Source<'d>) -> Vec<u8> {
-    let mut bytes = packet
-        .source_bytes(buffer, 0..buffer.len().min(MAX_LINE))
-        .unwrap_or_default();
-    if let Some(end) = bytes.iter().position(|&b| b == b'\n') {
-        bytes.truncate(end);
+    let mut want = USUAL_LINE;
+    loop {
+        let len = buffer.len().min(want);
+        let mut bytes = packet.source_bytes(buffer, 0..len).unwrap_or_default();
+        if let Some(end) = bytes.iter().position(|&b| b == b'\n') {
+            bytes.truncate(end);
+            return bytes;
+        }
+        if len == buffer.len() || want >= MAX_LINE {
+            return bytes;
+        }
+        want = MAX_LINE;
     }
-    bytes
 }
 
 #[cfg(test)]
