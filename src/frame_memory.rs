@@ -22,7 +22,7 @@
 //! limits with small captures). It is not meant for users.
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
+use crate::u32_map::U32Map;
 use std::mem::size_of;
 use std::sync::{Arc, OnceLock};
 
@@ -181,7 +181,7 @@ pub fn show_limit(
 }
 
 pub struct FrameMemory<T> {
-    by_frame: HashMap<u32, Arc<T>>,
+    by_frame: U32Map<Arc<T>>,
     what: &'static str,
     dropped: &'static str,
     budget: usize,
@@ -199,7 +199,7 @@ impl<T: Footprint> FrameMemory<T> {
 
     fn with_exact_budget(what: &'static str, dropped: &'static str, budget: usize) -> Self {
         FrameMemory {
-            by_frame: HashMap::new(),
+            by_frame: U32Map::default(),
             what,
             dropped,
             budget,

@@ -23,6 +23,7 @@ mod span;
 mod state;
 mod tap_inputs;
 mod tlv;
+mod u32_map;
 mod xml;
 
 /// Called once by Wireshark (through `epan::plugin`) to register protocols.

@@ -5,7 +5,7 @@
 //! Fed the frames of TVS connections in capture order on the first pass.
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
+use crate::u32_map::U32Map;
 
 use crate::nstime::NsTime;
 
@@ -100,7 +100,7 @@ struct Session {
 
 #[derive(Default)]
 pub struct Sessions {
-    by_stream: HashMap<u32, Session>,
+    by_stream: U32Map<Session>,
     count: u32,
 }
 

@@ -6,6 +6,7 @@
 //! not the visiting cluster are the home cluster (preferences can name both
 //! when a capture starts mid-flow). Nothing about addresses is built in.
 
+use crate::u32_map::U32Map;
 use std::collections::{HashMap, HashSet};
 
 mod attempts;
@@ -147,7 +148,7 @@ pub struct Flow {
     by_device: HashMap<String, String>,
     /// Servers seen answering EMApp (visiting clusters of some phone).
     emapp_servers: HashSet<String>,
-    streams: HashMap<u32, Stream>,
+    streams: U32Map<Stream>,
     transactions: HashMap<(String, String, String), Transaction>,
     /// Phones whose mid-flow start is yet to be reported on their next label.
     mid_flow_pending: HashSet<String>,
