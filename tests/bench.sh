@@ -125,7 +125,7 @@ half=$(capture_for $((PHONES / 2)))
 frames=$(capinfos -M -c "$big" | awk -F': *' '/Number of packets/ { print $2 }')
 
 echo
-echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(shark without --version | head -1 | sed 's/ (.*//')"
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(shark without --version | head -1 | awk '{ print $1, $2, $3 }')"
 echo "Capture: $(basename "$big") ($PHONES phones, $frames frames, $(du -h "$big" | cut -f1)); $RUNS interleaved runs, medians"
 echo
 printf '%-40s %26s | %26s | %8s\n' "" "without plugin" "with plugin" ""
