@@ -4,7 +4,7 @@
 //! status line, see `common::normalise_stock_output`).
 mod common;
 
-use common::{assert_matches_expected, sandbox};
+use common::{assert_matches_expected, bundled_captures, sandbox};
 
 const FIELDS: &[&str] = &[
     "frame.number",
@@ -35,15 +35,7 @@ const FIELDS: &[&str] = &[
 #[test]
 fn each_capture_matches_its_expected_output() {
     let s = sandbox();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".pcapng"))
-        .collect();
-    names.sort();
-    assert!(!names.is_empty(), "no captures in captures/");
-    for name in names {
+    for name in bundled_captures() {
         let path = s.capture(&name);
         let mut args = vec![
             "-n",

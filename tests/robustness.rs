@@ -2,7 +2,7 @@
 //! out-of-bounds accesses become expert infos and the next frames decode.
 mod common;
 
-use common::{assert_no_panic_text, sandbox};
+use common::{assert_no_panic_text, bundled_captures, sandbox};
 
 const LAB: &str = "emcc-lab-login.pcapng";
 
@@ -246,14 +246,8 @@ fn mangled_captures_never_crash_tshark() {
     std::fs::create_dir_all(&plain_home).unwrap();
     make_readable(&plain_home);
     let plain_home = plain_home.to_string_lossy().into_owned();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     let variants = mangle_variants();
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".pcapng"))
-        .collect();
-    names.sort();
+    let names = bundled_captures();
     let started = std::time::Instant::now();
     let mut runs = 0;
     for name in &names {

@@ -10,7 +10,7 @@
 //! - that tshark `-2` reads the tree by itself (its first pass has no taps).
 mod common;
 
-use common::sandbox;
+use common::{bundled_captures, sandbox};
 
 const LAB: &str = "emcc-lab-login.pcapng";
 const TREE: [&str; 2] = ["-o", "emcc.read_protocol_tree:TRUE"];
@@ -77,18 +77,6 @@ fn same_from_taps_and_tree(capture: &str, args: &[&str]) {
             .find(|(_, (a, b))| a != b);
         panic!("{capture} {args:?}: taps and tree differ; first difference (line, taps, tree): {first:?}");
     }
-}
-
-fn bundled_captures() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".pcapng"))
-        .collect();
-    names.sort();
-    assert!(names.len() > 10, "{names:?}");
-    names
 }
 
 #[test]

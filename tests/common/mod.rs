@@ -569,6 +569,24 @@ pub fn assert_matches_expected(name: &str, actual: &str) {
     }
 }
 
+/// The file names of the bundled captures (`captures/*.pcapng`), sorted.
+pub fn bundled_captures() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("captures/ exists")
+        .map(|e| {
+            e.expect("read captures/")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.ends_with(".pcapng"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no captures in captures/");
+    names
+}
+
 /// `tshark -r CAPTURE [EXTRA] -Y FILTER -T fields -e ...` with every
 /// occurrence of a field joined by `|`; fails the test if tshark does.
 pub fn fields_output(capture: &str, filter: &str, fields: &[&str], extra: &[&str]) -> String {
