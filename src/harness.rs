@@ -47,6 +47,9 @@ pub mod ciscotl {
     pub use crate::ciscotl::downloads::{Downloads, Event};
     pub use crate::ciscotl::files::{classify as classify_file, FileKind};
     pub use crate::ciscotl::signed_config::{config_facts, parse_signed};
+    pub use crate::ciscotl::tftp_wire::{
+        parse as parse_tftp, shown as tftp_shown, Datagram, Shown, TftpTracker,
+    };
     pub use crate::ciscotl::transfers::{explain, Block, Transfers, MAX_FILE, MAX_HELD};
     pub use crate::ciscotl::trustlist::parse_trust_list;
 }

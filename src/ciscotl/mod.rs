@@ -17,7 +17,7 @@ pub mod files;
 pub mod signed_config;
 mod tftp;
 mod tftp_steps;
-mod tftp_wire;
+pub(crate) mod tftp_wire;
 pub(crate) mod transfers;
 pub mod trustlist;
 

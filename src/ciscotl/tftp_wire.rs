@@ -301,10 +301,6 @@ impl TftpTracker {
 
     /// True once the conversation table was full at some frame (see
     /// [`TftpTracker::full_at`]).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "for the caller's expert info, not added yet")
-    )]
     pub fn is_full(&self) -> bool {
         self.full_at.is_some()
     }
@@ -312,10 +308,6 @@ impl TftpTracker {
     /// The first frame at which the table held `MAX_OPEN` conversations and the
     /// oldest half was forgotten (from then on, a late packet of a forgotten
     /// transfer may be told wrong).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "for the caller's expert info, not added yet")
-    )]
     pub fn full_at(&self) -> Option<u32> {
         self.full_at
     }
