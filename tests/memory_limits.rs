@@ -6,37 +6,18 @@
 //! module, and one pass and two passes (`-2`) agree.
 mod common;
 
-use common::sandbox;
+use common::fields_output_with_env;
 
 const LOGIN: &str = "emcc-lab-login.pcapng";
 const PROTOCOLS: [&str; 5] = ["emcc", "emccflow", "ciscotl", "ciscotvs", "ciscoalarm"];
 
 /// `tshark -n -r capture [extra] -Y filter -T fields -e ...` with the budget.
 fn fields(budget: Option<&str>, capture: &str, extra: &[&str], filter: &str, e: &[&str]) -> String {
-    let s = sandbox();
-    let path = s.capture(capture);
-    let mut args = vec!["-n", "-r", &path];
-    args.extend_from_slice(extra);
-    args.extend([
-        "-Y",
-        filter,
-        "-T",
-        "fields",
-        "-E",
-        "occurrence=a",
-        "-E",
-        "aggregator=|",
-    ]);
-    for field in e {
-        args.extend(["-e", field]);
-    }
     let env: Vec<(&str, &str)> = budget
         .map(|b| ("EMCC_MEMORY_LIMIT_BYTES", b))
         .into_iter()
         .collect();
-    let run = s.tshark_with_env(&args, &env);
-    run.assert_clean(&format!("{filter} over {capture} with budget {budget:?}"));
-    run.stdout
+    fields_output_with_env(capture, filter, e, extra, &env)
 }
 
 /// The frame and the text of each `<proto>.memory_limit` expert info.

@@ -14,11 +14,12 @@
 //!   first read in tshark and the GUI, tshark's second pass with `-2`, a
 //!   statistic's retap. A frame is decided the first time it is seen with
 //!   taps, in frame order; later dissections show what was decided.
-//! - **the protocol tree** (preference `emcc.read_protocol_tree`): the
-//!   fields Wireshark put in the tree, asked for as a post-dissector's wanted
-//!   fields, which makes Wireshark build a tree for every frame. For what
-//!   taps cannot serve: a read filter on our fields in tshark's first pass
-//!   (`-2 -R`), and sharkd, which dissect without taps.
+//! - **the protocol tree**: the fields Wireshark put in the tree, asked for
+//!   as a post-dissector's wanted fields, which makes Wireshark build a tree
+//!   for every frame. For programs that dissect frames without taps before
+//!   they show them: `tshark -2` (its first pass) and sharkd, recognised by
+//!   `crate::host_program`, and any other when the preference
+//!   `emcc.read_protocol_tree` is on.
 
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int};

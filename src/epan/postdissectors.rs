@@ -35,8 +35,8 @@ struct Hub {
     layers: Vec<c_int>,
     /// Our one Wireshark post-dissector.
     handle: HandlePtr,
-    /// Members that see every frame (no gate).
-    every_frame: Vec<usize>,
+    /// Some member sees every frame (has no gate).
+    any_ungated: bool,
 }
 
 /// The post-dissector's handle: Wireshark's, valid for the process; only
@@ -117,14 +117,12 @@ pub(super) fn start() {
         sys::register_postdissector(handle);
         handle
     };
-    let every_frame = (0..members.len())
-        .filter(|&i| members[i].gate == 0)
-        .collect();
+    let any_ungated = members.iter().any(|m| m.gate == 0);
     let hub = Hub {
         members,
         layers,
         handle: HandlePtr(handle),
-        every_frame,
+        any_ungated,
     };
     if HUB.set(hub).is_ok() {
         want_fields_of_enabled_members();
@@ -196,7 +194,7 @@ unsafe extern "C" fn run_members(
     };
     // Most frames (RTP, say) carry none of the protocols we read: they
     // leave here, after one walk of their layer list.
-    if carried == 0 && hub.every_frame.is_empty() {
+    if carried == 0 && !hub.any_ungated {
         return 0;
     }
     let reading = if inputs::reads_tree() {

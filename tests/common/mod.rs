@@ -590,6 +590,17 @@ pub fn bundled_captures() -> Vec<String> {
 /// `tshark -r CAPTURE [EXTRA] -Y FILTER -T fields -e ...` with every
 /// occurrence of a field joined by `|`; fails the test if tshark does.
 pub fn fields_output(capture: &str, filter: &str, fields: &[&str], extra: &[&str]) -> String {
+    fields_output_with_env(capture, filter, fields, extra, &[])
+}
+
+/// `fields_output` with extra environment variables for tshark.
+pub fn fields_output_with_env(
+    capture: &str,
+    filter: &str,
+    fields: &[&str],
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> String {
     let s = sandbox();
     let path = s.capture(capture);
     let mut args = vec!["-n", "-r", &path];
@@ -607,7 +618,7 @@ pub fn fields_output(capture: &str, filter: &str, fields: &[&str], extra: &[&str
     for f in fields {
         args.extend(["-e", f]);
     }
-    let run = s.tshark(&args);
-    run.assert_clean(&format!("fields over {capture}"));
+    let run = s.tshark_with_env(&args, env);
+    run.assert_clean(&format!("fields over {capture} ({filter}, env {env:?})"));
     run.stdout
 }
