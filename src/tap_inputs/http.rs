@@ -354,6 +354,23 @@ mod tests {
         assert_eq!(messages[1].code, Some(200));
     }
 
+    /// RFC 9112 section 3.2's request-line example and section 4's status line.
+    #[test]
+    fn start_lines_of_rfc_9112() {
+        let request = start_line(b"GET /where?q=now HTTP/1.1\r").unwrap();
+        let (uri, range) = request.uri.unwrap();
+        assert_eq!(uri, "/where?q=now");
+        assert_eq!(range, 4..16);
+        assert_eq!(request.code, None);
+        let response = start_line(b"HTTP/1.1 200 OK").unwrap();
+        assert_eq!(response.code, Some(200));
+        assert!(response.uri.is_none());
+        // Not a start line: no version, a four-digit code, nothing.
+        assert!(start_line(b"GET /where?q=now").is_none());
+        assert!(start_line(b"HTTP/1.1 2000 OK").is_none());
+        assert!(start_line(b"").is_none());
+    }
+
     #[test]
     fn a_body_that_looks_like_nothing_else_is_the_body() {
         let tapped = [response(200)];
