@@ -30,12 +30,13 @@ int emcc_tvb_copy(tvbuff_t *tvb, int offset, int length, uint8_t *dst, emcc_erro
 tvbuff_t *emcc_new_data_source(tvbuff_t *parent, packet_info *pinfo, const uint8_t *bytes,
                                int length, const char *static_name, emcc_error *err);
 
-/* Protocols: the id of a protocol by filter name (-1: none), and whether the
- * frame carries any of the given protocol ids (1 when layers are unknown). */
+/* Protocols: the id of a protocol by filter name (-1: none), and the
+ * protocols the frame carries. */
 int emcc_protocol_id(const char *filter_name);
-/* Bit i set when the frame carries protocol proto_ids[i] (i < 64); all bits when
- * the frame has no layer list. */
-uint64_t emcc_frame_layer_mask(const packet_info *pinfo, const int *proto_ids, int count);
+/* The ids of the protocols the frame carries (pinfo->layers, outermost
+ * first), the first `max` of them copied to proto_ids; returns how many the
+ * frame has (which may exceed max), -1 when it has no layer list. */
+int emcc_frame_layers(const packet_info *pinfo, int *proto_ids, int max);
 /* The TCP ports of the frame's innermost TCP header; 0 when the frame's
  * transport is not TCP. */
 int emcc_frame_tcp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst);

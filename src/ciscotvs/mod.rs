@@ -64,7 +64,11 @@ pub fn register() {
 }
 
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&[&TCP_STREAM, &TCP_FLAGS, &TLS_TYPE, &TLS_LENGTH]);
+    // Only frames on the TVS port: most TCP frames are not TVS.
+    DISSECTOR.register_as_postdissector_on_tcp_port(
+        &[&TCP_STREAM, &TCP_FLAGS, &TLS_TYPE, &TLS_LENGTH],
+        || TCP_PORT.get(),
+    );
     preferences_applied();
 }
 

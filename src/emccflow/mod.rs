@@ -255,14 +255,11 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 /// it. Most frames of a voice network (RTP, DNS, other TCP) say nothing to
 /// the flow: they are left after a handful of field lookups.
 fn first_pass(packet: &mut Packet<'_>) -> Decision {
-    let tcp = packet.first_uint(&TCP_STREAM).map(|stream| {
-        let flags = packet.first_uint(&TCP_FLAGS).unwrap_or(0);
-        Tcp {
-            stream,
-            syn: flags & SYN != 0,
-            fin: flags & FIN != 0,
-            rst: flags & RST != 0,
-        }
+    let tcp = tcp_header(packet).map(|(stream, flags)| Tcp {
+        stream,
+        syn: flags & SYN != 0,
+        fin: flags & FIN != 0,
+        rst: flags & RST != 0,
     });
     let message = gather_message(packet);
     let mut flow = FLOW.lock();
@@ -306,6 +303,17 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
         tcp,
         message,
     })
+}
+
+/// The frame's TCP stream index and flags. Asked of every TCP segment: from
+/// taps, read straight from TCP's tap record rather than through field
+/// lookups (the same values as `tcp.stream` and `tcp.flags`).
+fn tcp_header(packet: &mut Packet<'_>) -> Option<(u32, u32)> {
+    if packet.reads_taps() {
+        return packet.tapped_tcp().map(|tcp| (tcp.stream, tcp.flags));
+    }
+    let stream = packet.first_uint(&TCP_STREAM)?;
+    Some((stream, packet.first_uint(&TCP_FLAGS).unwrap_or(0)))
 }
 
 /// The one message of the frame that matters to the flow, most specific first.

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use super::faults;
 use super::guard;
 use super::inputs::Pass;
+use super::layers::FrameLayers;
 use super::packet::Packet;
 use super::postdissectors;
 use super::registry::{Field, ForeignField, Protocol};
@@ -167,7 +168,26 @@ impl Dissector {
             .filter(|f| f.resolve())
             .map(|f| f.id())
             .collect();
-        postdissectors::enlist(self, wanted, layers);
+        postdissectors::enlist(self, wanted, layers, None);
+    }
+
+    /// `register_as_postdissector`, called only for TCP frames with the
+    /// port `port()` returns at one end (0: none): a preference's port, read
+    /// at each frame so that a changed preference applies at once.
+    pub fn register_as_postdissector_on_tcp_port(
+        &'static self,
+        wanted: &[&'static ForeignField],
+        port: fn() -> u32,
+    ) {
+        let wanted: Vec<c_int> = wanted
+            .iter()
+            .filter(|f| f.resolve())
+            .map(|f| f.id())
+            .collect();
+        // SAFETY: a NUL-terminated name; registration thread.
+        let tcp = unsafe { sys::emcc_protocol_id(c"tcp".as_ptr()) };
+        let layers = if tcp >= 0 { vec![tcp] } else { Vec::new() };
+        postdissectors::enlist(self, wanted, layers, Some(port));
     }
 }
 
@@ -184,7 +204,7 @@ unsafe extern "C" fn trampoline(
     // SAFETY: cb_data is the &'static Dissector given at registration.
     let dissector = unsafe { &*(cb_data as *const Dissector) };
     // SAFETY: the pointers come from Wireshark for this call.
-    unsafe { dissector.call(tvb, pinfo, tree, None) }
+    unsafe { dissector.call(tvb, pinfo, tree, None, None) }
 }
 
 impl Dissector {
@@ -201,6 +221,7 @@ impl Dissector {
         pinfo: *mut sys::packet_info,
         tree: *mut sys::proto_tree,
         reading: Option<Pass>,
+        layers: Option<&FrameLayers>,
     ) -> c_int {
         // Copying the bytes allocates: guarded like the rest. Should it fail,
         // a packet without a copy still reports the panic on the frame.
@@ -216,6 +237,9 @@ impl Dissector {
         };
         if let Some(pass) = reading {
             packet.read_from_taps(pass == Pass::Recalling);
+        }
+        if let Some(layers) = layers {
+            packet.use_layers(layers);
         }
         let outcome = match setup_panic {
             Some(message) => Err(message),

@@ -27,6 +27,7 @@ mod echo;
 mod faults;
 mod guard;
 mod inputs;
+mod layers;
 mod output;
 mod packet;
 mod plugin;

@@ -12,6 +12,7 @@ use super::c_strings::{c_buffer_text, c_message, c_text};
 use super::dissector::{ForeignDissector, PortWrapper};
 use super::echo::{self, Echoed};
 use super::inputs::{self, Followed};
+use super::layers::FrameLayers;
 use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
 use super::sys;
 
@@ -131,6 +132,8 @@ pub struct Packet<'d> {
     /// Set for a post-dissector member reading other protocols from taps:
     /// whether this frame was decided before (else Wireshark's `visited`).
     taps_recall: Option<bool>,
+    /// The frame's protocols, when our post-dissector read them already.
+    layers: Option<&'d FrameLayers>,
     _call: PhantomData<&'d mut ()>,
 }
 
@@ -159,6 +162,7 @@ impl<'d> Packet<'d> {
             items_base: 0,
             refusal: None,
             taps_recall: None,
+            layers: None,
             _call: PhantomData,
         };
         if copy_bytes {
@@ -393,6 +397,11 @@ impl<'d> Packet<'d> {
 
     /// Makes this post-dissector call read other protocols from taps (see
     /// `inputs`); `recall`: the frame was decided before.
+    /// The frame's protocols as read by the caller, for `carries`.
+    pub(super) fn use_layers(&mut self, layers: &'d FrameLayers) {
+        self.layers = Some(layers);
+    }
+
     pub(super) fn read_from_taps(&mut self, recall: bool) {
         self.taps_recall = Some(recall);
     }
@@ -562,8 +571,11 @@ impl<'d> Packet<'d> {
             *id = protocol.id();
         }
         let ids = &ids[..protocols.len().min(8)];
-        // SAFETY: pinfo is valid for the call; ids outlive it.
-        unsafe { sys::emcc_frame_layer_mask(self.pinfo, ids.as_ptr(), ids.len() as c_int) != 0 }
+        match self.layers {
+            Some(layers) => layers.carries_any(ids),
+            // SAFETY: pinfo is valid for the call.
+            None => unsafe { FrameLayers::read(self.pinfo) }.carries_any(ids),
+        }
     }
 
     /// True when Wireshark wants a tree for this pass.

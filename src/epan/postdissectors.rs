@@ -19,20 +19,24 @@ use once_cell::sync::OnceCell;
 use super::dissector::Dissector;
 use super::faults;
 use super::inputs::{self, Pass};
+use super::layers::{FrameLayers, ProtocolSet};
 use super::sys;
 
 struct Member {
     dissector: &'static Dissector,
     /// Bits of `Hub::layers` one of which the frame must carry; 0: every frame.
     gate: u64,
+    /// A TCP port one end of the frame must have (read at each frame: a
+    /// preference); None: any.
+    port: Option<fn() -> u32>,
     /// The fields of other protocols it reads.
     wanted: Vec<c_int>,
 }
 
 struct Hub {
     members: Vec<Member>,
-    /// Every protocol a member's gate names; bit i of a gate is `layers[i]`.
-    layers: Vec<c_int>,
+    /// Every protocol a member's gate names; bit i of a gate is protocol i.
+    layers: ProtocolSet,
     /// Our one Wireshark post-dissector.
     handle: HandlePtr,
     /// Some member sees every frame (has no gate).
@@ -55,17 +59,24 @@ struct Enlisted {
     dissector: &'static Dissector,
     wanted: Vec<c_int>,
     layers: Vec<c_int>,
+    port: Option<fn() -> u32>,
 }
 
 static ENLISTED: Mutex<Vec<Enlisted>> = Mutex::new(Vec::new());
 static HUB: OnceCell<Hub> = OnceCell::new();
 
 /// Adds a post-dissector of ours; `start` registers them all.
-pub(super) fn enlist(dissector: &'static Dissector, wanted: Vec<c_int>, layers: Vec<c_int>) {
+pub(super) fn enlist(
+    dissector: &'static Dissector,
+    wanted: Vec<c_int>,
+    layers: Vec<c_int>,
+    port: Option<fn() -> u32>,
+) {
     lock().push(Enlisted {
         dissector,
         wanted,
         layers,
+        port,
     });
 }
 
@@ -102,6 +113,7 @@ pub(super) fn start() {
         members.push(Member {
             dissector: e.dissector,
             gate,
+            port: e.port,
             wanted: e.wanted,
         });
     }
@@ -117,10 +129,10 @@ pub(super) fn start() {
         sys::register_postdissector(handle);
         handle
     };
-    let any_ungated = members.iter().any(|m| m.gate == 0);
+    let any_ungated = members.iter().any(|m| m.gate == 0 && m.port.is_none());
     let hub = Hub {
         members,
-        layers,
+        layers: ProtocolSet::new(&layers),
         handle: HandlePtr(handle),
         any_ungated,
     };
@@ -188,12 +200,11 @@ unsafe extern "C" fn run_members(
     if !ANY_ENABLED.load(Ordering::Relaxed) {
         return 0;
     }
-    // SAFETY: pinfo is valid for the call; the ids outlive it.
-    let carried = unsafe {
-        sys::emcc_frame_layer_mask(pinfo, hub.layers.as_ptr(), hub.layers.len() as c_int)
-    };
+    // SAFETY: pinfo is valid for the call.
+    let layers = unsafe { FrameLayers::read(pinfo) };
+    let carried = layers.mask(&hub.layers);
     // Most frames (RTP, say) carry none of the protocols we read: they
-    // leave here, after one walk of their layer list.
+    // leave here, after one read of their layer list.
     if carried == 0 && !hub.any_ungated {
         return 0;
     }
@@ -210,6 +221,12 @@ unsafe extern "C" fn run_members(
         if member.gate != 0 && member.gate & carried == 0 {
             continue;
         }
+        if let Some(port) = member.port {
+            // SAFETY: pinfo is valid for the call.
+            if !unsafe { on_tcp_port(pinfo, port()) } {
+                continue;
+            }
+        }
         // SAFETY: a registered protocol id.
         if unsafe { sys::emcc_protocol_enabled(member.dissector.protocol.id()) } == 0 {
             continue;
@@ -221,11 +238,24 @@ unsafe extern "C" fn run_members(
         unsafe {
             let previous =
                 sys::emcc_set_current_proto(pinfo, member.dissector.protocol.short_name.as_ptr());
-            member.dissector.call(tvb, pinfo, tree, reading);
+            member
+                .dissector
+                .call(tvb, pinfo, tree, reading, Some(&layers));
             sys::emcc_set_current_proto(pinfo, previous);
         }
     }
     // What the members return is theirs: like Wireshark's own post-dissectors,
     // ours take no bytes of the frame.
     0
+}
+
+/// True when the frame's TCP header has `port` at one end.
+///
+/// # Safety
+/// `pinfo` is Wireshark's for the current call.
+unsafe fn on_tcp_port(pinfo: *mut sys::packet_info, port: u32) -> bool {
+    let (mut src, mut dst) = (0u32, 0u32);
+    // SAFETY: pinfo is valid; the out pointers are local.
+    let tcp = unsafe { sys::emcc_frame_tcp_ports(pinfo, &mut src, &mut dst) } != 0;
+    port != 0 && tcp && (src == port || dst == port)
 }

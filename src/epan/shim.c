@@ -688,29 +688,19 @@ int emcc_protocol_id(const char *filter_name)
     return proto_get_id_by_filter_name(filter_name);
 }
 
-uint64_t emcc_frame_layer_mask(const packet_info *pinfo, const int *proto_ids, int count)
+int emcc_frame_layers(const packet_info *pinfo, int *proto_ids, int max)
 {
     wmem_list_frame_t *frame;
-    uint64_t mask = 0, sieve = 0;
-    int i;
+    int count = 0;
 
     if (pinfo->layers == NULL)
-        return UINT64_MAX;
-    if (count > 64)
-        count = 64;
-    /* Most of a frame's layers (eth, ip, udp, rtp) are none of ours: a
-     * one-word sieve of the ids' low bits leaves them after one test. */
-    for (i = 0; i < count; i++)
-        sieve |= (uint64_t)1 << (proto_ids[i] & 63);
+        return -1;
     for (frame = wmem_list_head(pinfo->layers); frame != NULL; frame = wmem_list_frame_next(frame)) {
-        int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
-        if (!(sieve & ((uint64_t)1 << (id & 63))))
-            continue;
-        for (i = 0; i < count; i++)
-            if (proto_ids[i] == id)
-                mask |= (uint64_t)1 << i;
+        if (count < max)
+            proto_ids[count] = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+        count++;
     }
-    return mask;
+    return count;
 }
 
 int emcc_protocol_enabled(int proto_id)
