@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::epan::{Followed, FoundField, Packet, Source, TappedHttp};
 use crate::state::State;
@@ -36,7 +37,8 @@ struct Message {
 struct Http {
     /// The dissection the cache is for.
     dissection: u64,
-    messages: Vec<Message>,
+    /// Shared with each field read of the dissection.
+    messages: Arc<Vec<Message>>,
     /// The messages were read from TCP's payload (HTTP gave up on them).
     from_tcp: bool,
     /// The URI of the last request of each TCP stream whose response was
@@ -66,7 +68,7 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
     let frame = packet.frame_source();
     let link = packet.http_link();
     let mut found = Vec::new();
-    for message in &messages {
+    for message in messages.iter() {
         let link = link.filter(|_| !message.unlinked);
         let header = at(message.header).unwrap_or(frame);
         match field {
@@ -129,12 +131,12 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
 
 /// The frame's messages, worked out once per dissection (and whether they
 /// were read from TCP's payload, see `from_payload`).
-fn messages(packet: &mut Packet<'_>) -> (Vec<Message>, bool) {
+fn messages(packet: &mut Packet<'_>) -> (Arc<Vec<Message>>, bool) {
     let dissection = packet.dissection();
     {
         let http = HTTP.lock();
         if http.dissection == dissection {
-            return (http.messages.clone(), http.from_tcp);
+            return (Arc::clone(&http.messages), http.from_tcp);
         }
     }
     let tapped = packet.tapped_http();
@@ -162,8 +164,9 @@ fn messages(packet: &mut Packet<'_>) -> (Vec<Message>, bool) {
     if let Some(stream) = stream {
         remember_requests(&mut http.unanswered, stream, &mut messages);
     }
+    let messages = Arc::new(messages);
     http.dissection = dissection;
-    http.messages = messages.clone();
+    http.messages = Arc::clone(&messages);
     http.from_tcp = from_tcp;
     (messages, from_tcp)
 }
