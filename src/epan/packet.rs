@@ -244,10 +244,7 @@ impl<'d> Packet<'d> {
 
     /// The first string value of another protocol's field in this frame.
     pub fn first_string(&mut self, field: &ForeignField) -> Option<String> {
-        self.string_fields(field)
-            .into_iter()
-            .next()
-            .map(|f| f.value)
+        self.fields(field).into_iter().find_map(|f| f.string)
     }
 
     /// The string occurrences of another protocol's field (see `fields`).
