@@ -1051,7 +1051,7 @@ mod tests {
         for len in 0..40 {
             for at in 0..=len {
                 for &filler in &fillers {
-                    for &brk in &[b'\r', b'\n'] {
+                    for &brk in b"\r\n" {
                         let mut bytes = vec![filler; len];
                         if at < len {
                             bytes[at] = brk;
