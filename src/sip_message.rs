@@ -162,12 +162,19 @@ fn name_matches(header: &[u8], name: &str, compact: Option<u8>) -> bool {
         // Wireshark 4.0 tries one-byte names only against the compact forms.
         return compact.is_some_and(|c| header[0].eq_ignore_ascii_case(&c));
     }
-    // Wireshark looks the name up as a C string: a NUL ends it.
-    let header = header
-        .iter()
-        .position(|&b| b == 0)
-        .map_or(header, |nul| &header[..nul]);
-    header.eq_ignore_ascii_case(name.as_bytes())
+    // Wireshark looks the name up as a C string: a NUL ends it. `name` has
+    // none, so a header matches when it is `name` exactly, or `name` then a
+    // NUL (a NUL earlier makes it shorter than `name`, and `name` holds no
+    // NUL to match one): no scan for a NUL first, on every header of every
+    // message.
+    let name = name.as_bytes();
+    match header.len().cmp(&name.len()) {
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => header.eq_ignore_ascii_case(name),
+        std::cmp::Ordering::Greater => {
+            header[name.len()] == 0 && header[..name.len()].eq_ignore_ascii_case(name)
+        }
+    }
 }
 
 /// The text of a string field over `range` the way Wireshark 4.0 gets it
@@ -1042,6 +1049,23 @@ mod tests {
 
     /// Not SIP, empty, SigComp (RFC 3320), a lone keep-alive byte, a NUL in the
     /// first line: no message and no panic.
+    #[test]
+    fn header_names_end_at_a_nul_as_in_c() {
+        let contact = Some(b'm');
+        assert!(name_matches(b"Contact", "Contact", contact));
+        assert!(name_matches(b"cOnTaCt", "Contact", contact));
+        assert!(name_matches(b"Contact\0junk", "Contact", contact));
+        assert!(name_matches(b"Contact\0", "Contact", contact));
+        assert!(name_matches(b"M", "Contact", contact));
+        assert!(!name_matches(b"Contacts", "Contact", contact));
+        assert!(!name_matches(b"Contac", "Contact", contact));
+        assert!(!name_matches(b"Cont\0ct", "Contact", contact));
+        assert!(!name_matches(b"Con\0act\0", "Contact", contact));
+        assert!(!name_matches(b"Contact ", "Contact", contact));
+        assert!(!name_matches(b"x", "Contact", contact));
+        assert!(!name_matches(b"", "Contact", contact));
+    }
+
     #[test]
     fn line_breaks_are_found_at_every_position() {
         let naive = |b: &[u8]| b.iter().position(|&c| c == b'\r' || c == b'\n');

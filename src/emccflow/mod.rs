@@ -447,11 +447,7 @@ fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
         };
         packet.expert(item, expert, &finding.text);
     }
-    packet.append_info(&format!(
-        "[EMCC {} {}]",
-        label.phase.number(),
-        label.phase.short()
-    ));
+    packet.append_info_cstr(label.phase.info());
 }
 
 fn report_reset() {

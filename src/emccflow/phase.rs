@@ -1,6 +1,8 @@
 //! The eight phases of an EMCC login (and its logout), in the order the
 //! TAC article walks through a capture.
 
+use std::ffi::CStr;
+
 /// Field value names, as `emccflow.phase` shows them.
 pub const PHASE_NAMES: &[(u32, &str)] = &[
     (1, "Visiting-cluster registration"),
@@ -46,6 +48,21 @@ impl Phase {
         PHASE_NAMES[self as usize - 1].1
     }
 
+    /// The Info column suffix, `[EMCC <number> <short>]`: written out, as
+    /// it is added to every frame the flow labels.
+    pub fn info(self) -> &'static CStr {
+        match self {
+            Phase::VisitingRegistration => c"[EMCC 1 VC registration]",
+            Phase::Login => c"[EMCC 2 login]",
+            Phase::Restart => c"[EMCC 3 restart]",
+            Phase::VisitingTrust => c"[EMCC 4 VC trust]",
+            Phase::HomeTrust => c"[EMCC 5 home trust]",
+            Phase::HomeConfig => c"[EMCC 6 home config]",
+            Phase::HomeRegistration => c"[EMCC 7 home registration]",
+            Phase::Logout => c"[EMCC 8 logout]",
+        }
+    }
+
     /// The short form of the Info column suffix, e.g. `[EMCC 5 home trust]`.
     pub fn short(self) -> &'static str {
         match self {
@@ -80,6 +97,14 @@ impl Side {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn info_suffix_is_number_and_short_name() {
+        for phase in Phase::ALL {
+            let expected = format!("[EMCC {} {}]", phase.number(), phase.short());
+            assert_eq!(phase.info().to_str(), Ok(expected.as_str()));
+        }
+    }
 
     #[test]
     fn names_follow_numbers() {

@@ -598,6 +598,11 @@ impl<'d> Packet<'d> {
     /// column's field where the release has one (see shim.c).
     pub fn append_info(&mut self, text: &str) {
         let text = c_text(text);
+        self.append_info_cstr(&text);
+    }
+
+    /// `append_info` for text already NUL-terminated (no copy).
+    pub fn append_info_cstr(&mut self, text: &CStr) {
         // SAFETY: pinfo and tree (or null) valid; text lives across the call.
         unsafe { sys::emcc_col_append_info(self.pinfo, self.tree, text.as_ptr()) }
     }
