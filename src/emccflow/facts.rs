@@ -72,6 +72,8 @@ pub struct FrameFacts {
     pub frame: u32,
     /// Capture time (since the epoch).
     pub time: NsTime,
+    /// The frame's addresses; empty for a frame without a message (the flow
+    /// reads them only for messages).
     pub src: String,
     pub dst: String,
     pub tcp: Option<Tcp>,

@@ -273,7 +273,13 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
             return Decision::default();
         }
     }
-    let (src, dst) = packet.addresses();
+    // A frame without a message is labelled from its connection alone (its
+    // latest message, `Flow::stream_frame`): its addresses are not read.
+    let (src, dst) = if message.is_some() {
+        packet.addresses()
+    } else {
+        (String::new(), String::new())
+    };
     let message = message.map(|m| match m {
         // TVS's own markers name both ends; the frame's are the fallback.
         Message::Tvs {
