@@ -17,21 +17,8 @@ BENCH=$PWD/target/bench
 OUT=$BENCH/callgrind
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 
-cargo build --quiet --release -p emcc-dissector --lib
-cargo build --quiet --release -p emcc-captures
-ws_version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
-mkdir -p "$OUT/home-with/.local/lib/wireshark/plugins/$ws_version/epan" "$OUT/home-without"
-cp target/release/libemcc.so "$OUT/home-with/.local/lib/wireshark/plugins/$ws_version/epan/emcc.so"
-capture=$BENCH/emcc-bench-$PHONES-$SEED.pcapng
-[ -s "$capture" ] || target/release/emcc-captures --bench "$PHONES" --seed "$SEED" --out "$BENCH" >&2
-
-as_user=()
-if [ "$(id -u)" = 0 ]; then
-    as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
-    chmod -R a+rwX "$BENCH"
-    d=$BENCH
-    while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
-fi
+# shellcheck source=tests/bench-setup.sh
+. tests/bench-setup.sh
 
 # count SIDE NAME ARGS...: instructions tshark executes
 count() {
@@ -43,9 +30,6 @@ count() {
         tshark -n -r "$capture" "$@" >/dev/null 2>"$log"
     sed -n 's/.*Collected : *//p' "$log"
 }
-
-env -i PATH=/usr/bin:/bin HOME="$OUT/home-with" "${as_user[@]}" tshark -G plugins | grep -q emcc.so ||
-    { echo "the plugin did not load" >&2; exit 1; }
 
 frames=$(capinfos -M -c "$capture" | awk -F': *' '/Number of packets/ { print $2 }')
 echo "Capture: $(basename "$capture") ($frames frames); instructions executed by tshark"

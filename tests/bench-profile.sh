@@ -21,27 +21,10 @@ BENCH=$PWD/target/bench
 OUT=$BENCH/profile
 command -v perf >/dev/null || { echo "needs perf (apt-get install linux-perf)" >&2; exit 1; }
 
-cargo build --quiet --release -p emcc-dissector --lib
-cargo build --quiet --release -p emcc-captures
-ws_version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
-home=$OUT/home
-mkdir -p "$home/.local/lib/wireshark/plugins/$ws_version/epan"
-cp target/release/libemcc.so "$home/.local/lib/wireshark/plugins/$ws_version/epan/emcc.so"
-capture=$BENCH/emcc-bench-$PHONES-$SEED.pcapng
-[ -s "$capture" ] || target/release/emcc-captures --bench "$PHONES" --seed "$SEED" --out "$BENCH" >&2
+# shellcheck source=tests/bench-setup.sh
+. tests/bench-setup.sh
 
-as_user=()
-if [ "$(id -u)" = 0 ]; then
-    # tshark as root ignores personal plugins.
-    as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
-    chmod -R a+rwX "$BENCH"
-    d=$BENCH
-    while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
-fi
-env -i PATH=/usr/bin:/bin HOME="$home" "${as_user[@]}" tshark -G plugins | grep -q emcc.so ||
-    { echo "the plugin did not load" >&2; exit 1; }
-
-env -i PATH=/usr/bin:/bin HOME="$home" "${as_user[@]}" \
+env -i PATH=/usr/bin:/bin HOME="$OUT/home-with" "${as_user[@]}" \
     perf record --quiet -e cpu-clock -F "$FREQ" --call-graph dwarf,8192 -o "$OUT/perf.data" \
     tshark -n -r "$capture" >/dev/null
 perf script -f -i "$OUT/perf.data" -F ip,sym,dso 2>/dev/null >"$OUT/stacks.txt"
