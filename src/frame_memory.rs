@@ -167,6 +167,22 @@ pub fn standing(frame: u32, remembered: bool, limits: &[Option<LimitReached>]) -
     }
 }
 
+impl Standing {
+    /// What a frame's standing asks of a dissector before it decodes
+    /// anything: true (decode on) when `Open`; false (stop) otherwise, after
+    /// showing the memory-limit expert info on the frame `AtLimit`.
+    pub fn admit(self, packet: &mut Packet<'_>, subtree: &Subtree, expert: &Expert) -> bool {
+        match self {
+            Standing::Open => true,
+            Standing::AtLimit(limit) => {
+                show_limit(packet, subtree, expert, &limit);
+                false
+            }
+            Standing::Beyond => false,
+        }
+    }
+}
+
 /// Shows the memory-limit expert info (the module's `<proto>.memory_limit`)
 /// on an item of the module's protocol of its own.
 pub fn show_limit(

@@ -10,7 +10,7 @@ use super::fields::*;
 use super::reason;
 use super::{register_reason, skinny_alarm};
 use crate::epan::{Dissector, ForeignField, FoundString, Packet};
-use crate::frame_memory::{show_limit, Footprint, FrameMemory, Standing, SMALL_BUDGET};
+use crate::frame_memory::{show_limit, Footprint, FrameMemory, SMALL_BUDGET};
 use crate::state::State;
 
 static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
@@ -90,16 +90,11 @@ fn decode<'d>(
     reasons: Vec<FoundString<'d>>,
     skinny: Vec<FoundString<'d>>,
 ) {
-    let mut memory = inputs();
-    match memory.standing(frame) {
-        Standing::Open => {}
-        Standing::AtLimit(limit) => {
-            drop(memory);
-            show_limit(packet, &ETT_ALARM, &MEMORY_LIMIT, &limit);
-            return;
-        }
-        Standing::Beyond => return,
+    let standing = inputs().standing(frame);
+    if !standing.admit(packet, &ETT_ALARM, &MEMORY_LIMIT) {
+        return;
     }
+    let mut memory = inputs();
     if found {
         if !packet.visited() {
             let kept = Inputs {

@@ -104,15 +104,10 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
         let Some(facts) = gather(packet, port) else {
             return 0;
         };
+        // After the limit, sessions are no longer followed.
         let standing = MARKERS.lock().standing(frame);
-        match standing {
-            Standing::Open => {}
-            Standing::AtLimit(limit) => {
-                show_limit(packet, &ETT_TVS, &MEMORY_LIMIT, &limit);
-                return 0;
-            }
-            // After the limit, sessions are no longer followed.
-            Standing::Beyond => return 0,
+        if !standing.admit(packet, &ETT_TVS, &MEMORY_LIMIT) {
+            return 0;
         }
         let timeout = NsTime::from_secs(RESPONSE_TIMEOUT.get());
         let marker = Arc::new(SESSIONS.lock().observe(frame, &facts, timeout));

@@ -22,7 +22,7 @@ use std::sync::{Arc, MutexGuard};
 
 use crate::epan::{Dissector, ForeignField, Packet, Source};
 use crate::frame_memory::{
-    show_limit, standing, Footprint, FrameMemory, Standing, LARGE_BUDGET, SMALL_BUDGET,
+    show_limit, standing, Footprint, FrameMemory, LARGE_BUDGET, SMALL_BUDGET,
 };
 use crate::http_requests::{self, HttpMessage};
 use crate::nstime::NsTime;
@@ -135,13 +135,8 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     }
     let remembered = INPUTS.lock().recall(frame);
     let limits = [INPUTS.lock().limit(), requests().limit()];
-    match standing(frame, remembered.is_some(), &limits) {
-        Standing::Open => {}
-        Standing::AtLimit(limit) => {
-            show_limit(packet, &ETT_EMCC, &MEMORY_LIMIT, &limit);
-            return 0;
-        }
-        Standing::Beyond => return 0,
+    if !standing(frame, remembered.is_some(), &limits).admit(packet, &ETT_EMCC, &MEMORY_LIMIT) {
+        return 0;
     }
     if fresh {
         let inputs = Arc::new(inputs);

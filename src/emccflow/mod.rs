@@ -23,7 +23,7 @@ mod steps;
 use crate::epan::{echo_fields, Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
 use std::sync::Arc;
 
-use crate::frame_memory::{show_limit, Footprint, FrameMemory, Standing, LARGE_BUDGET};
+use crate::frame_memory::{show_limit, Footprint, FrameMemory, LARGE_BUDGET};
 use crate::nstime::NsTime;
 use crate::state::State;
 use facts::{FrameFacts, Message, Tcp};
@@ -213,13 +213,8 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     // Not remembered and at or after the memory's limit: the expert info on
     // the first frame refused, nothing after it (and no flow followed).
     let standing = LABELS.lock().standing(frame);
-    match standing {
-        Standing::Open => {}
-        Standing::AtLimit(limit) => {
-            show_limit(packet, &ETT_FLOW, &MEMORY_LIMIT, &limit);
-            return 0;
-        }
-        Standing::Beyond => return 0,
+    if !standing.admit(packet, &ETT_FLOW, &MEMORY_LIMIT) {
+        return 0;
     }
     let label = if packet.visited() {
         label_of(frame)
