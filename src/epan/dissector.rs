@@ -157,6 +157,26 @@ impl Dissector {
         wanted: &[&'static ForeignField],
         layers: &[&CStr],
     ) {
+        self.enlist(wanted, layers, None);
+    }
+
+    /// `register_as_postdissector`, called only for TCP frames with the
+    /// port `port()` returns at one end (0: none): a preference's port, read
+    /// at each frame so that a changed preference applies at once.
+    pub fn register_as_postdissector_on_tcp_port(
+        &'static self,
+        wanted: &[&'static ForeignField],
+        port: fn() -> u32,
+    ) {
+        self.enlist(wanted, &[c"tcp"], Some(port));
+    }
+
+    fn enlist(
+        &'static self,
+        wanted: &[&'static ForeignField],
+        layers: &[&CStr],
+        port: Option<fn() -> u32>,
+    ) {
         let layers: Vec<c_int> = layers
             .iter()
             // SAFETY: NUL-terminated names; registration thread.
@@ -168,26 +188,7 @@ impl Dissector {
             .filter(|f| f.resolve())
             .map(|f| f.id())
             .collect();
-        postdissectors::enlist(self, wanted, layers, None);
-    }
-
-    /// `register_as_postdissector`, called only for TCP frames with the
-    /// port `port()` returns at one end (0: none): a preference's port, read
-    /// at each frame so that a changed preference applies at once.
-    pub fn register_as_postdissector_on_tcp_port(
-        &'static self,
-        wanted: &[&'static ForeignField],
-        port: fn() -> u32,
-    ) {
-        let wanted: Vec<c_int> = wanted
-            .iter()
-            .filter(|f| f.resolve())
-            .map(|f| f.id())
-            .collect();
-        // SAFETY: a NUL-terminated name; registration thread.
-        let tcp = unsafe { sys::emcc_protocol_id(c"tcp".as_ptr()) };
-        let layers = if tcp >= 0 { vec![tcp] } else { Vec::new() };
-        postdissectors::enlist(self, wanted, layers, Some(port));
+        postdissectors::enlist(self, wanted, layers, port);
     }
 }
 

@@ -392,13 +392,13 @@ impl<'d> Packet<'d> {
         unsafe { sys::emcc_frame_visited(self.pinfo) != 0 }
     }
 
-    /// Makes this post-dissector call read other protocols from taps (see
-    /// `inputs`); `recall`: the frame was decided before.
     /// The frame's protocols as read by the caller, for `carries`.
     pub(super) fn use_layers(&mut self, layers: &'d FrameLayers) {
         self.layers = Some(layers);
     }
 
+    /// Makes this post-dissector call read other protocols from taps (see
+    /// `inputs`); `recall`: the frame was decided before.
     pub(super) fn read_from_taps(&mut self, recall: bool) {
         self.taps_recall = Some(recall);
     }
