@@ -88,6 +88,14 @@ impl Footprint for String {
     }
 }
 
+/// A shared string counts in full for every holder: an upper bound, so a
+/// budget is never exceeded because values are shared.
+impl Footprint for std::sync::Arc<str> {
+    fn heap(&self) -> usize {
+        self.len()
+    }
+}
+
 impl Footprint for Vec<u8> {
     fn heap(&self) -> usize {
         self.capacity()

@@ -1,8 +1,16 @@
 //! What the flow decides about one frame: kept per frame (so every pass and
 //! every tap listener sees the first pass's decision) and shown as fields.
 
+use std::sync::Arc;
+
 use super::phase::{Phase, Side};
 use crate::nstime::NsTime;
+
+/// A string a label shares with the flow's memory and with other labels:
+/// the same phone's name, user and clusters are on thousands of frames, and
+/// a clone of a label must not copy them (each copy is a malloc and a free
+/// on a frame that is mostly someone else's).
+pub type Text = Arc<str>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -49,20 +57,20 @@ pub enum Outcome {
 pub struct Label {
     /// The phone this frame belongs to: its address, or its device name when
     /// the frame does not show the phone (server-to-server EMService).
-    pub key: String,
+    pub key: Text,
     pub phase: Phase,
-    pub device: Option<String>,
-    pub phone: Option<String>,
-    pub user: Option<String>,
+    pub device: Option<Text>,
+    pub phone: Option<Text>,
+    pub user: Option<Text>,
     pub side: Option<Side>,
-    pub step: String,
+    pub step: Text,
     pub attempt: u32,
     pub kind: Kind,
     /// When the attempt started; None for the registration before it.
     pub attempt_start: Option<NsTime>,
     pub time: NsTime,
-    pub visiting: Option<String>,
-    pub home: Option<String>,
+    pub visiting: Option<Text>,
+    pub home: Option<Text>,
     pub findings: Vec<Finding>,
     pub outcome: Option<Outcome>,
 }

@@ -407,12 +407,12 @@ fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
     if wanted(packet, &PHASE) {
         items.push(packet.add_uint(tree, &PHASE, 0..0, label.phase.number()));
     }
-    let side = label.side.map(|s| s.as_str().to_string());
+    let side = label.side.map(|s| s.as_str());
     for (field, value) in [
-        (&DEVICE, &label.device),
-        (&PHONE, &label.phone),
-        (&USER, &label.user),
-        (&CLUSTER, &side),
+        (&DEVICE, label.device.as_deref()),
+        (&PHONE, label.phone.as_deref()),
+        (&USER, label.user.as_deref()),
+        (&CLUSTER, side),
     ] {
         if let Some(value) = value.as_ref().filter(|_| wanted(packet, field)) {
             items.push(packet.add_string(tree, field, 0..0, value));

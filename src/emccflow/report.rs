@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::label::{Kind, Label, Outcome};
+use super::label::{Kind, Label, Outcome, Text};
 use super::phase::Phase;
 use crate::nstime::NsTime;
 
@@ -22,14 +22,14 @@ struct Row {
 
 #[derive(Clone, Debug)]
 struct Attempt {
-    key: String,
+    key: Text,
     number: u32,
     kind: Kind,
-    device: Option<String>,
-    user: Option<String>,
-    phone: Option<String>,
-    visiting: Option<String>,
-    home: Option<String>,
+    device: Option<Text>,
+    user: Option<Text>,
+    phone: Option<Text>,
+    visiting: Option<Text>,
+    home: Option<Text>,
     start: Option<NsTime>,
     first_frame: u32,
     phases: BTreeMap<Phase, Row>,
@@ -40,7 +40,7 @@ struct Attempt {
 
 #[derive(Default)]
 pub struct Report {
-    attempts: BTreeMap<(String, u32), Attempt>,
+    attempts: BTreeMap<(Text, u32), Attempt>,
 }
 
 impl Report {
@@ -113,8 +113,7 @@ impl Report {
             .filter(|a| a.start.is_some())
             .collect();
         shown.sort_by_key(|a| (a.first_frame, a.key.clone(), a.number));
-        let phones: std::collections::BTreeSet<&str> =
-            shown.iter().map(|a| a.key.as_str()).collect();
+        let phones: std::collections::BTreeSet<&str> = shown.iter().map(|a| &*a.key).collect();
         let count = |f: &dyn Fn(&Attempt) -> bool| shown.iter().filter(|a| f(a)).count();
         let completed = count(&|a| matches!(a.outcome, Some(Outcome::Completed { .. })));
         let failed = count(&|a| matches!(a.outcome, Some(Outcome::Failed { .. })));
@@ -138,7 +137,7 @@ impl Report {
     }
 }
 
-fn or_unknown(value: &Option<String>) -> &str {
+fn or_unknown(value: &Option<Text>) -> &str {
     value.as_deref().unwrap_or("-")
 }
 
@@ -226,7 +225,7 @@ mod tests {
             phone: Some("10.0.0.5".into()),
             user: None,
             side: None,
-            step: String::new(),
+            step: "".into(),
             attempt,
             kind: Kind::Login,
             attempt_start: (phase != Phase::VisitingRegistration).then(|| start(time)),

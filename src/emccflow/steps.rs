@@ -1,6 +1,9 @@
 //! `emccflow.step`: one line per frame saying what it means in the login,
 //! in the words an engineer would use walking through the capture.
 
+use std::cell::RefCell;
+
+use super::label::Text;
 use super::phase::Side;
 use crate::emcc::codes;
 
@@ -159,6 +162,19 @@ pub fn tvs(event: &str) -> String {
     }
 }
 
-pub fn tcp(role: &str, what: &str) -> String {
-    format!("TCP {role} of the {what}")
+/// The step of a TCP frame without a message of its own. There are a few
+/// dozen of them (role by connection kind) and most frames of a capture
+/// get one, so each is made once and shared.
+pub fn tcp(role: &'static str, what: &'static str) -> Text {
+    thread_local! {
+        static MADE: RefCell<Vec<(&'static str, &'static str, Text)>> = const { RefCell::new(Vec::new()) };
+    }
+    MADE.with_borrow_mut(|made| {
+        if let Some((_, _, step)) = made.iter().find(|(r, w, _)| *r == role && *w == what) {
+            return step.clone();
+        }
+        let step: Text = format!("TCP {role} of the {what}").into();
+        made.push((role, what, step.clone()));
+        step
+    })
 }

@@ -55,7 +55,7 @@ impl Flow {
                 kind: a.kind,
                 phase: a.phase,
                 start: a.start,
-                server: f.src.clone(),
+                server: f.src.as_str().into(),
                 until: f.time.plus_secs(SETTLE_SECONDS),
             });
         }
@@ -64,8 +64,8 @@ impl Flow {
 
     pub(super) fn add_home(&mut self, key: &str, server: &str) {
         if let Some(phone) = self.phones.get_mut(key) {
-            if !phone.home.iter().any(|h| h == server) && phone.home.len() < 8 {
-                phone.home.push(server.to_string());
+            if !phone.home.iter().any(|h| **h == *server) && phone.home.len() < 8 {
+                phone.home.push(server.into());
             }
         }
     }
@@ -75,7 +75,7 @@ impl Flow {
         if limit == 0 {
             return;
         }
-        let Some(Some(a)) = self.phones.get_mut(&label.key).map(|p| p.current.as_mut()) else {
+        let Some(Some(a)) = self.phones.get_mut(&*label.key).map(|p| p.current.as_mut()) else {
             return;
         };
         if a.failed || a.stuck_reported || a.phase != label.phase {
@@ -104,7 +104,11 @@ impl Flow {
         side: Option<Side>,
         step: String,
     ) -> Label {
-        let phone = self.phones.get(key);
+        // The phone's own key is shared, not copied, when the phone is known.
+        let (key, phone) = match self.phones.get_key_value(key) {
+            Some((key, phone)) => (key.clone(), Some(phone)),
+            None => (Text::from(key), None),
+        };
         let (attempt, kind, start) = match phone {
             Some(p) => match (&p.current, &p.tail) {
                 (Some(a), _) => (a.number, a.kind, Some(a.start)),
@@ -116,13 +120,13 @@ impl Flow {
             None => (1, Kind::Login, None),
         };
         Label {
-            key: key.to_string(),
+            key,
             phase,
             device: phone.and_then(|p| p.device.clone()),
             phone: phone.and_then(|p| p.addr.clone()),
             user: phone.and_then(|p| p.user.clone()),
             side,
-            step,
+            step: step.into(),
             attempt,
             kind,
             attempt_start: start,

@@ -15,7 +15,7 @@ mod sip;
 mod streams;
 
 use super::facts::{FrameFacts, Message, Tcp};
-use super::label::{Finding, FindingKind, Kind, Label, Outcome};
+use super::label::{Finding, FindingKind, Kind, Label, Outcome, Text};
 use super::phase::{Phase, Side};
 use super::steps;
 use crate::emcc::codes;
@@ -81,17 +81,17 @@ struct Tail {
     kind: Kind,
     phase: Phase,
     start: NsTime,
-    server: String,
+    server: Text,
     until: NsTime,
 }
 
 #[derive(Clone, Debug, Default)]
 struct PhoneState {
-    addr: Option<String>,
-    device: Option<String>,
-    user: Option<String>,
-    visiting: Option<String>,
-    home: Vec<String>,
+    addr: Option<Text>,
+    device: Option<Text>,
+    user: Option<Text>,
+    visiting: Option<Text>,
+    home: Vec<Text>,
     attempts: u32,
     current: Option<Attempt>,
     tail: Option<Tail>,
@@ -112,7 +112,7 @@ enum Purpose {
 
 #[derive(Clone, Debug)]
 struct Transaction {
-    key: String,
+    key: Text,
     phase: Phase,
     side: Option<Side>,
     attempt: u32,
@@ -144,21 +144,21 @@ enum TcpRole {
 #[derive(Default)]
 pub struct Flow {
     config: Config,
-    phones: HashMap<String, PhoneState>,
-    by_device: HashMap<String, String>,
+    phones: HashMap<Text, PhoneState>,
+    by_device: HashMap<Text, Text>,
     /// Servers seen answering EMApp (visiting clusters of some phone).
-    emapp_servers: HashSet<String>,
+    emapp_servers: HashSet<Text>,
     streams: U32Map<Stream>,
     transactions: HashMap<(String, String, String), Transaction>,
     /// Phones whose mid-flow start is yet to be reported on their next label.
-    mid_flow_pending: HashSet<String>,
+    mid_flow_pending: HashSet<Text>,
 }
 
 /// Who is who in a frame: the phone's key and address, and the server.
 struct Parties {
-    key: String,
-    phone_addr: Option<String>,
-    server: String,
+    key: Text,
+    phone_addr: Option<Text>,
+    server: Text,
 }
 
 impl Flow {
@@ -204,9 +204,9 @@ impl Flow {
                 return None;
             }
             self.phones.insert(
-                key.to_string(),
+                key.into(),
                 PhoneState {
-                    addr: addr.map(str::to_string),
+                    addr: addr.map(Text::from),
                     ..PhoneState::default()
                 },
             );
@@ -214,13 +214,21 @@ impl Flow {
         self.phones.get_mut(key)
     }
 
-    fn note_device(&mut self, key: &str, device: Option<&String>) {
+    fn note_device(&mut self, key: &Text, device: Option<&String>) {
         let Some(device) = device else { return };
-        if let Some(phone) = self.phones.get_mut(key) {
-            phone.device = Some(device.clone());
-        }
-        if self.by_device.len() < MAX_PHONES || self.by_device.contains_key(device) {
-            self.by_device.insert(device.clone(), key.to_string());
+        let device = match self.phones.get_mut(key) {
+            Some(phone) => match &phone.device {
+                Some(known) if **known == **device => known.clone(),
+                _ => {
+                    let device = Text::from(device.as_str());
+                    phone.device = Some(device.clone());
+                    device
+                }
+            },
+            None => Text::from(device.as_str()),
+        };
+        if self.by_device.len() < MAX_PHONES || self.by_device.contains_key(&device) {
+            self.by_device.insert(device, key.clone());
         }
     }
 
@@ -229,20 +237,25 @@ impl Flow {
             return false;
         }
         match &phone.visiting {
-            Some(v) => v == addr || self.config.visiting.contains(addr),
+            Some(v) => **v == *addr || self.config.visiting.contains(addr),
             None => self.config.visiting.contains(addr) || self.emapp_servers.contains(addr),
         }
     }
 
     fn is_home(&self, phone: &PhoneState, addr: &str) -> bool {
-        self.config.home.contains(addr) || phone.home.iter().any(|h| h == addr)
+        self.config.home.contains(addr) || phone.home.iter().any(|h| **h == *addr)
     }
 
     fn parties_for_phone(&self, phone_addr: &str, server: &str) -> Parties {
+        // A known phone's address is shared with its entry, not copied.
+        let key = match self.phones.get_key_value(phone_addr) {
+            Some((key, _)) => key.clone(),
+            None => Text::from(phone_addr),
+        };
         Parties {
-            key: phone_addr.to_string(),
-            phone_addr: Some(phone_addr.to_string()),
-            server: server.to_string(),
+            phone_addr: Some(key.clone()),
+            key,
+            server: server.into(),
         }
     }
 
@@ -270,8 +283,8 @@ impl Flow {
                     self.on_restart_notify(f, &p)
                 }
                 "REFER" => {
-                    let from_phone = self.phones.contains_key(&f.src)
-                        || (!self.phones.contains_key(&f.dst) && alarm.is_some());
+                    let from_phone = self.phones.contains_key(f.src.as_str())
+                        || (!self.phones.contains_key(f.dst.as_str()) && alarm.is_some());
                     let p = if from_phone {
                         self.parties_for_phone(&f.src, &f.dst)
                     } else {

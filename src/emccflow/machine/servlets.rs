@@ -15,7 +15,7 @@ impl Flow {
         let phone = self.phones.get_mut(&p.key)?;
         phone.visiting = Some(p.server.clone());
         if let Some(user) = user {
-            phone.user = Some(user.clone());
+            phone.user = Some(user.as_str().into());
         }
         let current = phone.current.clone();
         let kind = if action == "logout" {
@@ -93,7 +93,7 @@ impl Flow {
                 .by_device
                 .get(device)
                 .cloned()
-                .unwrap_or_else(|| device.to_string()),
+                .unwrap_or_else(|| device.into()),
             None => self
                 .transactions
                 .get(&(f.dst.clone(), f.src.clone(), "EMService".to_string()))
@@ -109,7 +109,7 @@ impl Flow {
         }
         let phone = self.phone_entry(&key, None)?;
         if phone.device.is_none() {
-            phone.device = device.map(str::to_string);
+            phone.device = device.map(Text::from);
         }
         if phone.current.is_none() {
             // The phone's own EMApp traffic is not in this capture.
@@ -149,7 +149,7 @@ impl Flow {
         if active {
             return Some(());
         }
-        if !self.config.home.contains(&p.server) {
+        if !self.config.home.contains(&*p.server) {
             return self.phones.contains_key(&p.key).then_some(());
         }
         self.phone_entry(&p.key, p.phone_addr.as_deref())?;
@@ -195,7 +195,7 @@ impl Flow {
         self.enter_phase(&p.key, phase, f.time);
         let step = steps::download(file, kind, transport, result, side);
         let mut label = self.label(&p.key, f, phase, Some(side), step);
-        if self.mid_flow_pending.remove(&p.key) {
+        if self.mid_flow_pending.remove(&*p.key) {
             label.findings.push(Finding {
                 kind: FindingKind::MidFlow,
                 text: "the capture starts after this phone's restart: labelling from its first request to a home-cluster address of the preferences".to_string(),

@@ -91,7 +91,7 @@ impl Flow {
                 if phone.logged_in && self.is_home(&phone, &p.server) {
                     return None;
                 }
-                if self.config.home.contains(&p.server) {
+                if self.config.home.contains(&*p.server) {
                     return None;
                 }
                 if let Some(phone) = self.phones.get_mut(&p.key) {
@@ -130,7 +130,7 @@ impl Flow {
                 self.add_home(&p.key, &p.server);
                 (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY)
             }
-            _ if phone.logged_in || self.config.home.contains(&p.server) => {
+            _ if phone.logged_in || self.config.home.contains(&*p.server) => {
                 self.add_home(&p.key, &p.server);
                 self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
                 (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY)
@@ -206,7 +206,7 @@ impl Flow {
             kind: tx.kind,
             attempt_start: tx.start,
             time: f.time,
-            step: steps::sip_response(method, status, phrase, tx.side, f.src == tx.key),
+            step: steps::sip_response(method, status, phrase, tx.side, *f.src == *tx.key).into(),
             ..self.label(&tx.key, f, tx.phase, tx.side, String::new())
         };
         if !final_response {
@@ -250,7 +250,7 @@ impl Flow {
         step: &str,
     ) {
         let seconds = tx.start.map_or(NsTime::ZERO, |s| f.time.since(s));
-        label.step = step.to_string();
+        label.step = step.into();
         label.findings.push(Finding {
             kind: FindingKind::Completed,
             text: format!(

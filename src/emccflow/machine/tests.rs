@@ -151,7 +151,10 @@ fn interleaved_phones_each_follow_their_own_login() {
         assert_eq!(phase(&label), Some(expected), "{src} -> {dst} at {time}");
         let label = label.unwrap();
         if matches!(label.outcome, Some(Outcome::Completed { .. })) {
-            completed.push((label.key.clone(), label.home.clone()));
+            completed.push((
+                label.key.to_string(),
+                label.home.as_deref().map(str::to_string),
+            ));
         }
     }
     completed.sort();
