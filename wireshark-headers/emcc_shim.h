@@ -35,8 +35,11 @@ tvbuff_t *emcc_new_data_source(tvbuff_t *parent, packet_info *pinfo, const uint8
 int emcc_protocol_id(const char *filter_name);
 /* The ids of the protocols the frame carries (pinfo->layers, outermost
  * first), the first `max` of them copied to proto_ids; returns how many the
- * frame has (which may exceed max), -1 when it has no layer list. */
-int emcc_frame_layers(const packet_info *pinfo, int *proto_ids, int max);
+ * frame has (which may exceed max), -1 when it has no layer list. *hit is
+ * set when one id's bit (id % 1024) is set in `interesting`, 16 words, which
+ * may be NULL. */
+int emcc_frame_layers(const packet_info *pinfo, int *proto_ids, int max,
+                      const uint64_t *interesting, int *hit);
 /* The TCP ports of the frame's innermost TCP header; 0 when the frame's
  * transport is not TCP. */
 int emcc_frame_tcp_ports(const packet_info *pinfo, uint32_t *src, uint32_t *dst);

@@ -15,21 +15,40 @@ const INLINE: usize = 24;
 /// Up to 64 protocols a frame may carry, each a bit of `FrameLayers::mask`.
 pub(crate) struct ProtocolSet {
     ids: Vec<c_int>,
-    /// Bit `id % 64` of each id.
-    sieve: u64,
+    /// Bit `id % BITMAP_BITS` of each id: the shim tests every layer of a
+    /// frame against it while it walks the list, so a frame that carries
+    /// none of these (most frames) is left without another look.
+    bitmap: [u64; BITMAP_WORDS],
 }
+
+/// Protocol ids number a few thousand; 1024 bits keep collisions (a layer
+/// of no interest taken for one, then told apart by `ids`) rare.
+const BITMAP_WORDS: usize = 16;
+const BITMAP_BITS: u32 = 64 * BITMAP_WORDS as u32;
 
 impl ProtocolSet {
     /// The first 64 of `ids`, bit i for `ids[i]`.
     pub(crate) fn new(ids: &[c_int]) -> ProtocolSet {
         let ids: Vec<c_int> = ids.iter().copied().take(64).collect();
-        let sieve = ids.iter().fold(0, |sieve, &id| sieve | sieve_bit(id));
-        ProtocolSet { ids, sieve }
+        let mut bitmap = [0u64; BITMAP_WORDS];
+        for &id in &ids {
+            let (word, bit) = bitmap_place(id);
+            bitmap[word] |= bit;
+        }
+        ProtocolSet { ids, bitmap }
+    }
+
+    fn may_hold(&self, id: c_int) -> bool {
+        let (word, bit) = bitmap_place(id);
+        self.bitmap[word] & bit != 0
     }
 }
 
-fn sieve_bit(id: c_int) -> u64 {
-    1 << (id as u32 % 64)
+/// The word and bit of `id` in a `ProtocolSet`'s bitmap (the shim computes
+/// the same: `emcc_frame_layers`).
+fn bitmap_place(id: c_int) -> (usize, u64) {
+    let at = id as u32 % BITMAP_BITS;
+    ((at / 64) as usize, 1 << (at % 64))
 }
 
 /// One frame's protocol ids, outermost first.
@@ -49,21 +68,62 @@ impl FrameLayers {
     /// # Safety
     /// `pinfo` is Wireshark's for the current call.
     pub(crate) unsafe fn read(pinfo: *const sys::packet_info) -> FrameLayers {
+        // SAFETY: as this function's.
+        unsafe { Self::read_with(pinfo, None) }.0
+    }
+
+    /// The frame's layers when it may carry one of `wanted` (or its layers
+    /// are unknown); None when it surely carries none of them, which is
+    /// found during the one walk of the list and costs nothing more.
+    ///
+    /// # Safety
+    /// `pinfo` is Wireshark's for the current call.
+    pub(crate) unsafe fn read_if_carrying(
+        pinfo: *const sys::packet_info,
+        wanted: &ProtocolSet,
+    ) -> Option<FrameLayers> {
+        // SAFETY: as this function's.
+        let (layers, hit) = unsafe { Self::read_with(pinfo, Some(wanted)) };
+        hit.then_some(layers)
+    }
+
+    /// # Safety
+    /// `pinfo` is Wireshark's for the current call.
+    unsafe fn read_with(
+        pinfo: *const sys::packet_info,
+        wanted: Option<&ProtocolSet>,
+    ) -> (FrameLayers, bool) {
         let mut ids = [0 as c_int; INLINE];
-        // SAFETY: `ids` holds INLINE entries and the shim writes no more.
-        let count = unsafe { sys::emcc_frame_layers(pinfo, ids.as_mut_ptr(), INLINE as c_int) };
-        let Ok(len) = usize::try_from(count) else {
-            return FrameLayers::Unknown;
+        let mut hit: c_int = 0;
+        let bitmap = wanted.map_or(std::ptr::null(), |w| w.bitmap.as_ptr());
+        // SAFETY: `ids` holds INLINE entries and the shim writes no more;
+        // the bitmap holds BITMAP_WORDS words, as the shim reads.
+        let count = unsafe {
+            sys::emcc_frame_layers(pinfo, ids.as_mut_ptr(), INLINE as c_int, bitmap, &mut hit)
         };
+        let Ok(len) = usize::try_from(count) else {
+            return (FrameLayers::Unknown, true);
+        };
+        if hit == 0 && wanted.is_some() {
+            return (FrameLayers::Inline { ids, len: 0 }, false);
+        }
         if len <= INLINE {
-            return FrameLayers::Inline { ids, len };
+            return (FrameLayers::Inline { ids, len }, true);
         }
         let mut all = vec![0 as c_int; len];
         // SAFETY: `all` holds `len` entries; the list is the same as above
         // (nothing dissects between the two calls).
-        let again = unsafe { sys::emcc_frame_layers(pinfo, all.as_mut_ptr(), len as c_int) };
+        let again = unsafe {
+            sys::emcc_frame_layers(
+                pinfo,
+                all.as_mut_ptr(),
+                len as c_int,
+                std::ptr::null(),
+                &mut hit,
+            )
+        };
         all.truncate(usize::try_from(again).unwrap_or(0).min(len));
-        FrameLayers::Many(all)
+        (FrameLayers::Many(all), true)
     }
 
     fn ids(&self) -> Option<&[c_int]> {
@@ -83,8 +143,8 @@ impl FrameLayers {
         let mut mask = 0u64;
         for &id in ids {
             // Most layers (frame, eth, ip, udp, rtp) are none of ours: the
-            // sieve leaves them after one test.
-            if wanted.sieve & sieve_bit(id) == 0 {
+            // bitmap leaves them after one test.
+            if !wanted.may_hold(id) {
                 continue;
             }
             for (bit, &w) in wanted.ids.iter().enumerate() {
@@ -124,8 +184,8 @@ mod tests {
         assert_eq!(rtp_frame.mask(&ProtocolSet::new(&[40, 41])), 0);
         let sip_frame = inline(&[1, 2, 3, 4, 7, 40]);
         assert_eq!(sip_frame.mask(&ProtocolSet::new(&[7, 40, 41])), 0b011);
-        // Ids that share the sieve's bits are still told apart.
-        assert_eq!(sip_frame.mask(&ProtocolSet::new(&[65, 104, 71])), 0);
+        // Ids that share the bitmap's bits are still told apart.
+        assert_eq!(sip_frame.mask(&ProtocolSet::new(&[1031, 1064, 2047])), 0);
         assert!(sip_frame.carries_any(&[41, 40]));
         assert!(!sip_frame.carries_any(&[41]));
         // Padding beyond the frame's layers is never read.

@@ -200,11 +200,16 @@ unsafe extern "C" fn run_members(
     if !ANY_ENABLED.load(Ordering::Relaxed) {
         return 0;
     }
-    // SAFETY: pinfo is valid for the call.
-    let layers = unsafe { FrameLayers::read(pinfo) };
-    let carried = layers.mask(&hub.layers);
     // Most frames (RTP, say) carry none of the protocols we read: they
-    // leave here, after one read of their layer list.
+    // leave here, after one walk of their layer list.
+    // SAFETY: pinfo is valid for the call.
+    let layers = match unsafe { FrameLayers::read_if_carrying(pinfo, &hub.layers) } {
+        Some(layers) => layers,
+        None if !hub.any_ungated => return 0,
+        // SAFETY: as above.
+        None => unsafe { FrameLayers::read(pinfo) },
+    };
+    let carried = layers.mask(&hub.layers);
     if carried == 0 && !hub.any_ungated {
         return 0;
     }

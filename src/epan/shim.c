@@ -537,6 +537,10 @@ void emcc_tap_queue(int tap_id, packet_info *pinfo)
     /* Listeners of our taps read the frame's record from the plugin by frame
      * number; the data pointer only has to be non-NULL and live. */
     static const int marker = 1;
+    /* As Wireshark's own dissectors do: nothing is queued (and every tap
+     * listener's loop over the queue stays short) while no one listens. */
+    if (!have_tap_listener(tap_id))
+        return;
     tap_queue_packet(tap_id, pinfo, &marker);
 }
 
@@ -688,16 +692,23 @@ int emcc_protocol_id(const char *filter_name)
     return proto_get_id_by_filter_name(filter_name);
 }
 
-int emcc_frame_layers(const packet_info *pinfo, int *proto_ids, int max)
+int emcc_frame_layers(const packet_info *pinfo, int *proto_ids, int max,
+                      const uint64_t *interesting, int *hit)
 {
     wmem_list_frame_t *frame;
     int count = 0;
 
+    *hit = 0;
     if (pinfo->layers == NULL)
         return -1;
     for (frame = wmem_list_head(pinfo->layers); frame != NULL; frame = wmem_list_frame_next(frame)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+        /* Bit id % 1024 of 16 words, as layers.rs `bitmap_place`. */
+        unsigned at = (unsigned)id % 1024u;
+        if (interesting != NULL && (interesting[at / 64u] >> (at % 64u)) & 1u)
+            *hit = 1;
         if (count < max)
-            proto_ids[count] = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+            proto_ids[count] = id;
         count++;
     }
     return count;
