@@ -184,7 +184,7 @@ fn read_tapped<'d>(packet: &mut Packet<'d>) -> Option<TftpPacket<'d>> {
     if !packet.carries(&[&TFTP_LAYER]) {
         return None;
     }
-    let payload = packet.tapped_buffers(Followed::Udp).pop()?;
+    let payload = packet.tapped_buffers(Followed::Udp).last()?;
     let bytes = packet.source_bytes(payload, 0..payload.len())?;
     let (src_port, dst_port) = packet.udp_ports()?;
     let udp = UdpPayload {

@@ -319,6 +319,21 @@ fn tcp_header(packet: &mut Packet<'_>) -> Option<(u32, u32)> {
 
 /// The one message of the frame that matters to the flow, most specific first.
 fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
+    if packet.echoed_any() {
+        if let Some(message) = gather_ours(packet) {
+            return Some(message);
+        }
+    }
+    // Most TCP frames are no SIP: leave them before reading SIP's fields.
+    if !packet.carries(&[&SIP_LAYER]) {
+        return None;
+    }
+    gather_sip(packet)
+}
+
+/// A message our other dissectors decoded in this frame (TVS, a download,
+/// an EMCC servlet's), from the values they added.
+fn gather_ours(packet: &mut Packet<'_>) -> Option<Message> {
     if let Some(event) = packet.echoed_string(&TVS_EVENT) {
         return Some(Message::Tvs {
             event,
@@ -335,13 +350,11 @@ fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
             result: packet.echoed_string(&TL_RESULT),
         });
     }
-    if let Some(servlet) = packet.echoed_string(&EMCC_SERVLET) {
-        return Some(emcc_message(packet, &servlet));
-    }
-    // Most TCP frames are no SIP: leave them before reading SIP's fields.
-    if !packet.carries(&[&SIP_LAYER]) {
-        return None;
-    }
+    let servlet = packet.echoed_string(&EMCC_SERVLET)?;
+    Some(emcc_message(packet, &servlet))
+}
+
+fn gather_sip(packet: &mut Packet<'_>) -> Option<Message> {
     if let Some(method) = packet.first_string(&SIP_METHOD) {
         let contact = packet.first_string(&SIP_CONTACT);
         let expires = packet

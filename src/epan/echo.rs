@@ -10,6 +10,7 @@
 //! first item of a field would be.
 
 use std::os::raw::c_int;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use super::registry::ForeignField;
@@ -33,6 +34,14 @@ struct FrameEchoes {
 
 /// Field ids whose values are noted, sorted.
 static ECHOED_FIELDS: Mutex<Vec<c_int>> = Mutex::new(Vec::new());
+/// Bit `id % 1024` of each of them: asked at every field any dissector of
+/// ours adds, most of which are not echoed, so most answers need no lock.
+static MAY_BE_ECHOED: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
+
+fn bit_of(id: c_int) -> (usize, u64) {
+    let at = id as u32 % 1024;
+    ((at / 64) as usize, 1 << (at % 64))
+}
 /// The current frame's values; a panic while they are updated leaves none.
 static CURRENT: State<FrameEchoes> = State::new(|| FrameEchoes {
     frame: 0,
@@ -50,10 +59,16 @@ pub fn echo_fields(fields: &[&'static ForeignField]) {
     ids.extend(fields.iter().filter(|f| f.resolve()).map(|f| f.id()));
     ids.sort_unstable();
     ids.dedup();
+    for &id in ids.iter() {
+        let (word, bit) = bit_of(id);
+        MAY_BE_ECHOED[word].fetch_or(bit, Ordering::Relaxed);
+    }
 }
 
 pub(super) fn is_echoed(id: c_int) -> bool {
-    lock(&ECHOED_FIELDS).binary_search(&id).is_ok()
+    let (word, bit) = bit_of(id);
+    MAY_BE_ECHOED[word].load(Ordering::Relaxed) & bit != 0
+        && lock(&ECHOED_FIELDS).binary_search(&id).is_ok()
 }
 
 /// Notes a value added in `frame` (values of an earlier frame are dropped).
@@ -74,6 +89,12 @@ pub(super) fn forget() {
     let mut current = CURRENT.lock();
     current.frame = 0;
     current.values.clear();
+}
+
+/// Whether any value was noted in `frame` (on most frames, none).
+pub(super) fn any_in(frame: u32) -> bool {
+    let current = CURRENT.lock();
+    current.frame == frame && !current.values.is_empty()
 }
 
 /// The first value of field `id` added in `frame`.
@@ -101,6 +122,7 @@ mod tests {
         assert_eq!(first(7, 1), Some(Echoed::Text("a".into())));
         assert_eq!(first(7, 2), Some(Echoed::Number(9)));
         assert_eq!(first(8, 1), None, "another frame sees nothing");
+        assert!(any_in(7) && !any_in(8));
         record(8, 2, Echoed::Number(3));
         assert_eq!(first(7, 1), None, "an earlier frame's values are gone");
         assert_eq!(first(8, 2), Some(Echoed::Number(3)));

@@ -8,6 +8,7 @@
 //! - `echo`: our own fields' values handed to a later post-dissector of ours;
 //! - `postdissectors`: our post-dissectors, run by one Wireshark post-dissector;
 //! - `inputs`: where they read other protocols from: taps (and wrappers), or the tree;
+//! - `followed`: the follow taps' buffers of the current frame, found once per dissection;
 //! - `packet`: the safe per-call API (bytes, columns, tree, expert infos);
 //! - `tap`: taps, `-z` text statistics and statistics trees;
 //! - `guard`: panics become values, never unwinding into C;
@@ -25,6 +26,7 @@ mod c_strings;
 mod dissector;
 mod echo;
 mod faults;
+mod followed;
 mod guard;
 mod inputs;
 mod layers;
@@ -39,6 +41,7 @@ mod version;
 
 pub use dissector::{Dissector, ForeignDissector, PortWrapper};
 pub use echo::echo_fields;
+pub use followed::TappedBuffers;
 pub use inputs::{prefer_tree, set_tap_reader, Followed};
 // Item and Tree are named by decoders that pass tree handles around.
 #[allow(unused_imports)]

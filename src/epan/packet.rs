@@ -11,6 +11,7 @@ use std::ptr;
 use super::c_strings::{c_buffer_text, c_message, c_text};
 use super::dissector::{ForeignDissector, PortWrapper};
 use super::echo::{self, Echoed};
+use super::followed::{self, TappedBuffers};
 use super::inputs::{self, Followed};
 use super::layers::FrameLayers;
 use super::registry::{Expert, Field, ForeignField, Protocol, Subtree};
@@ -48,6 +49,15 @@ pub struct Source<'d> {
 }
 
 impl<'d> Source<'d> {
+    /// A tvb of the current frame, with its captured length.
+    pub(super) fn from_raw(raw: *mut sys::tvbuff_t, captured_len: usize) -> Source<'d> {
+        Source {
+            raw,
+            captured_len,
+            _call: PhantomData,
+        }
+    }
+
     /// How many bytes it had on the wire (captured or not).
     pub fn reported_len(&self) -> usize {
         // SAFETY: a tvb of the current frame (the lifetime 'd says so).
@@ -433,24 +443,12 @@ impl<'d> Packet<'d> {
 
     /// The buffers a follow tap gave this frame, each once, in order; only
     /// while reading taps.
-    pub fn tapped_buffers(&self, tap: Followed) -> Vec<Source<'d>> {
-        let mut found: Vec<Source<'d>> = Vec::new();
+    pub fn tapped_buffers(&self, tap: Followed) -> TappedBuffers<'d> {
         if self.taps_recall != Some(false) {
-            return found;
+            return TappedBuffers::none();
         }
-        // The tap queue holds at most 5000 entries (epan/tap.c).
-        for idx in 0..5000 {
-            // SAFETY: fetches this frame's tap queue; the tvb lives for the frame.
-            let raw = unsafe { sys::emcc_tapped_buffer(tap as c_int, idx) };
-            if raw.is_null() {
-                break;
-            }
-            if found.iter().any(|s| s.raw == raw) {
-                continue;
-            }
-            found.push(self.source_of(raw));
-        }
-        found
+        // SAFETY: a deciding dissection with taps (taps_recall says so).
+        unsafe { followed::tapped(self.pinfo, self.dissection(), tap) }
     }
 
     /// The HTTP messages HTTP's tap gave this frame; only while reading taps.
@@ -609,6 +607,11 @@ impl<'d> Packet<'d> {
 
     /// Adds our protocol's item over `range` and returns the subtree under it.
     pub fn add_protocol(&mut self, range: Range<usize>, subtree: &Subtree) -> (Item<'d>, Tree<'d>) {
+        if self.tree.is_null() {
+            // What Wireshark would answer (no item without a tree), without
+            // the exception frame the shim sets up around the call.
+            return (Item::none(), self.subtree(Item::none(), subtree));
+        }
         let (start, len) = self.clamp(range);
         let mut err = sys::emcc_error::default();
         // SAFETY: pointers valid for the call; the shim catches exceptions.
@@ -654,6 +657,13 @@ impl<'d> Packet<'d> {
         if echo::is_echoed(field.id()) && !self.visited() {
             echo::record(self.frame_number(), field.id(), value());
         }
+    }
+
+    /// Whether a dissector of ours added a value of an echoed field in this
+    /// frame's first pass: one question instead of one per field on the
+    /// many frames where none did.
+    pub fn echoed_any(&self) -> bool {
+        echo::any_in(self.frame_number())
     }
 
     /// The first value of one of our echoed fields (`echo::echo_fields`) that

@@ -64,7 +64,7 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
     } else {
         Followed::Http
     });
-    let at = |index: Option<usize>| index.and_then(|i| buffers.get(i).copied());
+    let at = |index: Option<usize>| index.and_then(|i| buffers.get(i));
     let frame = packet.frame_source();
     let link = packet.http_link();
     let mut found = Vec::new();
@@ -145,7 +145,7 @@ fn messages(packet: &mut Packet<'_>) -> (Arc<Vec<Message>>, bool) {
     let mut messages = if from_tcp {
         from_payload(packet)
     } else {
-        let starts: Vec<Vec<u8>> = buffers.iter().map(|&b| first_line(packet, b)).collect();
+        let starts: Vec<Vec<u8>> = buffers.iter().map(|b| first_line(packet, b)).collect();
         if tapped.is_empty() {
             // HTTP got past the headers (it queued them) and gave up in
             // the body: its items of the start line and the links are there,
@@ -178,7 +178,7 @@ fn messages(packet: &mut Packet<'_>) -> (Arc<Vec<Message>>, bool) {
 /// `basic_response_dissector` run before the headers), so read that line
 /// from the segment's payload (TCP's follow tap).
 fn from_payload(packet: &mut Packet<'_>) -> Vec<Message> {
-    let Some(payload) = packet.tapped_buffers(Followed::Tcp).pop() else {
+    let Some(payload) = packet.tapped_buffers(Followed::Tcp).last() else {
         return Vec::new();
     };
     let line = first_line(packet, payload);

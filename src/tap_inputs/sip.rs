@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::epan::{Followed, ForeignField, FoundField, Packet, Source};
+use crate::epan::{Followed, ForeignField, FoundField, Packet, Source, TappedBuffers};
 use crate::sip_message::{self, SipMessage, StartLine};
 use crate::state::State;
 
@@ -49,10 +49,10 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
         if !packet.frame_is_cut() || !packet.carries(&[&SIP_LAYER]) {
             return Vec::new();
         }
-        let payload = packet.tapped_buffers(Followed::Tcp).pop();
-        sources.extend(payload.or_else(|| packet.tapped_buffers(Followed::Udp).pop()));
-        if sources.is_empty() {
-            return Vec::new();
+        let payload = packet.tapped_buffers(Followed::Tcp).last();
+        match payload.or_else(|| packet.tapped_buffers(Followed::Udp).last()) {
+            Some(payload) => sources = TappedBuffers::one(payload),
+            None => return Vec::new(),
         }
     }
     let dissection = packet.dissection();
@@ -62,7 +62,7 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
         let cut = packet.frame_is_cut();
         cache.buffers = sources
             .iter()
-            .map(|&source| {
+            .map(|source| {
                 let bytes = packet
                     .source_bytes(source, 0..source.len().min(MAX_BUFFER))
                     .unwrap_or_default();
@@ -92,7 +92,7 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
         cache.dissection = dissection;
     }
     let mut found = Vec::new();
-    for (buffer, &source) in cache.buffers.iter().zip(&sources) {
+    for (buffer, source) in cache.buffers.iter().zip(sources.iter()) {
         for message in &buffer.messages {
             found_in(
                 &buffer.bytes,
