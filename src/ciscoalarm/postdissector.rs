@@ -7,7 +7,7 @@
 use std::sync::MutexGuard;
 
 use super::fields::*;
-use super::reason;
+use super::reason::{self, CiscoReason};
 use super::{register_reason, skinny_alarm};
 use crate::epan::{Dissector, ForeignField, FoundString, Packet};
 use crate::frame_memory::{show_limit, Footprint, FrameMemory, SMALL_BUDGET};
@@ -64,10 +64,11 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
     let frame = packet.frame_number();
     // What decodes is known before anything is added, so that a frame the
     // memory refuses shows nothing but the limit.
-    let reasons: Vec<_> = packet
-        .string_fields(&SIP_REASON)
-        .into_iter()
-        .filter(|hit| reason::parse_reason(&hit.value).is_some())
+    let hits = packet.string_fields(&SIP_REASON);
+    // Parsed once: the Reasons that are alarms are kept with their parse.
+    let reasons: Vec<_> = hits
+        .iter()
+        .filter_map(|hit| reason::parse_reason(&hit.value).map(|parsed| (hit, parsed)))
         .collect();
     let skinny: Vec<_> = packet
         .string_fields(&SKINNY_XML)
@@ -76,7 +77,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
         .collect();
     let found = !reasons.is_empty() || !skinny.is_empty();
     if found || packet.visited() {
-        decode(packet, frame, found, reasons, skinny);
+        decode(packet, frame, found, &reasons, skinny);
     }
     // Last of this frame's alarm decoding (alarm bodies came before, with SIP).
     super::statistics::queue(packet);
@@ -87,7 +88,7 @@ fn decode<'d>(
     packet: &mut Packet<'d>,
     frame: u32,
     found: bool,
-    reasons: Vec<FoundString<'d>>,
+    reasons: &[(&FoundString<'d>, CiscoReason<'_>)],
     skinny: Vec<FoundString<'d>>,
 ) {
     let standing = inputs().standing(frame);
@@ -98,7 +99,7 @@ fn decode<'d>(
     if found {
         if !packet.visited() {
             let kept = Inputs {
-                reasons: reasons.iter().map(|hit| hit.value.clone()).collect(),
+                reasons: reasons.iter().map(|(hit, _)| hit.value.clone()).collect(),
                 skinny_xml: skinny.iter().map(|hit| hit.value.clone()).collect(),
             };
             if !memory.remember(frame, kept) {
@@ -111,13 +112,9 @@ fn decode<'d>(
             }
         }
         drop(memory);
-        for hit in reasons {
-            // Parsed again (once to choose, once to decode): a Reason borrows
-            // its text.
-            if let Some(parsed) = reason::parse_reason(&hit.value) {
-                let origin = Some((hit.source, hit.range.clone()));
-                register_reason::decode(packet, &hit.value, origin, &parsed);
-            }
+        for (hit, parsed) in reasons {
+            let origin = Some((hit.source, hit.range.clone()));
+            register_reason::decode(packet, &hit.value, origin, parsed);
         }
         for hit in skinny {
             skinny_alarm::decode(packet, &hit.value, Some((hit.source, hit.range.start)));
