@@ -53,15 +53,45 @@ pub enum Outcome {
     Failed { phase: Phase, reason: String },
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Label {
+/// Whom a label is about. It changes only when the flow learns something
+/// about the phone (its device name, user, clusters), so the labels of a
+/// phone's frames share one: a label is cloned for every TCP segment of a
+/// followed connection, and each shared string is an atomic count to move.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Who {
     /// The phone this frame belongs to: its address, or its device name when
     /// the frame does not show the phone (server-to-server EMService).
     pub key: Text,
-    pub phase: Phase,
     pub device: Option<Text>,
     pub phone: Option<Text>,
     pub user: Option<Text>,
+    pub visiting: Option<Text>,
+    pub home: Option<Text>,
+}
+
+impl Who {
+    /// The same strings (not only equal ones): a cached `Who` still holds.
+    pub fn shares_all(&self, other: &Who) -> bool {
+        fn same(a: &Option<Text>, b: &Option<Text>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        Arc::ptr_eq(&self.key, &other.key)
+            && same(&self.device, &other.device)
+            && same(&self.phone, &other.phone)
+            && same(&self.user, &other.user)
+            && same(&self.visiting, &other.visiting)
+            && same(&self.home, &other.home)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub who: Arc<Who>,
+    pub phase: Phase,
     pub side: Option<Side>,
     pub step: Text,
     pub attempt: u32,
@@ -69,8 +99,6 @@ pub struct Label {
     /// When the attempt started; None for the registration before it.
     pub attempt_start: Option<NsTime>,
     pub time: NsTime,
-    pub visiting: Option<Text>,
-    pub home: Option<Text>,
     pub findings: Vec<Finding>,
     pub outcome: Option<Outcome>,
 }

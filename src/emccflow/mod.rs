@@ -154,13 +154,13 @@ impl Footprint for Label {
             Some(Outcome::Failed { reason, .. }) => reason.heap(),
             _ => 0,
         };
-        self.key.heap()
-            + self.device.heap()
-            + self.phone.heap()
-            + self.user.heap()
+        self.who.key.heap()
+            + self.who.device.heap()
+            + self.who.phone.heap()
+            + self.who.user.heap()
             + self.step.heap()
-            + self.visiting.heap()
-            + self.home.heap()
+            + self.who.visiting.heap()
+            + self.who.home.heap()
             + findings
             + outcome
     }
@@ -422,9 +422,9 @@ fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
     }
     let side = label.side.map(|s| s.as_str());
     for (field, value) in [
-        (&DEVICE, label.device.as_deref()),
-        (&PHONE, label.phone.as_deref()),
-        (&USER, label.user.as_deref()),
+        (&DEVICE, label.who.device.as_deref()),
+        (&PHONE, label.who.phone.as_deref()),
+        (&USER, label.who.user.as_deref()),
         (&CLUSTER, side),
     ] {
         if let Some(value) = value.as_ref().filter(|_| wanted(packet, field)) {
@@ -440,7 +440,7 @@ fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
     if let Some(elapsed) = label.elapsed().filter(|_| wanted(packet, &ELAPSED)) {
         items.push(packet.add_time(tree, &ELAPSED, 0..0, elapsed.secs(), elapsed.nsecs()));
     }
-    for (field, value) in [(&VISITING, &label.visiting), (&HOME, &label.home)] {
+    for (field, value) in [(&VISITING, &label.who.visiting), (&HOME, &label.who.home)] {
         if let Some(value) = value.as_ref().filter(|_| wanted(packet, field)) {
             items.push(packet.add_string(tree, field, 0..0, value));
         }

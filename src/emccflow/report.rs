@@ -49,12 +49,12 @@ impl Report {
     }
 
     pub fn add(&mut self, frame: u32, label: &Label) {
-        let id = (label.key.clone(), label.attempt);
+        let id = (label.who.key.clone(), label.attempt);
         if !self.attempts.contains_key(&id) && self.attempts.len() >= MAX_ATTEMPTS {
             return;
         }
         let attempt = self.attempts.entry(id).or_insert_with(|| Attempt {
-            key: label.key.clone(),
+            key: label.who.key.clone(),
             number: label.attempt,
             kind: label.kind,
             device: None,
@@ -70,11 +70,11 @@ impl Report {
         });
         attempt.kind = label.kind;
         for (mine, theirs) in [
-            (&mut attempt.device, &label.device),
-            (&mut attempt.user, &label.user),
-            (&mut attempt.phone, &label.phone),
-            (&mut attempt.visiting, &label.visiting),
-            (&mut attempt.home, &label.home),
+            (&mut attempt.device, &label.who.device),
+            (&mut attempt.user, &label.who.user),
+            (&mut attempt.phone, &label.who.phone),
+            (&mut attempt.visiting, &label.who.visiting),
+            (&mut attempt.home, &label.who.home),
         ] {
             if theirs.is_some() {
                 mine.clone_from(theirs);
@@ -219,19 +219,21 @@ mod tests {
 
     fn label(phase: Phase, attempt: u32, time: &str, outcome: Option<Outcome>) -> Label {
         Label {
-            key: "10.0.0.5".into(),
+            who: std::sync::Arc::new(super::super::label::Who {
+                key: "10.0.0.5".into(),
+                device: Some("SEP1".into()),
+                phone: Some("10.0.0.5".into()),
+                user: None,
+                visiting: Some("10.1.1.1".into()),
+                home: None,
+            }),
             phase,
-            device: Some("SEP1".into()),
-            phone: Some("10.0.0.5".into()),
-            user: None,
             side: None,
             step: "".into(),
             attempt,
             kind: Kind::Login,
             attempt_start: (phase != Phase::VisitingRegistration).then(|| start(time)),
             time: t(time),
-            visiting: Some("10.1.1.1".into()),
-            home: None,
             findings: Vec::new(),
             outcome,
         }

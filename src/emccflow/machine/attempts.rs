@@ -75,7 +75,11 @@ impl Flow {
         if limit == 0 {
             return;
         }
-        let Some(Some(a)) = self.phones.get_mut(&*label.key).map(|p| p.current.as_mut()) else {
+        let Some(Some(a)) = self
+            .phones
+            .get_mut(&*label.who.key)
+            .map(|p| p.current.as_mut())
+        else {
             return;
         };
         if a.failed || a.stuck_reported || a.phase != label.phase {
@@ -104,12 +108,8 @@ impl Flow {
         side: Option<Side>,
         step: String,
     ) -> Label {
-        // The phone's own key is shared, not copied, when the phone is known.
-        let (key, phone) = match self.phones.get_key_value(key) {
-            Some((key, phone)) => (key.clone(), Some(phone)),
-            None => (Text::from(key), None),
-        };
-        let (attempt, kind, start) = match phone {
+        let phone = self.phones.get_key_value(key);
+        let (attempt, kind, start) = match phone.map(|(_, p)| p) {
             Some(p) => match (&p.current, &p.tail) {
                 (Some(a), _) => (a.number, a.kind, Some(a.start)),
                 (None, Some(t)) if phase != Phase::VisitingRegistration => {
@@ -119,20 +119,22 @@ impl Flow {
             },
             None => (1, Kind::Login, None),
         };
+        let who = match phone {
+            Some((key, p)) => p.who(key),
+            None => Arc::new(Who {
+                key: Text::from(key),
+                ..Who::default()
+            }),
+        };
         Label {
-            key,
+            who,
             phase,
-            device: phone.and_then(|p| p.device.clone()),
-            phone: phone.and_then(|p| p.addr.clone()),
-            user: phone.and_then(|p| p.user.clone()),
             side,
             step: step.into(),
             attempt,
             kind,
             attempt_start: start,
             time: f.time,
-            visiting: phone.and_then(|p| p.visiting.clone()),
-            home: phone.and_then(|p| p.home.first().cloned()),
             findings: Vec::new(),
             outcome: None,
         }
@@ -152,7 +154,7 @@ impl Flow {
         self.transactions.insert(
             key,
             Transaction {
-                key: label.key.clone(),
+                key: label.who.key.clone(),
                 phase: label.phase,
                 side: label.side,
                 attempt: label.attempt,

@@ -15,11 +15,13 @@ mod sip;
 mod streams;
 
 use super::facts::{FrameFacts, Message, Tcp};
-use super::label::{Finding, FindingKind, Kind, Label, Outcome, Text};
+use super::label::{Finding, FindingKind, Kind, Label, Outcome, Text, Who};
 use super::phase::{Phase, Side};
 use super::steps;
 use crate::emcc::codes;
 use crate::nstime::NsTime;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// Phones tracked at most; later ones are not labelled (memory stays bounded
 /// on captures of whole clusters).
@@ -96,6 +98,31 @@ struct PhoneState {
     current: Option<Attempt>,
     tail: Option<Tail>,
     logged_in: bool,
+    /// The `Who` of its latest label, reused while it still holds.
+    who: RefCell<Option<Arc<Who>>>,
+}
+
+impl PhoneState {
+    /// Whom this phone's labels are about now (`key`: its key in the flow).
+    fn who(&self, key: &Text) -> Arc<Who> {
+        let now = Who {
+            key: key.clone(),
+            device: self.device.clone(),
+            phone: self.addr.clone(),
+            user: self.user.clone(),
+            visiting: self.visiting.clone(),
+            home: self.home.first().cloned(),
+        };
+        let mut cached = self.who.borrow_mut();
+        match cached.as_ref() {
+            Some(who) if who.shares_all(&now) => Arc::clone(who),
+            _ => {
+                let who = Arc::new(now);
+                *cached = Some(Arc::clone(&who));
+                who
+            }
+        }
+    }
 }
 
 /// What a remembered SIP request was, for labelling its responses.

@@ -52,8 +52,7 @@ impl Flow {
         error_text: Option<&str>,
         object: &Option<String>,
     ) -> Option<Label> {
-        let phone = self.phones.get(&p.key)?.clone();
-        let attempt = phone.current.as_ref()?;
+        let attempt = self.phones.get(&p.key)?.current.clone()?;
         let phase = if attempt.kind == Kind::Logout {
             Phase::Logout
         } else {
@@ -172,9 +171,9 @@ impl Flow {
         transport: &str,
         result: Option<&str>,
     ) -> Option<Label> {
-        let phone = self.phones.get(&p.key)?.clone();
+        let phone = self.phones.get(&p.key)?;
         let attempt = phone.current.clone()?;
-        let to_visiting = self.is_visiting(&phone, &p.server);
+        let to_visiting = self.is_visiting(phone, &p.server);
         let trust = matches!(kind, "CTL" | "ITL");
         let (phase, side) = if attempt.kind == Kind::Logout {
             (Phase::Logout, side_of(to_visiting))
@@ -235,12 +234,12 @@ impl Flow {
     }
 
     pub(super) fn on_tvs(&mut self, f: &FrameFacts, p: &Parties, event: &str) -> Option<Label> {
-        let phone = self.phones.get(&p.key)?.clone();
+        let phone = self.phones.get(&p.key)?;
         let attempt = phone.current.clone()?;
         if attempt.kind != Kind::Login || attempt.phase < Phase::Restart {
             return None;
         }
-        let side = side_of(self.is_visiting(&phone, &p.server));
+        let side = side_of(self.is_visiting(phone, &p.server));
         let phase = Phase::HomeTrust;
         self.enter_phase(&p.key, phase, f.time);
         let mut label = self.label(&p.key, f, phase, Some(side), steps::tvs(event));

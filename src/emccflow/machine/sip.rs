@@ -9,10 +9,14 @@ impl Flow {
         p: &Parties,
         expires: Option<u32>,
     ) -> Option<Label> {
-        let phone = self.phones.get(&p.key)?.clone();
-        let to_visiting = self.is_visiting(&phone, &p.server);
+        // What is read of the phone, read before the flow changes (a copy of
+        // its whole state would copy its strings and list for every message).
+        let phone = self.phones.get(&p.key)?;
+        let to_visiting = self.is_visiting(phone, &p.server);
+        let back_home = phone.logged_in && self.is_home(phone, &p.server);
+        let current = phone.current.clone();
         let unregister = expires == Some(0);
-        let (phase, side, purpose, step, finding) = match (&phone.current, unregister) {
+        let (phase, side, purpose, step, finding) = match (&current, unregister) {
             // During the login and restart, a REGISTER to the visiting cluster
             // whose Expires was cut off (short snaplen) is the unregister.
             (Some(a), false)
@@ -76,7 +80,7 @@ impl Flow {
                 steps::LOGOUT_UNREGISTER.to_string(),
                 None,
             ),
-            (None, true) if phone.logged_in && self.is_home(&phone, &p.server) => {
+            (None, true) if back_home => {
                 self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
                 (
                     Phase::Logout,
@@ -88,7 +92,7 @@ impl Flow {
             }
             (None, true) => return None,
             (_, false) => {
-                if phone.logged_in && self.is_home(&phone, &p.server) {
+                if back_home {
                     return None;
                 }
                 if self.config.home.contains(&*p.server) {
@@ -120,9 +124,12 @@ impl Flow {
     }
 
     pub(super) fn on_restart_notify(&mut self, f: &FrameFacts, p: &Parties) -> Option<Label> {
-        let phone = self.phones.get(&p.key)?.clone();
+        let phone = self.phones.get(&p.key)?;
+        let logged_in = phone.logged_in;
+        let visiting_unknown = phone.visiting.is_none() || !self.is_visiting(phone, &p.server);
+        let current = phone.current.clone();
         let mut findings = Vec::new();
-        let (phase, side, step) = match &phone.current {
+        let (phase, side, step) = match &current {
             Some(a) if a.kind == Kind::Login && !a.failed => {
                 (Phase::Restart, Side::Visiting, steps::RESTART_NOTIFY)
             }
@@ -130,12 +137,12 @@ impl Flow {
                 self.add_home(&p.key, &p.server);
                 (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY)
             }
-            _ if phone.logged_in || self.config.home.contains(&*p.server) => {
+            _ if logged_in || self.config.home.contains(&*p.server) => {
                 self.add_home(&p.key, &p.server);
                 self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
                 (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY)
             }
-            _ if phone.visiting.is_none() || !self.is_visiting(&phone, &p.server) => {
+            _ if visiting_unknown => {
                 // No login seen: the capture starts after the EMApp login.
                 if let Some(phone) = self.phones.get_mut(&p.key) {
                     phone.visiting = Some(p.server.clone());
@@ -163,9 +170,10 @@ impl Flow {
         from_phone: bool,
         alarm: Option<&str>,
     ) -> Option<Label> {
-        let phone = self.phones.get(&p.key)?.clone();
-        let to_visiting = self.is_visiting(&phone, &p.server);
-        let (phase, side) = match (&phone.current, &phone.tail) {
+        let phone = self.phones.get(&p.key)?;
+        let to_visiting = self.is_visiting(phone, &p.server);
+        let (current, tail) = (phone.current.clone(), phone.tail.clone());
+        let (phase, side) = match (&current, &tail) {
             (Some(a), _) if a.kind == Kind::Logout => (Phase::Logout, side_of(to_visiting)),
             (Some(a), _) if a.phase <= Phase::Restart && to_visiting => {
                 (Phase::Restart, Side::Visiting)
@@ -199,7 +207,6 @@ impl Flow {
             .clone();
         let final_response = status >= 200;
         let mut label = Label {
-            key: tx.key.clone(),
             phase: tx.phase,
             side: tx.side,
             attempt: tx.attempt,

@@ -152,8 +152,8 @@ fn interleaved_phones_each_follow_their_own_login() {
         let label = label.unwrap();
         if matches!(label.outcome, Some(Outcome::Completed { .. })) {
             completed.push((
-                label.key.to_string(),
-                label.home.as_deref().map(str::to_string),
+                label.who.key.to_string(),
+                label.who.home.as_deref().map(str::to_string),
             ));
         }
     }
