@@ -697,20 +697,23 @@ int emcc_frame_layers(const packet_info *pinfo, int *proto_ids, int max,
 {
     wmem_list_frame_t *frame;
     int count = 0;
+    uint64_t found = 0;
 
     *hit = 0;
     if (pinfo->layers == NULL)
         return -1;
     for (frame = wmem_list_head(pinfo->layers); frame != NULL; frame = wmem_list_frame_next(frame)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
-        /* Bit id % 1024 of 16 words, as layers.rs `bitmap_place`. */
+        /* Bit id % 1024 of 16 words, as layers.rs `bitmap_place`; or'ed in
+         * without a branch on it (which layer is ours is not predictable). */
         unsigned at = (unsigned)id % 1024u;
-        if (interesting != NULL && (interesting[at / 64u] >> (at % 64u)) & 1u)
-            *hit = 1;
+        if (interesting != NULL)
+            found |= (interesting[at / 64u] >> (at % 64u)) & 1u;
         if (count < max)
             proto_ids[count] = id;
         count++;
     }
+    *hit = found != 0;
     return count;
 }
 
