@@ -14,7 +14,8 @@
 # This counts both, and weighs them with a simple model of a modern x86 core
 # (stated below, and printed): an estimate, not a measurement.
 #
-# About five minutes (two runs on one core each, side by side). Needs valgrind.
+# About two minutes at PHONES=200 (the two runs side by side, one core each).
+# Needs valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
