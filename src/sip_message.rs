@@ -1049,8 +1049,6 @@ mod tests {
         assert_eq!(m.range, 0..end);
     }
 
-    /// Not SIP, empty, SigComp (RFC 3320), a lone keep-alive byte, a NUL in the
-    /// first line: no message and no panic.
     #[test]
     fn header_names_end_at_a_nul_as_in_c() {
         let contact = Some(b'm');
@@ -1095,6 +1093,8 @@ mod tests {
         );
     }
 
+    /// Not SIP, empty, SigComp (RFC 3320), a lone keep-alive byte, a NUL in the
+    /// first line: no message and no panic.
     #[test]
     fn garbage() {
         for stream in [false, true] {
