@@ -13,6 +13,7 @@ use std::os::raw::c_int;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use super::layers::{bitmap_place, BITMAP_WORDS};
 use super::registry::ForeignField;
 use crate::state::State;
 
@@ -34,14 +35,10 @@ struct FrameEchoes {
 
 /// Field ids whose values are noted, sorted.
 static ECHOED_FIELDS: Mutex<Vec<c_int>> = Mutex::new(Vec::new());
-/// Bit `id % 1024` of each of them: asked at every field any dissector of
-/// ours adds, most of which are not echoed, so most answers need no lock.
-static MAY_BE_ECHOED: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
+/// Their bits (`layers::bitmap_place`): asked at every field any dissector
+/// of ours adds, most of which are not echoed, so most answers need no lock.
+static MAY_BE_ECHOED: [AtomicU64; BITMAP_WORDS] = [const { AtomicU64::new(0) }; BITMAP_WORDS];
 
-fn bit_of(id: c_int) -> (usize, u64) {
-    let at = id as u32 % 1024;
-    ((at / 64) as usize, 1 << (at % 64))
-}
 /// The current frame's values; a panic while they are updated leaves none.
 static CURRENT: State<FrameEchoes> = State::new(|| FrameEchoes {
     frame: 0,
@@ -60,13 +57,13 @@ pub fn echo_fields(fields: &[&'static ForeignField]) {
     ids.sort_unstable();
     ids.dedup();
     for &id in ids.iter() {
-        let (word, bit) = bit_of(id);
+        let (word, bit) = bitmap_place(id);
         MAY_BE_ECHOED[word].fetch_or(bit, Ordering::Relaxed);
     }
 }
 
 pub(super) fn is_echoed(id: c_int) -> bool {
-    let (word, bit) = bit_of(id);
+    let (word, bit) = bitmap_place(id);
     MAY_BE_ECHOED[word].load(Ordering::Relaxed) & bit != 0
         && lock(&ECHOED_FIELDS).binary_search(&id).is_ok()
 }

@@ -7,7 +7,6 @@
 //! six times. The list is kept here, by dissection, and handed out without
 //! a copy.
 
-use std::marker::PhantomData;
 use std::os::raw::c_int;
 use std::sync::Arc;
 
@@ -52,7 +51,6 @@ pub struct TappedBuffers<'d> {
     shared: Option<Arc<[Found]>>,
     /// A buffer found otherwise (see `TappedBuffers::one`).
     own: Option<Source<'d>>,
-    _call: PhantomData<&'d ()>,
 }
 
 impl<'d> TappedBuffers<'d> {
@@ -60,7 +58,6 @@ impl<'d> TappedBuffers<'d> {
         TappedBuffers {
             shared: None,
             own: None,
-            _call: PhantomData,
         }
     }
 
@@ -69,7 +66,6 @@ impl<'d> TappedBuffers<'d> {
         TappedBuffers {
             shared: None,
             own: Some(source),
-            _call: PhantomData,
         }
     }
 
@@ -136,7 +132,6 @@ pub(super) unsafe fn tapped<'d>(
     TappedBuffers {
         shared: Some(list),
         own: None,
-        _call: PhantomData,
     }
 }
 

@@ -22,8 +22,9 @@ pub(crate) struct ProtocolSet {
 }
 
 /// Protocol ids number a few thousand; 1024 bits keep collisions (a layer
-/// of no interest taken for one, then told apart by `ids`) rare.
-const BITMAP_WORDS: usize = 16;
+/// of no interest taken for one, then told apart by `ids`) rare. Field ids
+/// share the layout (`echo`'s pre-check).
+pub(super) const BITMAP_WORDS: usize = 16;
 const BITMAP_BITS: u32 = 64 * BITMAP_WORDS as u32;
 
 impl ProtocolSet {
@@ -45,8 +46,8 @@ impl ProtocolSet {
 }
 
 /// The word and bit of `id` in a `ProtocolSet`'s bitmap (the shim computes
-/// the same: `emcc_frame_layers`).
-fn bitmap_place(id: c_int) -> (usize, u64) {
+/// the same: `emcc_frame_layers`), or in any bitmap of ids of this layout.
+pub(super) fn bitmap_place(id: c_int) -> (usize, u64) {
     let at = id as u32 % BITMAP_BITS;
     ((at / 64) as usize, 1 << (at % 64))
 }

@@ -506,12 +506,8 @@ impl<'d> Packet<'d> {
     }
 
     fn source_of(&self, raw: *mut sys::tvbuff_t) -> Source<'d> {
-        Source {
-            raw,
-            // SAFETY: a tvb of the current frame.
-            captured_len: unsafe { sys::emcc_tvb_captured_length(raw) } as usize,
-            _call: PhantomData,
-        }
+        // SAFETY: a tvb of the current frame.
+        Source::from_raw(raw, unsafe { sys::emcc_tvb_captured_length(raw) } as usize)
     }
 
     /// The frame's capture time as seconds and nanoseconds since the epoch.
