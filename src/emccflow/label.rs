@@ -69,25 +69,6 @@ pub struct Who {
     pub home: Option<Text>,
 }
 
-impl Who {
-    /// The same strings (not only equal ones): a cached `Who` still holds.
-    pub fn shares_all(&self, other: &Who) -> bool {
-        fn same(a: &Option<Text>, b: &Option<Text>) -> bool {
-            match (a, b) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
-        }
-        Arc::ptr_eq(&self.key, &other.key)
-            && same(&self.device, &other.device)
-            && same(&self.phone, &other.phone)
-            && same(&self.user, &other.user)
-            && same(&self.visiting, &other.visiting)
-            && same(&self.home, &other.home)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
     pub who: Arc<Who>,

@@ -105,23 +105,38 @@ struct PhoneState {
 impl PhoneState {
     /// Whom this phone's labels are about now (`key`: its key in the flow).
     fn who(&self, key: &Text) -> Arc<Who> {
-        let now = Who {
+        let mut cached = self.who.borrow_mut();
+        if let Some(who) = cached.as_ref().filter(|who| self.still_is(who, key)) {
+            return Arc::clone(who);
+        }
+        let who = Arc::new(Who {
             key: key.clone(),
             device: self.device.clone(),
             phone: self.addr.clone(),
             user: self.user.clone(),
             visiting: self.visiting.clone(),
             home: self.home.first().cloned(),
-        };
-        let mut cached = self.who.borrow_mut();
-        match cached.as_ref() {
-            Some(who) if who.shares_all(&now) => Arc::clone(who),
-            _ => {
-                let who = Arc::new(now);
-                *cached = Some(Arc::clone(&who));
-                who
+        });
+        *cached = Some(Arc::clone(&who));
+        who
+    }
+
+    /// `who` holds the very strings the phone holds now (compared as
+    /// pointers: a string the flow replaced is a new one).
+    fn still_is(&self, who: &Who, key: &Text) -> bool {
+        fn same(a: Option<&Text>, b: Option<&Text>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
             }
         }
+        Arc::ptr_eq(&who.key, key)
+            && same(who.device.as_ref(), self.device.as_ref())
+            && same(who.phone.as_ref(), self.addr.as_ref())
+            && same(who.user.as_ref(), self.user.as_ref())
+            && same(who.visiting.as_ref(), self.visiting.as_ref())
+            && same(who.home.as_ref(), self.home.first())
     }
 }
 
