@@ -65,6 +65,13 @@ impl<'d> Source<'d> {
     }
 }
 
+/// The same tvb: fields of one message share their source.
+impl PartialEq for Source<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.raw, other.raw)
+    }
+}
+
 impl Source<'_> {
     /// How many bytes of it were captured.
     pub fn len(&self) -> usize {

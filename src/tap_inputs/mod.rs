@@ -8,8 +8,8 @@
 //!   follow tap hands out (`crate::sip_message`);
 //! - `http`: request URI, status code, body and the request/response links,
 //!   from HTTP's tap and follow tap;
-//! - `skinny`: Skinny's alarm XML, from the PDUs a wrapper on Skinny's port
-//!   saw;
+//! - `skinny`: Skinny's message ids, alarm XML and the values of its
+//!   registration messages, from the PDUs a wrapper on Skinny's port saw;
 //! - `tls`: TLS record types and lengths on the TVS port, from the records a
 //!   wrapper in front of TLS saw.
 //!
@@ -51,8 +51,8 @@ fn read<'d>(packet: &mut Packet<'d>, field: &ForeignField) -> Vec<FoundField<'d>
         sip::read(packet, rest)
     } else if let Some(rest) = name.strip_prefix(b"http.") {
         http::read(packet, rest)
-    } else if name == b"skinny.xmlData" {
-        skinny::read(packet)
+    } else if let Some(rest) = name.strip_prefix(b"skinny.") {
+        skinny::read(packet, rest)
     } else if let Some(rest) = name.strip_prefix(b"tls.record.") {
         tls::read(packet, rest)
     } else {
