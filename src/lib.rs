@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 mod ciscoalarm;
+mod ciscoreg;
 mod ciscoremotecc;
 mod ciscotl;
 mod ciscotvs;
@@ -29,6 +30,7 @@ mod xml;
 /// Called once by Wireshark (through `epan::plugin`) to register protocols.
 fn register_protocols() {
     ciscoalarm::register();
+    ciscoreg::register();
     ciscoremotecc::register();
     ciscotl::register();
     ciscotvs::register();
@@ -45,6 +47,7 @@ fn register_handoffs() {
     ciscotvs::handoff();
     emcc::handoff();
     tap_inputs::handoff();
+    ciscoreg::handoff();
     // Last: it reads the fields the post-dissectors above add.
     emccflow::handoff();
 }
@@ -59,6 +62,7 @@ fn reset_capture_state() {
     emcc::reset_capture_state();
     ciscotl::reset_capture_state();
     ciscotvs::reset_capture_state();
+    ciscoreg::reset_capture_state();
     emccflow::reset_capture_state();
 }
 

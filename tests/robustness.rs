@@ -271,7 +271,7 @@ fn mangled_captures_never_crash_tshark() {
                 "-r",
                 &path,
                 "-Y",
-                "ciscoalarm || ciscoremotecc || emcc || ciscotl || ciscotvs || emccflow",
+                "ciscoalarm || ciscoremotecc || emcc || ciscotl || ciscotvs || emccflow || ciscoreg",
             ];
             for (i, tshark_args) in [&full[..], &two[..]].into_iter().enumerate() {
                 let run = s.tshark_limited(tshark_args, &[], Some(MANGLED_RUN_LIMIT));

@@ -6,7 +6,9 @@
 //! - that every tap and follow record we read says what the tree says: on
 //!   every bundled capture the plugin's output read from taps equals its
 //!   output read from the tree (the preference `emcc.read_protocol_tree`),
-//!   in `-V`, in fields, and in the `-z emccflow` report;
+//!   in `-V`, in fields, and in the `-z emccflow` and `-z ciscoreg,json`
+//!   reports (Skinny's registration values included, from
+//!   `ciscoreg-sccp.pcapng`);
 //! - that tshark `-2` reads the tree by itself (its first pass has no taps).
 mod common;
 
@@ -81,7 +83,7 @@ fn same_from_taps_and_tree(capture: &str, args: &[&str]) {
 
 #[test]
 fn every_capture_decodes_the_same_from_taps_and_from_the_tree() {
-    let ours = "emcc || ciscotl || ciscotvs || ciscoalarm || ciscoremotecc || emccflow";
+    let ours = "emcc || ciscotl || ciscotvs || ciscoalarm || ciscoremotecc || emccflow || ciscoreg";
     for capture in bundled_captures() {
         same_from_taps_and_tree(&capture, &["-V", "-Y", ours]);
     }
@@ -93,6 +95,7 @@ fn summary_lines_and_the_report_are_the_same_from_taps_and_from_the_tree() {
         // Summary lines carry our Info suffixes on every frame.
         same_from_taps_and_tree(&capture, &[]);
         same_from_taps_and_tree(&capture, &["-q", "-z", "emccflow"]);
+        same_from_taps_and_tree(&capture, &["-q", "-z", "ciscoreg,json"]);
     }
 }
 

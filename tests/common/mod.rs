@@ -10,6 +10,8 @@
 //!   against a tshark that silently did not load it.
 #![allow(dead_code)]
 
+pub mod json;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -32,6 +34,7 @@ pub fn ws_at_least(major: u32, minor: u32) -> bool {
 /// Our protocols, in the order the field reference lists them.
 pub const OUR_PROTOCOLS: &[&str] = &[
     "ciscoalarm",
+    "ciscoreg",
     "ciscoremotecc",
     "ciscotl",
     "ciscotvs",

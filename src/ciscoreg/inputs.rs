@@ -1,0 +1,295 @@
+//! A frame's registration messages, read from SIP's and Skinny's fields
+//! (from taps by default, `tap_inputs`; from the protocol tree when the
+//! plugin reads the tree) and from TCP's header.
+//!
+//! One TCP segment can hold several messages (Skinny puts a RegisterAck and
+//! a CapabilitiesReq in one; SIP over TCP may carry two requests): each
+//! field occurrence belongs to the message whose first field (SIP's method
+//! or status code, Skinny's message id) comes last before it in the same
+//! data source.
+
+use super::facts::{Input, Restart, Sccp};
+use crate::ciscoalarm::reason::parse_reason;
+use crate::emccflow::facts::{contact_device, contact_expires, status_phrase};
+use crate::epan::{ForeignField, FoundField, Packet, Source};
+
+pub static SIP_LAYER: ForeignField = ForeignField::new(c"sip", c"sip");
+pub static SKINNY_LAYER: ForeignField = ForeignField::new(c"skinny", c"skinny");
+pub static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
+pub static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
+static SIP_METHOD: ForeignField = ForeignField::new(c"sip.Method", c"sip");
+static SIP_STATUS: ForeignField = ForeignField::new(c"sip.Status-Code", c"sip");
+static SIP_STATUS_LINE: ForeignField = ForeignField::new(c"sip.Status-Line", c"sip");
+static SIP_CSEQ_METHOD: ForeignField = ForeignField::new(c"sip.CSeq.method", c"sip");
+static SIP_EXPIRES: ForeignField = ForeignField::new(c"sip.Expires", c"sip");
+static SIP_CONTACT: ForeignField = ForeignField::new(c"sip.Contact", c"sip");
+static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
+static SKINNY_MESSAGE: ForeignField = ForeignField::new(c"skinny.messageId", c"skinny");
+static SKINNY_DEVICE: ForeignField = ForeignField::new(c"skinny.DeviceName", c"skinny");
+static SKINNY_KEEPALIVE: ForeignField = ForeignField::new(c"skinny.keepAliveInterval", c"skinny");
+static SKINNY_SECONDARY: ForeignField =
+    ForeignField::new(c"skinny.secondaryKeepAliveInterval", c"skinny");
+static SKINNY_TEXT: ForeignField = ForeignField::new(c"skinny.text", c"skinny");
+
+/// Read from Wireshark: the fields of other protocols.
+pub static WANTED: [&ForeignField; 14] = [
+    &TCP_STREAM,
+    &TCP_FLAGS,
+    &SIP_METHOD,
+    &SIP_STATUS,
+    &SIP_STATUS_LINE,
+    &SIP_CSEQ_METHOD,
+    &SIP_EXPIRES,
+    &SIP_CONTACT,
+    &SIP_REASON,
+    &SKINNY_MESSAGE,
+    &SKINNY_DEVICE,
+    &SKINNY_KEEPALIVE,
+    &SKINNY_SECONDARY,
+    &SKINNY_TEXT,
+];
+
+pub fn resolve_layers() {
+    SIP_LAYER.resolve();
+    SKINNY_LAYER.resolve();
+}
+
+const FIN: u32 = 0x01;
+const RST: u32 = 0x04;
+
+/// The frame's TCP stream index and flags (see `emccflow::tcp_header`).
+pub fn tcp_header(packet: &mut Packet<'_>) -> Option<(u32, u32)> {
+    if packet.reads_taps() {
+        return packet.tapped_tcp().map(|tcp| (tcp.stream, tcp.flags));
+    }
+    let stream = packet.first_uint(&TCP_STREAM)?;
+    Some((stream, packet.first_uint(&TCP_FLAGS).unwrap_or(0)))
+}
+
+/// A FIN or RST in these flags: `Some(reset)`.
+pub fn closing(flags: u32) -> Option<bool> {
+    if flags & RST != 0 {
+        Some(true)
+    } else if flags & FIN != 0 {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The SIP and Skinny registration messages of the frame, in order.
+pub fn messages(packet: &mut Packet<'_>) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    if packet.carries(&[&SIP_LAYER]) {
+        sip(packet, &mut inputs);
+    }
+    if packet.carries(&[&SKINNY_LAYER]) {
+        skinny(packet, &mut inputs);
+    }
+    inputs
+}
+
+/// Where a message starts: its data source and the range of its first field.
+struct Start<'d> {
+    source: Source<'d>,
+    at: usize,
+}
+
+/// The index of the message (in `starts`, ordered as found) a field
+/// occurrence belongs to.
+fn owner(starts: &[Start<'_>], field: &FoundField<'_>) -> Option<usize> {
+    starts
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.source == field.source && s.at <= field.range.start)
+        .max_by_key(|(_, s)| s.at)
+        .map(|(i, _)| i)
+}
+
+/// Each occurrence of `field`, grouped by message.
+fn by_message<'d>(
+    packet: &mut Packet<'d>,
+    field: &ForeignField,
+    starts: &[Start<'d>],
+) -> Vec<Vec<FoundField<'d>>> {
+    let mut grouped: Vec<Vec<FoundField<'d>>> = starts.iter().map(|_| Vec::new()).collect();
+    for found in packet.fields(field) {
+        if let Some(i) = owner(starts, &found) {
+            grouped[i].push(found);
+        }
+    }
+    grouped
+}
+
+fn first_string(found: &[FoundField<'_>]) -> Option<String> {
+    found.iter().find_map(|f| f.string.clone())
+}
+
+fn first_uint(found: &[FoundField<'_>]) -> Option<u32> {
+    found.iter().find_map(|f| f.uint)
+}
+
+fn sip(packet: &mut Packet<'_>, inputs: &mut Vec<Input>) {
+    // A message starts with its request method or its status line (both at
+    // the start of the first line, in the tree as from taps).
+    let mut heads: Vec<(Start<'_>, Option<String>)> = packet
+        .fields(&SIP_METHOD)
+        .into_iter()
+        .map(|m| {
+            (
+                Start {
+                    source: m.source,
+                    at: m.range.start,
+                },
+                m.string,
+            )
+        })
+        .chain(packet.fields(&SIP_STATUS_LINE).into_iter().map(|s| {
+            (
+                Start {
+                    source: s.source,
+                    at: s.range.start,
+                },
+                None,
+            )
+        }))
+        .collect();
+    if heads.is_empty() {
+        return;
+    }
+    heads.sort_by_key(|(start, _)| start.at);
+    let (starts, methods): (Vec<Start<'_>>, Vec<Option<String>>) = heads.into_iter().unzip();
+    let status = by_message(packet, &SIP_STATUS, &starts);
+    let status_line = by_message(packet, &SIP_STATUS_LINE, &starts);
+    let cseq = by_message(packet, &SIP_CSEQ_METHOD, &starts);
+    let expires = by_message(packet, &SIP_EXPIRES, &starts);
+    let contact = by_message(packet, &SIP_CONTACT, &starts);
+    let reason = by_message(packet, &SIP_REASON, &starts);
+    for (i, method) in methods.iter().enumerate() {
+        let contact = first_string(&contact[i]);
+        let keep_alive = contact.as_deref().is_some_and(is_keep_alive);
+        let expires =
+            first_uint(&expires[i]).or_else(|| contact.as_deref().and_then(contact_expires));
+        match (method.as_deref(), first_uint(&status[i])) {
+            (Some("REGISTER"), _) => inputs.push(Input::SipRegister {
+                expires,
+                keep_alive,
+                device: contact.as_deref().and_then(contact_device),
+                restart: reason[i].iter().find_map(|r| restart(r.string.as_deref()?)),
+            }),
+            (None, Some(status)) if first_string(&cseq[i]).as_deref() == Some("REGISTER") => inputs
+                .push(Input::SipResponse {
+                    status,
+                    phrase: first_string(&status_line[i])
+                        .map(|line| status_phrase(&line))
+                        .unwrap_or_default(),
+                    expires,
+                    keep_alive,
+                }),
+            _ => {}
+        }
+    }
+}
+
+/// A Contact with Cisco's `cisco-keep-alive` parameter: a keepalive
+/// REGISTER to a backup CUCM, not an unregister (seeds/004).
+fn is_keep_alive(contact: &str) -> bool {
+    // A parameter ends at the next ';', or at the ',' before another
+    // contact of the same header (RFC 3261 section 20.10).
+    contact.split(';').any(|param| {
+        let param = param.split(',').next().unwrap_or_default();
+        param.trim().eq_ignore_ascii_case("cisco-keep-alive")
+    })
+}
+
+/// The restart cause of a `Reason: ... cisco-alarm:N ... Last=...` value.
+fn restart(value: &str) -> Option<Restart> {
+    let reason = parse_reason(value)?;
+    Some(Restart {
+        code: reason.code.map(|c| c.value),
+        last: reason.last().map(|p| p.value.to_string()),
+    })
+}
+
+// Skinny message ids (packet-skinny.c, `message_id` value strings).
+const KEEPALIVE: u32 = 0x0000;
+const REGISTER: u32 = 0x0001;
+const ALARM: u32 = 0x0020;
+const UNREGISTER: u32 = 0x0027;
+const REGISTER_ACK: u32 = 0x0081;
+const REGISTER_REJECT: u32 = 0x009D;
+const KEEPALIVE_ACK: u32 = 0x0100;
+const UNREGISTER_ACK: u32 = 0x0118;
+
+fn skinny(packet: &mut Packet<'_>, inputs: &mut Vec<Input>) {
+    let ids = packet.fields(&SKINNY_MESSAGE);
+    if ids.is_empty() {
+        return;
+    }
+    let starts: Vec<Start<'_>> = ids
+        .iter()
+        .map(|id| Start {
+            source: id.source,
+            at: id.range.start,
+        })
+        .collect();
+    let device = by_message(packet, &SKINNY_DEVICE, &starts);
+    let keepalive = by_message(packet, &SKINNY_KEEPALIVE, &starts);
+    let secondary = by_message(packet, &SKINNY_SECONDARY, &starts);
+    let text = by_message(packet, &SKINNY_TEXT, &starts);
+    for (i, id) in ids.iter().enumerate() {
+        let message = match id.uint {
+            Some(KEEPALIVE) => Sccp::KeepAlive,
+            Some(KEEPALIVE_ACK) => Sccp::KeepAliveAck,
+            Some(REGISTER) => Sccp::Register {
+                device: first_string(&device[i]),
+            },
+            Some(REGISTER_ACK) => Sccp::RegisterAck {
+                keepalive: first_uint(&keepalive[i]),
+                secondary: first_uint(&secondary[i]),
+            },
+            Some(REGISTER_REJECT) => Sccp::RegisterReject {
+                text: first_string(&text[i]).unwrap_or_default(),
+            },
+            Some(UNREGISTER) => Sccp::Unregister,
+            Some(UNREGISTER_ACK) => Sccp::UnregisterAck,
+            Some(ALARM) => Sccp::Alarm {
+                text: first_string(&text[i]).unwrap_or_default(),
+            },
+            _ => continue,
+        };
+        inputs.push(Input::Sccp(message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keepalive REGISTER's Contact of seeds/004 (a screenshot's text,
+    /// OCR slips mended), and its 200 OK's.
+    #[test]
+    fn the_seed_004_keepalive_contact() {
+        let contact = r#"<sip:e2b0f175-feae-d664-befa-b7cd0837fcc6@10.60.63.21:5060;transport=TCP>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-e0d1730ac1b1>";+u.sip!devicename.ccm.cisco.com="SEPE0D1730AC1B1";+u.sip!model.ccm.cisco.com="592";expires=0;cisco-keep-alive"#;
+        assert!(is_keep_alive(contact));
+        assert_eq!(contact_expires(contact), Some(0));
+        assert_eq!(contact_device(contact).as_deref(), Some("SEPE0D1730AC1B1"));
+        assert!(!is_keep_alive(
+            "<sip:5678@10.106.114.185:53006;transport=tcp>;expires=120"
+        ));
+        assert!(!is_keep_alive("<sip:cisco-keep-alive@10.0.0.1>"));
+    }
+
+    /// The Reason of seeds/003's REGISTER.
+    #[test]
+    fn the_seed_003_restart_cause() {
+        let reason = r#"SIP;cause=200;text="cisco-alarm:12 Name=SEP005056A1033D Load=CIPC-7-0-1-0 Last=cm-reset-tcp""#;
+        assert_eq!(
+            restart(reason),
+            Some(Restart {
+                code: Some(12),
+                last: Some("cm-reset-tcp".into())
+            })
+        );
+    }
+}
