@@ -184,14 +184,22 @@ fn name_matches(header: &[u8], name: &str, compact: Option<u8>) -> bool {
 /// keeps its CR LF and leading whitespace, trailing whitespace stays.
 pub fn text(bytes: &[u8], range: Range<usize>) -> String {
     let raw = until_nul(&bytes[range]);
-    String::from_utf8_lossy(raw).into_owned()
+    // Validating first takes the word-at-a-time path for the ASCII text of
+    // nearly every header; only invalid text goes through the lossy walk.
+    match std::str::from_utf8(raw) {
+        Ok(valid) => valid.to_owned(),
+        Err(_) => String::from_utf8_lossy(raw).into_owned(),
+    }
 }
 
 /// The text of `sip.Method`, which Wireshark 4.0 reads as ASCII (ENC_ASCII): each
 /// byte above 0x7F becomes U+FFFD. The first line holds no NUL.
 pub fn ascii_text(bytes: &[u8], range: Range<usize>) -> String {
-    bytes[range]
-        .iter()
+    let raw = &bytes[range];
+    if raw.is_ascii() {
+        return String::from_utf8(raw.to_vec()).unwrap_or_default();
+    }
+    raw.iter()
         .map(|&b| if b < 0x80 { b as char } else { '\u{FFFD}' })
         .collect()
 }

@@ -18,7 +18,6 @@ pub static SKINNY_LAYER: ForeignField = ForeignField::new(c"skinny", c"skinny");
 pub static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
 pub static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
 static SIP_METHOD: ForeignField = ForeignField::new(c"sip.Method", c"sip");
-static SIP_STATUS: ForeignField = ForeignField::new(c"sip.Status-Code", c"sip");
 static SIP_STATUS_LINE: ForeignField = ForeignField::new(c"sip.Status-Line", c"sip");
 static SIP_CSEQ_METHOD: ForeignField = ForeignField::new(c"sip.CSeq.method", c"sip");
 static SIP_EXPIRES: ForeignField = ForeignField::new(c"sip.Expires", c"sip");
@@ -32,11 +31,10 @@ static SKINNY_SECONDARY: ForeignField =
 static SKINNY_TEXT: ForeignField = ForeignField::new(c"skinny.text", c"skinny");
 
 /// Read from Wireshark: the fields of other protocols.
-pub static WANTED: [&ForeignField; 14] = [
+pub static WANTED: [&ForeignField; 13] = [
     &TCP_STREAM,
     &TCP_FLAGS,
     &SIP_METHOD,
-    &SIP_STATUS,
     &SIP_STATUS_LINE,
     &SIP_CSEQ_METHOD,
     &SIP_EXPIRES,
@@ -129,64 +127,110 @@ fn first_uint(found: &[FoundField<'_>]) -> Option<u32> {
     found.iter().find_map(|f| f.uint)
 }
 
+/// A SIP message's first line: a request's method, or a response's status
+/// line.
+enum Head {
+    Request(String),
+    Response(String),
+}
+
 fn sip(packet: &mut Packet<'_>, inputs: &mut Vec<Input>) {
     // A message starts with its request method or its status line (both at
     // the start of the first line, in the tree as from taps).
-    let mut heads: Vec<(Start<'_>, Option<String>)> = packet
-        .fields(&SIP_METHOD)
-        .into_iter()
-        .map(|m| {
-            (
-                Start {
-                    source: m.source,
-                    at: m.range.start,
+    let mut heads: Vec<(Start<'_>, Head)> = Vec::new();
+    for (field, request) in [(&SIP_METHOD, true), (&SIP_STATUS_LINE, false)] {
+        for found in packet.fields(field) {
+            let Some(text) = found.string else {
+                continue;
+            };
+            let start = Start {
+                source: found.source,
+                at: found.range.start,
+            };
+            heads.push((
+                start,
+                if request {
+                    Head::Request(text)
+                } else {
+                    Head::Response(text)
                 },
-                m.string,
-            )
-        })
-        .chain(packet.fields(&SIP_STATUS_LINE).into_iter().map(|s| {
-            (
-                Start {
-                    source: s.source,
-                    at: s.range.start,
-                },
-                None,
-            )
-        }))
-        .collect();
-    if heads.is_empty() {
-        return;
+            ));
+        }
     }
     heads.sort_by_key(|(start, _)| start.at);
-    let (starts, methods): (Vec<Start<'_>>, Vec<Option<String>>) = heads.into_iter().unzip();
-    let status = by_message(packet, &SIP_STATUS, &starts);
-    let status_line = by_message(packet, &SIP_STATUS_LINE, &starts);
-    let cseq = by_message(packet, &SIP_CSEQ_METHOD, &starts);
+    // Only REGISTERs and their answers matter: the other headers are read
+    // only when the frame has one (most SIP frames of a phone network are
+    // registrations, but calls are not).
+    let requests = heads
+        .iter()
+        .any(|(_, h)| matches!(h, Head::Request(m) if m == "REGISTER"));
+    let responses = heads.iter().any(|(_, h)| matches!(h, Head::Response(_)));
+    if !requests && !responses {
+        return;
+    }
+    let (starts, heads): (Vec<Start<'_>>, Vec<Head>) = heads.into_iter().unzip();
+    let cseq = if responses {
+        by_message(packet, &SIP_CSEQ_METHOD, &starts)
+    } else {
+        Vec::new()
+    };
+    let answers_register = |i: usize| {
+        cseq.get(i)
+            .and_then(|found| first_string(found))
+            .is_some_and(|m| m == "REGISTER")
+    };
+    let wanted: Vec<bool> = heads
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match h {
+            Head::Request(method) => method == "REGISTER",
+            Head::Response(_) => answers_register(i),
+        })
+        .collect();
+    if !wanted.contains(&true) {
+        return;
+    }
     let expires = by_message(packet, &SIP_EXPIRES, &starts);
     let contact = by_message(packet, &SIP_CONTACT, &starts);
-    let reason = by_message(packet, &SIP_REASON, &starts);
-    for (i, method) in methods.iter().enumerate() {
+    let reason = if requests {
+        by_message(packet, &SIP_REASON, &starts)
+    } else {
+        Vec::new()
+    };
+    for (i, head) in heads.iter().enumerate() {
+        if !wanted[i] {
+            continue;
+        }
         let contact = first_string(&contact[i]);
         let keep_alive = contact.as_deref().is_some_and(is_keep_alive);
         let expires =
             first_uint(&expires[i]).or_else(|| contact.as_deref().and_then(contact_expires));
-        match (method.as_deref(), first_uint(&status[i])) {
-            (Some("REGISTER"), _) => inputs.push(Input::SipRegister {
+        match head {
+            Head::Request(_) => inputs.push(Input::SipRegister {
                 expires,
                 keep_alive,
                 device: contact.as_deref().and_then(contact_device),
-                restart: reason[i].iter().find_map(|r| restart(r.string.as_deref()?)),
+                restart: reason
+                    .get(i)
+                    .and_then(|r| r.iter().find_map(|r| restart(r.string.as_deref()?))),
             }),
-            (None, Some(status)) if first_string(&cseq[i]).as_deref() == Some("REGISTER") => inputs
-                .push(Input::SipResponse {
+            Head::Response(line) => {
+                // "SIP/2.0 200 OK": the code, as sip.Status-Code has it,
+                // and the phrase.
+                let Some(status) = line
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|code| code.parse::<u32>().ok())
+                else {
+                    continue;
+                };
+                inputs.push(Input::SipResponse {
                     status,
-                    phrase: first_string(&status_line[i])
-                        .map(|line| status_phrase(&line))
-                        .unwrap_or_default(),
+                    phrase: status_phrase(line),
                     expires,
                     keep_alive,
-                }),
-            _ => {}
+                })
+            }
         }
     }
 }
@@ -233,10 +277,23 @@ fn skinny(packet: &mut Packet<'_>, inputs: &mut Vec<Input>) {
             at: id.range.start,
         })
         .collect();
-    let device = by_message(packet, &SKINNY_DEVICE, &starts);
-    let keepalive = by_message(packet, &SKINNY_KEEPALIVE, &starts);
-    let secondary = by_message(packet, &SKINNY_SECONDARY, &starts);
-    let text = by_message(packet, &SKINNY_TEXT, &starts);
+    // The values are read only for the messages that carry them (a
+    // keepalive, the most common message, carries none).
+    let has = |wanted: &[u32]| {
+        ids.iter()
+            .any(|id| id.uint.is_some_and(|i| wanted.contains(&i)))
+    };
+    let mut read = |field: &ForeignField, needed: bool| {
+        if needed {
+            by_message(packet, field, &starts)
+        } else {
+            starts.iter().map(|_| Vec::new()).collect()
+        }
+    };
+    let device = read(&SKINNY_DEVICE, has(&[REGISTER]));
+    let keepalive = read(&SKINNY_KEEPALIVE, has(&[REGISTER_ACK]));
+    let secondary = read(&SKINNY_SECONDARY, has(&[REGISTER_ACK]));
+    let text = read(&SKINNY_TEXT, has(&[REGISTER_REJECT, ALARM]));
     for (i, id) in ids.iter().enumerate() {
         let message = match id.uint {
             Some(KEEPALIVE) => Sccp::KeepAlive,

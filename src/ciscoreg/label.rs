@@ -130,12 +130,21 @@ pub struct RegLabel {
 }
 
 impl RegLabel {
-    /// The Info column's words: "SIP refresh to 10.0.0.1 (primary), 115 s".
+    /// The Info column's words: "[SIP refresh to 10.0.0.1 (primary), 115 s
+    /// after the last]". Written into one string: it is built for every
+    /// labelled frame of a plain read.
     pub fn info(&self) -> String {
-        let mut parts = Vec::new();
-        for e in &self.events {
-            let mut text = format!("{} {}", self.signalling.as_str(), e.event.as_str());
-            let to = match e.event {
+        use std::fmt::Write;
+        let mut text = String::with_capacity(64 * self.events.len());
+        text.push('[');
+        for (n, e) in self.events.iter().enumerate() {
+            if n > 0 {
+                text.push_str("; ");
+            }
+            text.push_str(self.signalling.as_str());
+            text.push(' ');
+            text.push_str(e.event.as_str());
+            text.push_str(match e.event {
                 Event::Register
                 | Event::Refresh
                 | Event::Keepalive
@@ -143,20 +152,21 @@ impl RegLabel {
                 | Event::Alarm => " to ",
                 Event::Closed | Event::Reset => " with ",
                 _ => " from ",
-            };
-            text.push_str(to);
+            });
             text.push_str(&e.cucm);
             if let Some(role) = e.role {
-                text.push_str(&format!(" ({})", role.as_str()));
+                text.push_str(" (");
+                text.push_str(role.as_str());
+                text.push(')');
             }
             if let Some(expires) = e.expires {
-                text.push_str(&format!(", {expires} s granted"));
+                let _ = write!(text, ", {expires} s granted");
             }
             if let Some(interval) = e.interval {
-                text.push_str(&format!(", {} s after the last", interval.decimals(0)));
+                let _ = write!(text, ", {} s after the last", interval.decimals(0));
             }
-            parts.push(text);
         }
-        format!("[{}]", parts.join("; "))
+        text.push(']');
+        text
     }
 }

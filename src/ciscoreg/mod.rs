@@ -108,15 +108,19 @@ fn label_of(frame: u32) -> Option<Arc<RegLabel>> {
 
 fn dissect(packet: &mut Packet<'_>) -> usize {
     let frame = packet.frame_number();
-    // Not remembered and at or after the memory's limit: the expert info on
-    // the first frame refused, nothing after it (and no phone followed).
-    let standing = LABELS.lock().standing(frame);
-    if !standing.admit(packet, &ETT_REG, &MEMORY_LIMIT) {
-        return 0;
-    }
     let label = if packet.visited() {
-        label_of(frame)
+        // Not remembered and at or after the memory's limit: the expert
+        // info on the first frame refused, nothing after it.
+        let standing = LABELS.lock().standing(frame);
+        if !standing.admit(packet, &ETT_REG, &MEMORY_LIMIT) {
+            return 0;
+        }
+        let Some(label) = label_of(frame) else {
+            return 0;
+        };
+        label
     } else {
+        // Most frames (TCP segments of other traffic) leave in there.
         let Some(label) = first_pass(packet) else {
             return 0;
         };
@@ -130,12 +134,10 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
             }
             return 0;
         }
-        Some(label)
+        label
     };
-    if let Some(label) = label {
-        show(packet, &label);
-        TAP.queue(packet);
-    }
+    show(packet, &label);
+    TAP.queue(packet);
     0
 }
 
