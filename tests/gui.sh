@@ -215,8 +215,9 @@ shot "$main" packet-details.png
 check_log "after expanding the details"
 
 # Our entries sit at the bottom of Statistics in 4.0, sorted with the other
-# plugin-style trees: Cisco Phone Alarms, EMCC Extension Mobility, EMCC Login
-# Flow, F5, IPv4 Statistics, IPv6 Statistics. Up from the first item wraps.
+# plugin-style trees: Cisco Phone Alarms, Cisco Phone Registrations, EMCC
+# Extension Mobility, EMCC Login Flow, F5, IPv4 Statistics, IPv6 Statistics.
+# Up from the first item wraps.
 open_statistics() { # ups from the top, window title, file
     xdotool windowfocus --sync "$main"
     xdotool key alt+s
@@ -238,7 +239,7 @@ open_statistics() { # ups from the top, window title, file
 step "screenshot: Statistics > EMCC Login Flow"
 open_statistics 4 "EMCC Login Flow" statistics.png
 step "screenshot: Statistics > Cisco Phone Alarms"
-open_statistics 6 "Cisco Phone Alarms" statistics-alarms.png
+open_statistics 7 "Cisco Phone Alarms" statistics-alarms.png
 
 # The profile's column widths (src/profile/recent) must show every text of
 # the lab capture whole: Qt cuts a longer text and ends it with "…". Wireshark

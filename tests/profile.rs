@@ -158,7 +158,14 @@ fn profile_has_columns_rules_and_buttons() {
         );
     }
     let labels: Vec<String> = filter_buttons().into_iter().map(|(l, _)| l).collect();
-    for label in ["This phone", "Alarms", "Trust path", "Errors only"] {
+    for label in [
+        "This phone",
+        "Alarms",
+        "Trust path",
+        "Registrations",
+        "Reg. trouble",
+        "Errors only",
+    ] {
         assert!(labels.iter().any(|l| l == label), "no button {label:?}");
     }
 }

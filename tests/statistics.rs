@@ -1,6 +1,7 @@
 //! The statistics trees of the Statistics menu besides the login flow's:
-//! `-z ciscoalarm,tree` (Cisco Phone Alarms) and `-z emcc,tree` (EMCC
-//! Extension Mobility), on captures with alarms, refusals and many phones,
+//! `-z ciscoalarm,tree` (Cisco Phone Alarms), `-z emcc,tree` (EMCC
+//! Extension Mobility) and `-z ciscoreg,tree` (Cisco Phone Registrations),
+//! on captures with alarms, refusals, registration faults and many phones,
 //! in one pass and two; and that their counts agree with the fields.
 mod common;
 
@@ -100,6 +101,41 @@ fn em_requests_and_errors() {
             count_of(&one_pass, "EM errors by code and device"),
             errors,
             "{capture}: errors counted vs error codes decoded"
+        );
+    }
+}
+
+#[test]
+fn registration_events_findings_and_cucms() {
+    for (capture, expected) in [
+        ("ciscoreg-sip.pcapng", "sip"),
+        ("ciscoreg-sccp.pcapng", "sccp"),
+    ] {
+        let one_pass = tree(capture, "ciscoreg", &[]);
+        assert_matches_expected(&format!("statistics/ciscoreg-{expected}.txt"), &one_pass);
+        assert_eq!(
+            one_pass,
+            tree(capture, "ciscoreg", &["-2"]),
+            "{capture}: two passes count differently"
+        );
+        assert_eq!(
+            count_of(&one_pass, "Registration events"),
+            occurrences(capture, "ciscoreg", "ciscoreg.event"),
+            "{capture}: events counted vs events shown"
+        );
+        let findings: usize = ["missed", "rejected", "failover", "loop", "unregistered"]
+            .iter()
+            .map(|kind| {
+                let filter = format!("ciscoreg.{kind}");
+                fields_output(capture, &filter, &["frame.number"], &[])
+                    .lines()
+                    .count()
+            })
+            .sum();
+        assert_eq!(
+            count_of(&one_pass, "Findings"),
+            findings,
+            "{capture}: findings counted vs expert infos"
         );
     }
 }

@@ -17,11 +17,12 @@ mod fields;
 mod inputs;
 mod label;
 mod report;
+mod statistics;
 mod tracker;
 
 use std::sync::Arc;
 
-use crate::epan::{Dissector, Packet, Tap, TextStatistic};
+use crate::epan::{Dissector, Packet, StatsTree, Tap, TextStatistic};
 use crate::frame_memory::{show_limit, Footprint, FrameMemory, SMALL_BUDGET};
 use crate::nstime::NsTime;
 use crate::state::State;
@@ -51,6 +52,14 @@ static REPORT_JSON: TextStatistic = TextStatistic {
     reset: report_reset,
     packet: report_packet,
     draw: report_json,
+};
+
+static STATS_TREE: StatsTree = StatsTree {
+    tap: &TAP,
+    abbr: c"ciscoreg",
+    name: c"Cisco Phone Registrations",
+    init: statistics::init,
+    packet: statistics::packet,
 };
 
 static TRACKER: State<Tracker> = State::new(Tracker::new);
@@ -95,6 +104,7 @@ pub fn handoff() {
     inputs::resolve_layers();
     REPORT_TEXT.register();
     REPORT_JSON.register();
+    STATS_TREE.register();
 }
 
 pub fn reset_capture_state() {
