@@ -406,3 +406,40 @@ fn unescape(text: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// An SCCP phone's Alarm message (0x0020) carries the restart cause a SIP
+/// phone puts in its REGISTER's Reason, as `25: Name=... Load= ... Last=...`
+/// (seeds/003): the same `ciscoalarm.reason.*` fields, in one pass and two,
+/// and only for Alarm messages (other Skinny texts are not restart causes).
+#[test]
+fn skinny_alarm_messages_carry_the_restart_cause() {
+    let capture = "ciscoreg-sccp.pcapng";
+    let columns = [
+        "frame.number",
+        "skinny.messageId",
+        "ciscoalarm.reason.code",
+        "ciscoalarm.reason.device",
+        "ciscoalarm.reason.load",
+        "ciscoalarm.reason.last",
+    ];
+    let one = fields(capture, "ciscoalarm.reason.code", &columns);
+    assert_matches_expected("sccp-alarm-reasons.txt", &one);
+    assert_eq!(one.lines().count(), 6, "{one}");
+    let s = sandbox();
+    let path = s.capture(capture);
+    let mut args = vec![
+        "-n",
+        "-2",
+        "-r",
+        path.as_str(),
+        "-Y",
+        "ciscoalarm.reason.code",
+    ];
+    args.extend(["-T", "fields"]);
+    for c in columns {
+        args.extend(["-e", c]);
+    }
+    let two = s.tshark(&args);
+    two.assert_clean("two passes");
+    assert_eq!(one, two.stdout, "one pass and two differ");
+}

@@ -9,7 +9,14 @@ mod common;
 use common::fields_output_with_env;
 
 const LOGIN: &str = "emcc-lab-login.pcapng";
-const PROTOCOLS: [&str; 5] = ["emcc", "emccflow", "ciscotl", "ciscotvs", "ciscoalarm"];
+const PROTOCOLS: [&str; 6] = [
+    "emcc",
+    "emccflow",
+    "ciscotl",
+    "ciscotvs",
+    "ciscoalarm",
+    "ciscoreg",
+];
 
 /// `tshark -n -r capture [extra] -Y filter -T fields -e ...` with the budget.
 fn fields(budget: Option<&str>, capture: &str, extra: &[&str], filter: &str, e: &[&str]) -> String {
@@ -121,7 +128,7 @@ fn one_pass_and_two_passes_agree_at_the_limit() {
             );
             // Other dissectors of ciscoalarm (alarm bodies in SIP), ciscotl
             // (TFTP) and ciscotvs (decrypted messages) keep no memory.
-            if ["emcc", "emccflow"].contains(&proto) {
+            if ["emcc", "emccflow", "ciscoreg"].contains(&proto) {
                 assert_eq!(
                     from_frame(&single, *frame).len(),
                     1,

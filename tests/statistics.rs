@@ -69,7 +69,10 @@ fn alarms_by_name_and_device() {
             "{capture}: alarms counted vs ciscoalarm.name"
         );
         assert_eq!(
-            count_of(&one_pass, "Restart causes (REGISTER Reason) by device"),
+            count_of(
+                &one_pass,
+                "Restart causes (REGISTER Reason, SCCP Alarm) by device"
+            ),
             occurrences(capture, "ciscoalarm.reason.code", "ciscoalarm.reason.code"),
             "{capture}: restart causes counted vs ciscoalarm.reason.code"
         );

@@ -195,12 +195,13 @@ pub static EVENT_SKINNY_NAME: Field = Field::new(
     "The phone's own name for the Skinny message of a last protocol event in the id:name form (Register, RegisterAck).",
 );
 
-// The REGISTER Reason header: Reason: SIP;cause=200;text="cisco-alarm:N ...".
+// The REGISTER Reason header: Reason: SIP;cause=200;text="cisco-alarm:N ...",
+// and the text of an SCCP phone's Skinny Alarm message: "N: Name=... Last=...".
 pub static REASON_CODE: Field = Field::new(
     "ciscoalarm.reason.code",
     "Last Restart Cause",
     FieldKind::Uint(Some(RESTART_CAUSES)),
-    "The cisco-alarm number of a REGISTER's Reason header: why the phone last restarted or unregistered.",
+    "The cisco-alarm number of a REGISTER's Reason header (or the number before the colon of an SCCP phone's Alarm text): why the phone last restarted or unregistered.",
 );
 pub static REASON_LAST: Field = Field::new(
     "ciscoalarm.reason.last",

@@ -1,6 +1,7 @@
 //! One post-dissector for what other dissectors keep to themselves: the
-//! `sip.Reason` header values and Skinny's XML data. It asks Wireshark for
-//! those two fields only, and does nothing on frames that have neither.
+//! `sip.Reason` header values, Skinny's XML data and the text of Skinny's
+//! Alarm message (the SCCP form of the REGISTER Reason's restart cause). It
+//! reads those fields only, and does nothing on frames that have none.
 //! What it read on a frame's first pass is remembered for later passes,
 //! where Wireshark may not provide the fields (see `frame_memory`).
 
@@ -15,6 +16,12 @@ use crate::state::State;
 
 static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
 static SKINNY_XML: ForeignField = ForeignField::new(c"skinny.xmlData", c"skinny");
+static SKINNY_MESSAGE: ForeignField = ForeignField::new(c"skinny.messageId", c"skinny");
+static SKINNY_TEXT: ForeignField = ForeignField::new(c"skinny.text", c"skinny");
+
+/// Skinny's Alarm message (packet-skinny.c, `handle_AlarmMessage`: severity,
+/// then an 80-byte text).
+const SKINNY_ALARM: u32 = 0x0020;
 
 static DISSECTOR: Dissector =
     Dissector::new_postdissector(c"ciscoalarm_post", &PROTOCOL, dissect, &REASON_LAST);
@@ -28,11 +35,12 @@ const ALARM_ROOT: &str = "<x-cisco-alarm";
 struct Inputs {
     reasons: Vec<String>,
     skinny_xml: Vec<String>,
+    skinny_alarms: Vec<String>,
 }
 
 impl Footprint for Inputs {
     fn heap(&self) -> usize {
-        self.reasons.heap() + self.skinny_xml.heap()
+        self.reasons.heap() + self.skinny_xml.heap() + self.skinny_alarms.heap()
     }
 }
 
@@ -53,7 +61,7 @@ pub fn register() {
 }
 
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&[&SIP_REASON, &SKINNY_XML]);
+    DISSECTOR.register_as_postdissector(&[&SIP_REASON, &SKINNY_XML, &SKINNY_MESSAGE, &SKINNY_TEXT]);
 }
 
 pub fn forget_frames() {
@@ -75,13 +83,42 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
         .into_iter()
         .filter(|hit| hit.value.contains(ALARM_ROOT))
         .collect();
-    let found = !reasons.is_empty() || !skinny.is_empty();
+    let alarm_texts = skinny_alarm_texts(packet);
+    let alarms: Vec<_> = alarm_texts
+        .iter()
+        .filter_map(|hit| reason::parse_skinny_alarm(&hit.value).map(|parsed| (hit, parsed)))
+        .collect();
+    let found = !reasons.is_empty() || !skinny.is_empty() || !alarms.is_empty();
     if found || packet.visited() {
-        decode(packet, frame, found, &reasons, skinny);
+        decode(packet, frame, found, &reasons, skinny, &alarms);
     }
     // Last of this frame's alarm decoding (alarm bodies came before, with SIP).
     super::statistics::queue(packet);
     0
+}
+
+/// The texts of the frame's Skinny Alarm messages (`skinny.text` is also
+/// the text of other messages: only an Alarm's is read).
+fn skinny_alarm_texts<'d>(packet: &mut Packet<'d>) -> Vec<FoundString<'d>> {
+    let ids = packet.fields(&SKINNY_MESSAGE);
+    let alarms: Vec<_> = ids
+        .iter()
+        .filter(|id| id.uint == Some(SKINNY_ALARM))
+        .collect();
+    if alarms.is_empty() {
+        return Vec::new();
+    }
+    // A text belongs to the message whose id comes last before it.
+    packet
+        .string_fields(&SKINNY_TEXT)
+        .into_iter()
+        .filter(|text| {
+            ids.iter()
+                .filter(|id| id.source == text.source && id.range.start <= text.range.start)
+                .max_by_key(|id| id.range.start)
+                .is_some_and(|id| id.uint == Some(SKINNY_ALARM))
+        })
+        .collect()
 }
 
 fn decode<'d>(
@@ -90,6 +127,7 @@ fn decode<'d>(
     found: bool,
     reasons: &[(&FoundString<'d>, CiscoReason<'_>)],
     skinny: Vec<FoundString<'d>>,
+    alarms: &[(&FoundString<'d>, CiscoReason<'_>)],
 ) {
     let standing = inputs().standing(frame);
     if !standing.admit(packet, &ETT_ALARM, &MEMORY_LIMIT) {
@@ -101,6 +139,7 @@ fn decode<'d>(
             let kept = Inputs {
                 reasons: reasons.iter().map(|(hit, _)| hit.value.clone()).collect(),
                 skinny_xml: skinny.iter().map(|hit| hit.value.clone()).collect(),
+                skinny_alarms: alarms.iter().map(|(hit, _)| hit.value.clone()).collect(),
             };
             if !memory.remember(frame, kept) {
                 let limit = memory.limit_at(frame);
@@ -119,6 +158,10 @@ fn decode<'d>(
         for hit in skinny {
             skinny_alarm::decode(packet, &hit.value, Some((hit.source, hit.range.start)));
         }
+        for (hit, parsed) in alarms {
+            let origin = Some((hit.source, hit.range.clone()));
+            register_reason::decode(packet, &hit.value, origin, parsed);
+        }
     } else if let Some(remembered) = memory.recall(frame) {
         drop(memory);
         for text in &remembered.reasons {
@@ -128,6 +171,11 @@ fn decode<'d>(
         }
         for xml in &remembered.skinny_xml {
             skinny_alarm::decode(packet, xml, None);
+        }
+        for text in &remembered.skinny_alarms {
+            if let Some(parsed) = reason::parse_skinny_alarm(text) {
+                register_reason::decode(packet, text, None, &parsed);
+            }
         }
     }
 }

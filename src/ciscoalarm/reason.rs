@@ -233,6 +233,42 @@ pub fn parse_reason(input: &str) -> Option<CiscoReason<'_>> {
     Some(reason)
 }
 
+/// The text of a Skinny (SCCP) Alarm message (0x0020), the same restart cause
+/// in another form: `25: Name=ipctest2 Load= 7.0.1.0 Last=Initialized` (the CUCM
+/// trace of seeds/003, `StationInit: ... text="25: Name=..."`): the code, a
+/// colon, then the pairs a REGISTER's cisco-alarm text has. `None` when the text
+/// does not start with a code and a colon (other alarms).
+pub fn parse_skinny_alarm(input: &str) -> Option<CiscoReason<'_>> {
+    let mut len = input.len().min(MAX_REASON_LEN);
+    while !input.is_char_boundary(len) {
+        len -= 1;
+    }
+    let s = &input[..len];
+    let (ts, te) = trim(s, 0, s.len());
+    let colon = s[ts..te].find(':').map(|i| ts + i)?;
+    let (cs, ce) = trim(s, ts, colon);
+    let code = parse_decimal(&s[cs..ce])?;
+    let mut problems = Problems(Vec::new());
+    if len < input.len() {
+        problems.push(ReasonProblemKind::TooLong, Span::between(len, input.len()));
+    }
+    let mut reason = CiscoReason {
+        protocol: None,
+        cause: None,
+        text: spanned(s, ts, te),
+        code: Some(Spanned {
+            value: code,
+            span: Span::between(cs, ce),
+        }),
+        pairs: Vec::new(),
+        problems: Vec::new(),
+    };
+    let tokens = words(s, colon + 1, te);
+    parse_pairs(s, &tokens, te, &mut reason, &mut problems);
+    reason.problems = problems.0;
+    Some(reason)
+}
+
 // ---------------------------------------------------------------------------------------
 
 struct Problems(Vec<ReasonProblem>);
@@ -447,6 +483,18 @@ fn parse_alarm_text<'a>(
         }
     }
 
+    parse_pairs(s, tokens, te, reason, problems);
+}
+
+/// The `Key=value` pairs of an alarm text, from its words after the code.
+fn parse_pairs<'a>(
+    s: &'a str,
+    tokens: &[(usize, usize)],
+    te: usize,
+    reason: &mut CiscoReason<'a>,
+    problems: &mut Problems,
+) {
+    let b = s.as_bytes();
     // (key start, key end, value start, value end) of each pair.
     let mut pairs: Vec<(usize, usize, usize, usize)> = Vec::new();
     'tokens: for &(ws, we) in tokens {
@@ -498,6 +546,25 @@ mod tests {
     use super::*;
 
     const EXAMPLE: &str = r#"SIP;cause=200;text="cisco-alarm:25 Name=SEPC80084AA8743 Load=sip78xx.12-1-1-12 Last=Initialized""#;
+
+    /// seeds/003's SCCP phone: `Load= 7.0.1.0`, a space after the `=`.
+    #[test]
+    fn the_skinny_alarm_of_seed_003() {
+        let text = "25: Name=ipctest2 Load= 7.0.1.0 Last=Initialized";
+        let r = parse_skinny_alarm(text).unwrap();
+        check(text, &r);
+        assert_eq!(r.code.map(|c| c.value), Some(25));
+        assert_eq!(r.device().map(|p| p.value), Some("ipctest2"));
+        assert_eq!(r.load().map(|p| p.value), Some("7.0.1.0"));
+        assert_eq!(r.last().map(|p| p.value), Some("Initialized"));
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(parse_skinny_alarm("Name=x Last=y").is_none());
+        assert!(parse_skinny_alarm("x: Name=y").is_none());
+        assert!(parse_skinny_alarm("").is_none());
+        let r = parse_skinny_alarm("17:").unwrap();
+        assert_eq!(r.code.map(|c| c.value), Some(17));
+        assert!(r.pairs.is_empty());
+    }
 
     /// Every span is inside the input, on character boundaries, and slices to its value.
     fn check(input: &str, r: &CiscoReason<'_>) {

@@ -24,7 +24,7 @@ static STATS_TREE: StatsTree = StatsTree {
 };
 
 const BY_NAME: &str = "Alarms by name and device";
-const RESTARTS: &str = "Restart causes (REGISTER Reason) by device";
+const RESTARTS: &str = "Restart causes (REGISTER Reason, SCCP Alarm) by device";
 const NO_DEVICE: &str = "(no device named)";
 
 /// One thing a phone reported in a frame.

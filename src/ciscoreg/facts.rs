@@ -94,21 +94,20 @@ pub struct FrameFacts {
     pub inputs: Vec<Input>,
 }
 
-/// `N: Name=... Load=... Last=...`, the text of a Skinny Alarm (seeds/003:
-/// `25: Name=ipctest2 Load= 7.0.1.0 Last=Initialized`): the code before the
-/// colon and the `Last=` value. None for other alarm texts.
+/// The restart cause of a Skinny Alarm's text (`25: Name=... Load=...
+/// Last=Initialized`, see `ciscoalarm::reason::parse_skinny_alarm`). None for
+/// other alarm texts.
 pub fn skinny_alarm_restart(text: &str) -> Option<Restart> {
-    let (code, rest) = text.split_once(':')?;
-    let code: u32 = code.trim().parse().ok()?;
-    if !rest.contains("Name=") && !rest.contains("Last=") {
+    let reason = crate::ciscoalarm::reason::parse_skinny_alarm(text)?;
+    if reason.pairs.is_empty() {
         return None;
     }
-    let last = rest
-        .split_once("Last=")
-        .map(|(_, v)| v.split_whitespace().next().unwrap_or_default().to_string());
     Some(Restart {
-        code: Some(code),
-        last: last.filter(|l| !l.is_empty()),
+        code: reason.code.map(|c| c.value),
+        last: reason
+            .last()
+            .map(|p| p.value.to_string())
+            .filter(|l| !l.is_empty()),
     })
 }
 
