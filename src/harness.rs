@@ -18,8 +18,16 @@ pub use crate::nstime::NsTime;
 pub mod ciscoalarm {
     pub use crate::ciscoalarm::parse::parse_alarm_document;
     pub use crate::ciscoalarm::protocol_event::split_protocol_event;
-    pub use crate::ciscoalarm::reason::parse_reason;
+    pub use crate::ciscoalarm::reason::{parse_reason, parse_skinny_alarm, CiscoReason};
     pub use crate::ciscoalarm::signature::decode_hex_signature;
+}
+
+/// The registration tracker, the facts it is fed frame by frame, and the
+/// `-z ciscoreg` reports made of its labels.
+pub mod ciscoreg {
+    pub use crate::ciscoreg::facts::{FrameFacts, Input, Restart, Sccp};
+    pub use crate::ciscoreg::report::Report;
+    pub use crate::ciscoreg::tracker::Tracker;
 }
 
 /// Remote call control bodies.

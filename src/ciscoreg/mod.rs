@@ -16,9 +16,9 @@ pub(crate) mod facts;
 mod fields;
 mod inputs;
 mod label;
-mod report;
+pub(crate) mod report;
 mod statistics;
-mod tracker;
+pub(crate) mod tracker;
 
 use std::sync::Arc;
 

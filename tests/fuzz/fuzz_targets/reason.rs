@@ -1,8 +1,9 @@
 //! The REGISTER `Reason` header value (`SIP;cause=200;text="cisco-alarm:23 ..."`)
-//! the ciscoalarm post-dissector reads from SIP.
+//! the ciscoalarm post-dissector reads from SIP, and the same text in an SCCP
+//! phone's Skinny Alarm (`25: Name=... Last=...`).
 #![no_main]
 
-use emcc::harness::ciscoalarm::parse_reason;
+use emcc::harness::ciscoalarm::{parse_reason, parse_skinny_alarm};
 use fuzz_support::{is_slice, within};
 use libfuzzer_sys::fuzz_target;
 
@@ -11,9 +12,15 @@ const MAX_PAIRS: usize = 32;
 const MAX_PROBLEMS: usize = 32;
 
 fuzz_target!(|text: &str| {
-    let Some(reason) = parse_reason(text) else {
-        return;
-    };
+    for reason in [parse_reason(text), parse_skinny_alarm(text)]
+        .into_iter()
+        .flatten()
+    {
+        check(text, reason);
+    }
+});
+
+fn check(text: &str, reason: emcc::harness::ciscoalarm::CiscoReason<'_>) {
     let n = text.len();
     if let Some(protocol) = reason.protocol {
         is_slice(text, protocol.span, protocol.value);
@@ -36,4 +43,4 @@ fuzz_target!(|text: &str| {
         let _ = problem.kind.to_string();
     }
     let _ = (reason.device(), reason.load(), reason.last());
-});
+}
