@@ -80,6 +80,12 @@ pub enum Input {
     Closed {
         reset: bool,
     },
+    /// The configuration file the phone (the frame's destination) downloaded
+    /// names these call managers, in its order (`ciscotl.cfg.call_manager`):
+    /// the first is where it registers, the others its backups.
+    Config {
+        cucms: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

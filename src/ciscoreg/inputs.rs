@@ -29,6 +29,10 @@ static SKINNY_KEEPALIVE: ForeignField = ForeignField::new(c"skinny.keepAliveInte
 static SKINNY_SECONDARY: ForeignField =
     ForeignField::new(c"skinny.secondaryKeepAliveInterval", c"skinny");
 static SKINNY_TEXT: ForeignField = ForeignField::new(c"skinny.text", c"skinny");
+/// Ours: `ciscotl` decodes the configuration file a phone downloads; its
+/// call managers are handed over as added (`epan::echo_fields`).
+pub static CFG_CALL_MANAGER: ForeignField =
+    ForeignField::new(c"ciscotl.cfg.call_manager", c"ciscotl");
 
 /// Read from Wireshark: the fields of other protocols.
 pub static WANTED: [&ForeignField; 13] = [

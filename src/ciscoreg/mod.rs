@@ -22,7 +22,7 @@ pub(crate) mod tracker;
 
 use std::sync::Arc;
 
-use crate::epan::{Dissector, Packet, StatsTree, Tap, TextStatistic};
+use crate::epan::{echo_fields, Dissector, Packet, StatsTree, Tap, TextStatistic};
 use crate::frame_memory::{show_limit, Footprint, FrameMemory, SMALL_BUDGET};
 use crate::nstime::NsTime;
 use crate::state::State;
@@ -100,7 +100,9 @@ pub fn handoff() {
     // Registration messages ride on SIP (also over UDP) and Skinny; the ends
     // of their TCP connections carry neither, so every TCP frame is looked
     // at (and left at once unless it is a FIN or RST).
-    DISSECTOR.register_as_postdissector_on(&inputs::WANTED, &[c"sip", c"skinny", c"tcp"]);
+    // Configuration files come over HTTP (TCP) or TFTP.
+    DISSECTOR.register_as_postdissector_on(&inputs::WANTED, &[c"sip", c"skinny", c"tcp", c"tftp"]);
+    echo_fields(&[&inputs::CFG_CALL_MANAGER]);
     inputs::resolve_layers();
     REPORT_TEXT.register();
     REPORT_JSON.register();
@@ -157,16 +159,23 @@ fn first_pass(packet: &mut Packet<'_>) -> Option<RegLabel> {
     let sip_or_skinny = packet.carries(&[&inputs::SIP_LAYER, &inputs::SKINNY_LAYER]);
     let tcp = inputs::tcp_header(packet);
     let closing = tcp.and_then(|(_, flags)| inputs::closing(flags));
-    // Most TCP frames are neither a registration message nor the end of a
-    // connection: they leave here.
-    if !sip_or_skinny && closing.is_none() {
-        return None;
-    }
-    let mut facts_inputs = if sip_or_skinny {
-        inputs::messages(packet)
+    let config = if packet.echoed_any() {
+        packet.echoed_strings(&inputs::CFG_CALL_MANAGER)
     } else {
         Vec::new()
     };
+    // Most TCP frames are neither a registration message, nor the end of a
+    // connection, nor a configuration file: they leave here.
+    if !sip_or_skinny && closing.is_none() && config.is_empty() {
+        return None;
+    }
+    let mut facts_inputs = Vec::new();
+    if !config.is_empty() {
+        facts_inputs.push(facts::Input::Config { cucms: config });
+    }
+    if sip_or_skinny {
+        facts_inputs.extend(inputs::messages(packet));
+    }
     let mut tracker = TRACKER.lock();
     if let (Some((stream, _)), Some(reset)) = (tcp, closing) {
         if tracker.follows(stream) || !facts_inputs.is_empty() {

@@ -119,6 +119,8 @@ struct Phone {
     secondary_interval: Option<u32>,
     /// SCCP: an Alarm announced a restart; the next Register follows it.
     restarted: bool,
+    /// The CUCMs its configuration file lists, in order, once seen.
+    config: Vec<Text>,
 }
 
 impl Phone {
@@ -147,6 +149,9 @@ struct Stream {
 pub struct Tracker {
     phones: HashMap<Text, Phone>,
     streams: HashMap<u32, Stream>,
+    /// Configuration files of phones not seen registering yet (a phone
+    /// downloads its file before it registers), by address.
+    configs: HashMap<Text, Vec<String>>,
 }
 
 impl Tracker {
@@ -166,6 +171,10 @@ impl Tracker {
         for input in &facts.inputs {
             let step = match input {
                 Input::Closed { reset } => self.closed(facts, *reset),
+                Input::Config { cucms } => {
+                    self.config(&facts.dst, cucms);
+                    None
+                }
                 other => self.message(facts, other),
             };
             let Some((phone, event, finding, restart)) = step else {
@@ -191,6 +200,20 @@ impl Tracker {
             }
         }
         label
+    }
+
+    /// A configuration file for the phone at `address`: its CUCM list gives
+    /// the roles (names that are not addresses match no CUCM and are left
+    /// out). A phone not followed yet is not added for it.
+    fn config(&mut self, address: &str, cucms: &[String]) {
+        let Some(phone) = self.phones.get_mut(address) else {
+            self.configs.insert(address.into(), cucms.to_vec());
+            if self.configs.len() > MAX_PHONES {
+                self.configs.clear();
+            }
+            return;
+        };
+        phone.set_config(cucms);
     }
 
     /// A FIN or RST on a registration connection.
@@ -246,7 +269,7 @@ impl Tracker {
                 m,
                 Sccp::Register { .. } | Sccp::KeepAlive | Sccp::Unregister | Sccp::Alarm { .. }
             ),
-            Input::Closed { .. } => return None,
+            Input::Closed { .. } | Input::Config { .. } => return None,
         };
         let (phone_address, cucm) = if from_phone {
             (&facts.src, &facts.dst)
@@ -300,7 +323,7 @@ impl Tracker {
                 keep_alive,
             } => sip_response(phone, i, *status, phrase, *expires, *keep_alive),
             Input::Sccp(m) => sccp(phone, i, at, m),
-            Input::Closed { .. } => return None,
+            Input::Closed { .. } | Input::Config { .. } => return None,
         };
         Some((key, event, finding, restart))
     }
@@ -314,6 +337,7 @@ impl Tracker {
             return None;
         }
         let key: Text = address.into();
+        let config = self.configs.remove(address);
         self.phones.insert(
             Arc::clone(&key),
             Phone {
@@ -325,8 +349,12 @@ impl Tracker {
                 registrations: VecDeque::new(),
                 secondary_interval: None,
                 restarted: false,
+                config: Vec::new(),
             },
         );
+        if let (Some(cucms), Some(phone)) = (config, self.phones.get_mut(&key)) {
+            phone.set_config(&cucms);
+        }
         Some(key)
     }
 }
@@ -350,6 +378,33 @@ impl Phone {
                 self.device = Some(device.into());
             }
         }
+    }
+
+    /// Roles from the configuration file: the first CUCM it lists is the
+    /// primary, the others backups (seeds/003: the phone registers with the
+    /// first CUCM of the list). A later file replaces an earlier one.
+    fn set_config(&mut self, cucms: &[String]) {
+        self.config = cucms
+            .iter()
+            .take(MAX_LINKS)
+            .map(|c| c.as_str().into())
+            .collect();
+        self.primary = self.config.first().cloned();
+        for link in &mut self.links {
+            link.role = self.config.iter().position(|c| *c == link.cucm).map(|at| {
+                if at == 0 {
+                    Role::Primary
+                } else {
+                    Role::Backup
+                }
+            });
+        }
+    }
+
+    /// The role the configuration file gives `cucm`, if one was seen.
+    fn role_in_config(&self, cucm: &str) -> Option<Role> {
+        let at = self.config.iter().position(|c| &**c == cucm)?;
+        Some(if at == 0 { Role::Primary } else { Role::Backup })
     }
 
     /// A phone is registered with one CUCM at a time (it keeps the others
@@ -387,17 +442,20 @@ impl Phone {
             .and_then(|p| self.links.iter().find(|l| l.cucm == *p))
             .and_then(Link::trouble);
         let new_list = after_restart && primary_trouble.is_none();
-        if new_list && self.primary.as_ref().is_some_and(|p| *p != cucm) {
+        if new_list
+            && self.primary.as_ref().is_some_and(|p| *p != cucm)
+            && self.role_in_config(&cucm) != Some(Role::Backup)
+        {
             for link in &mut self.links {
                 link.role = None;
             }
             self.primary = None;
         }
         if self.links[i].role.is_none() {
-            self.links[i].role = Some(match &self.primary {
+            self.links[i].role = Some(self.role_in_config(&cucm).unwrap_or(match &self.primary {
                 None => Role::Primary,
                 Some(_) => Role::Backup,
-            });
+            }));
         }
         if self.primary.is_none() && self.links[i].role == Some(Role::Primary) {
             self.primary = Some(Arc::clone(&cucm));

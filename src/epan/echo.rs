@@ -107,6 +107,20 @@ pub(super) fn first(frame: u32, id: c_int) -> Option<Echoed> {
         .map(|(_, value)| value.clone())
 }
 
+/// Every value of field `id` added in `frame`, in the order added.
+pub(super) fn all(frame: u32, id: c_int) -> Vec<Echoed> {
+    let current = CURRENT.lock();
+    if current.frame != frame {
+        return Vec::new();
+    }
+    current
+        .values
+        .iter()
+        .filter(|(field, _)| *field == id)
+        .map(|(_, value)| value.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,7 +132,12 @@ mod tests {
         record(7, 2, Echoed::Number(9));
         assert_eq!(first(7, 1), Some(Echoed::Text("a".into())));
         assert_eq!(first(7, 2), Some(Echoed::Number(9)));
+        assert_eq!(
+            all(7, 1),
+            [Echoed::Text("a".into()), Echoed::Text("b".into())]
+        );
         assert_eq!(first(8, 1), None, "another frame sees nothing");
+        assert!(all(8, 1).is_empty());
         assert!(any_in(7) && !any_in(8));
         record(8, 2, Echoed::Number(3));
         assert_eq!(first(7, 1), None, "an earlier frame's values are gone");

@@ -678,6 +678,18 @@ impl<'d> Packet<'d> {
         }
     }
 
+    /// Every value of one of our echoed fields added in this frame's first
+    /// pass, in order (the call managers of a configuration file, say).
+    pub fn echoed_strings(&self, field: &ForeignField) -> Vec<String> {
+        echo::all(self.frame_number(), field.id())
+            .into_iter()
+            .map(|value| match value {
+                Echoed::Text(text) => text,
+                Echoed::Number(n) => n.to_string(),
+            })
+            .collect()
+    }
+
     /// As `echoed_string`, for unsigned integer fields.
     pub fn echoed_uint(&self, field: &ForeignField) -> Option<u32> {
         match echo::first(self.frame_number(), field.id())? {

@@ -420,3 +420,30 @@ fn moving_between_clusters_and_back_is_no_loop() {
     assert_eq!(run.sip_register(20, home, 2, true), ev("register", &[]));
     assert_eq!(run.sip_register(40, PRIMARY, 3, true), ev("register", &[]));
 }
+
+#[test]
+fn the_configuration_file_gives_the_roles() {
+    let mut run = Run::new();
+    // The file lists the node this test calls BACKUP first: it is the
+    // primary, whatever order the phone talks to them in.
+    run.frame += 1;
+    let config = run.tracker.observe(&FrameFacts {
+        frame: run.frame,
+        time: NsTime::new(999, 0),
+        src: "10.0.0.5".into(),
+        dst: PHONE.into(),
+        stream: None,
+        inputs: vec![Input::Config {
+            cucms: vec![BACKUP.into(), PRIMARY.into(), "cucm3.example".into()],
+        }],
+    });
+    assert!(
+        config.is_none(),
+        "a configuration file is no registration frame"
+    );
+    let label = run.at(1, PHONE, PRIMARY, 1, keepalive()).unwrap();
+    assert_eq!(label.events[0].role, Some(Role::Backup));
+    let label = run.at(2, PHONE, BACKUP, 2, register(3600, true)).unwrap();
+    assert_eq!(label.events[0].role, Some(Role::Primary));
+    assert!(label.findings.is_empty(), "{:?}", label.findings);
+}
