@@ -55,12 +55,7 @@ const KEEPALIVE_SECONDARY: u32 = 60;
 
 /// One Skinny PDU.
 fn pdu(id: u32, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(12 + payload.len());
-    out.extend_from_slice(&(4 + payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&0u32.to_le_bytes());
-    out.extend_from_slice(&id.to_le_bytes());
-    out.extend_from_slice(payload);
-    out
+    crate::skinny::skinny_message(id, payload)
 }
 
 /// `text` in a NUL-padded field of `width` bytes.

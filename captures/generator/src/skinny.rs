@@ -27,7 +27,9 @@ const SCCP_PHONE: Host = Host {
     ip: [192, 168, 7, 105],
 };
 
-fn skinny_message(id: u32, payload: &[u8]) -> Vec<u8> {
+/// One Skinny PDU: data length (the message id and payload), header version 0,
+/// message id, payload (packet-skinny.c, `dissect_skinny_pdu`).
+pub fn skinny_message(id: u32, payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(12 + payload.len());
     out.extend_from_slice(&(4 + payload.len() as u32).to_le_bytes());
     out.extend_from_slice(&0u32.to_le_bytes());
