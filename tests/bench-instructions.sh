@@ -53,7 +53,7 @@ printf '%-32s %16s %16s %8s\n' "4-report (-q -z emccflow)" "$plain_without" "$wi
 # option per protocol): the plugin then registers no tap listener and its
 # post-dissector leaves every frame at once.
 disabled=()
-for p in ciscoalarm ciscoremotecc ciscotl ciscotvs emcc emccflow; do disabled+=(--disable-protocol "$p"); done
+for p in ciscoalarm ciscoreg ciscoremotecc ciscotl ciscotvs emcc emccflow; do disabled+=(--disable-protocol "$p"); done
 with=$(count with 1a-plain-ours-disabled "${disabled[@]}")
 printf '%-32s %16s %16s %8s\n' "1a-plain (ours disabled)" "$plain_without" "$with" "$(ratio "$with" "$plain_without")"
 echo "Profiles: $OUT/*.out (callgrind_annotate FILE)"

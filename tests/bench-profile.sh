@@ -33,7 +33,7 @@ echo "Plain read of $(basename "$capture"): share of tshark's CPU samples whose 
 # One sample per blank-line-separated stack; a part counts once per sample.
 awk '
     BEGIN {
-        n = split("emcc.so|run_members|emccflow::dissect|Flow::observe|emccflow::show|ciscoalarm::postdissector::dissect|sip_message::messages|ciscotl::dissect|emcc::emcc::dissect|ciscotvs::dissect|tap_inputs::read|wrapper_dissect|reset_capture_state", part, "|")
+        n = split("emcc.so|run_members|emccflow::dissect|Flow::observe|emccflow::show|ciscoalarm::postdissector::dissect|sip_message::messages|ciscotl::dissect|emcc::emcc::dissect|ciscotvs::dissect|ciscoreg::dissect|tap_inputs::read|wrapper_dissect|reset_capture_state", part, "|")
         label["emcc.so"] = "anything of ours"
         label["run_members"] = "our post-dissectors"
         label["wrapper_dissect"] = "the Skinny/TLS port wrappers"
