@@ -97,11 +97,14 @@ pub fn register() {
 
 /// Before `emccflow`'s handoff: post-dissectors run in enlisting order.
 pub fn handoff() {
-    // Registration messages ride on SIP (also over UDP) and Skinny; the ends
-    // of their TCP connections carry neither, so every TCP frame is looked
-    // at (and left at once unless it is a FIN or RST).
-    // Configuration files come over HTTP (TCP) or TFTP.
-    DISSECTOR.register_as_postdissector_on(&inputs::WANTED, &[c"sip", c"skinny", c"tcp", c"tftp"]);
+    // Registration messages ride on SIP (also over UDP) and Skinny,
+    // configuration files on HTTP or TFTP; the ends of the registration
+    // connections carry none of these: TCP segments with a FIN or an RST
+    // are handed over too (not every TCP segment).
+    DISSECTOR.register_as_postdissector_on_and_tcp_ends(
+        &inputs::WANTED,
+        &[c"sip", c"skinny", c"http", c"tftp"],
+    );
     echo_fields(&[&inputs::CFG_CALL_MANAGER]);
     inputs::resolve_layers();
     REPORT_TEXT.register();

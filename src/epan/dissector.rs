@@ -157,7 +157,19 @@ impl Dissector {
         wanted: &[&'static ForeignField],
         layers: &[&CStr],
     ) {
-        self.enlist(wanted, layers, None);
+        self.enlist(wanted, layers, None, false);
+    }
+
+    /// `register_as_postdissector_on`, and also called for TCP segments that
+    /// end a connection (FIN or RST), which carry none of `layers`: for a
+    /// member that follows connections, without being called on every TCP
+    /// segment.
+    pub fn register_as_postdissector_on_and_tcp_ends(
+        &'static self,
+        wanted: &[&'static ForeignField],
+        layers: &[&CStr],
+    ) {
+        self.enlist(wanted, layers, None, true);
     }
 
     /// `register_as_postdissector`, called only for TCP frames with the
@@ -168,7 +180,7 @@ impl Dissector {
         wanted: &[&'static ForeignField],
         port: fn() -> u32,
     ) {
-        self.enlist(wanted, &[c"tcp"], Some(port));
+        self.enlist(wanted, &[c"tcp"], Some(port), false);
     }
 
     fn enlist(
@@ -176,6 +188,7 @@ impl Dissector {
         wanted: &[&'static ForeignField],
         layers: &[&CStr],
         port: Option<fn() -> u32>,
+        tcp_ends: bool,
     ) {
         let layers: Vec<c_int> = layers
             .iter()
@@ -188,7 +201,7 @@ impl Dissector {
             .filter(|f| f.resolve())
             .map(|f| f.id())
             .collect();
-        postdissectors::enlist(self, wanted, layers, port);
+        postdissectors::enlist(self, wanted, layers, port, tcp_ends);
     }
 }
 

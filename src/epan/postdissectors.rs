@@ -29,6 +29,9 @@ struct Member {
     /// A TCP port one end of the frame must have (read at each frame: a
     /// preference); None: any.
     port: Option<fn() -> u32>,
+    /// Also called for TCP segments with a FIN or an RST that its gate lets
+    /// by (the end of a connection it follows carries none of its layers).
+    tcp_ends: bool,
     /// The fields of other protocols it reads.
     wanted: Vec<c_int>,
 }
@@ -60,6 +63,7 @@ struct Enlisted {
     wanted: Vec<c_int>,
     layers: Vec<c_int>,
     port: Option<fn() -> u32>,
+    tcp_ends: bool,
 }
 
 static ENLISTED: Mutex<Vec<Enlisted>> = Mutex::new(Vec::new());
@@ -71,12 +75,14 @@ pub(super) fn enlist(
     wanted: Vec<c_int>,
     layers: Vec<c_int>,
     port: Option<fn() -> u32>,
+    tcp_ends: bool,
 ) {
     lock().push(Enlisted {
         dissector,
         wanted,
         layers,
         port,
+        tcp_ends,
     });
 }
 
@@ -114,6 +120,7 @@ pub(super) fn start() {
             dissector: e.dissector,
             gate,
             port: e.port,
+            tcp_ends: e.tcp_ends && gate != 0,
             wanted: e.wanted,
         });
     }
@@ -222,9 +229,17 @@ unsafe extern "C" fn run_members(
             pass => Some(pass),
         }
     };
+    // Whether the frame ends a TCP connection, asked once and only for a
+    // member that wants those frames and whose gate did not let this one by.
+    let mut ends_tcp: Option<bool> = None;
     for member in &hub.members {
         if member.gate != 0 && member.gate & carried == 0 {
-            continue;
+            // SAFETY: pinfo is valid for the call.
+            let ends = member.tcp_ends
+                && *ends_tcp.get_or_insert_with(|| unsafe { ends_tcp_connection(pinfo, reading) });
+            if !ends {
+                continue;
+            }
         }
         if let Some(port) = member.port {
             // SAFETY: pinfo is valid for the call.
@@ -252,6 +267,30 @@ unsafe extern "C" fn run_members(
     // What the members return is theirs: like Wireshark's own post-dissectors,
     // ours take no bytes of the frame.
     0
+}
+
+/// True when the frame is a TCP segment with a FIN or an RST, read from
+/// TCP's tap record; when reading the tree (no taps) or without a record,
+/// every TCP segment (the member reads the flags itself).
+///
+/// # Safety
+/// `pinfo` is Wireshark's for the current call.
+unsafe fn ends_tcp_connection(pinfo: *mut sys::packet_info, reading: Option<Pass>) -> bool {
+    const FIN: u32 = 0x01;
+    const RST: u32 = 0x04;
+    let (mut src, mut dst) = (0u32, 0u32);
+    // SAFETY: pinfo is valid; the out pointers are local.
+    if unsafe { sys::emcc_frame_tcp_ports(pinfo, &mut src, &mut dst) } == 0 {
+        return false;
+    }
+    if reading.is_none() {
+        return true;
+    }
+    let (mut stream, mut flags) = (0u32, 0u32);
+    // SAFETY: out pointers are local; the shim reads TCP's tap record of this
+    // dissection, if one was queued.
+    let tapped = unsafe { sys::emcc_tapped_tcp(&mut stream, &mut flags, &mut src, &mut dst) } != 0;
+    !tapped || flags & (FIN | RST) != 0
 }
 
 /// True when the frame's TCP header has `port` at one end.
