@@ -12,7 +12,14 @@ use common::json::{self, Json};
 use common::{assert_matches_expected, fields_output, sandbox};
 
 const CAPTURES: [&str; 2] = ["ciscoreg-sip.pcapng", "ciscoreg-sccp.pcapng"];
-const KINDS: [&str; 5] = ["missed", "rejected", "failover", "loop", "unregistered"];
+const KINDS: [&str; 6] = [
+    "missed",
+    "rejected",
+    "failover",
+    "loop",
+    "unregistered",
+    "incomplete",
+];
 
 /// frame → (event, expert kinds) as the generator's comments say.
 fn commented(capture: &str) -> BTreeMap<u32, (String, Vec<String>)> {

@@ -83,6 +83,12 @@ pub static UNREGISTERED: Expert = Expert::new(
     ExpertGroup::Sequence,
     Severity::Warn,
 );
+pub static INCOMPLETE: Expert = Expert::new(
+    "ciscoreg.incomplete",
+    "Registration message without a value the tracker needs, or a device at a new address",
+    ExpertGroup::Protocol,
+    Severity::Note,
+);
 pub static MEMORY_LIMIT: Expert = Expert::new(
     "ciscoreg.memory_limit",
     "The plugin's memory limit was reached: later registration frames are not decoded",
@@ -117,6 +123,7 @@ pub static PROTOCOL: Protocol = Protocol::new(
         &FAILOVER,
         &LOOP,
         &UNREGISTERED,
+        &INCOMPLETE,
         &MEMORY_LIMIT,
     ],
     &PLUGIN_BUG,

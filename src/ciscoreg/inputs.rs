@@ -82,7 +82,11 @@ pub fn closing(flags: u32) -> Option<bool> {
 /// The SIP and Skinny registration messages of the frame, in order.
 pub fn messages(packet: &mut Packet<'_>) -> Vec<Input> {
     let mut inputs = Vec::new();
-    if packet.carries(&[&SIP_LAYER]) {
+    // A SIP message the capture cut short shows its start line without its
+    // headers: a REGISTER's Expires, Contact and Reason are unknown, and a
+    // guess would be stated as fact (a keepalive taken for a registration, a
+    // failover that never was). Such frames are left out.
+    if packet.carries(&[&SIP_LAYER]) && !packet.frame_is_cut() {
         sip(packet, &mut inputs);
     }
     if packet.carries(&[&SKINNY_LAYER]) {

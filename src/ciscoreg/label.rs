@@ -83,6 +83,9 @@ pub enum FindingKind {
     Failover,
     Loop,
     Unregistered,
+    /// A value the tracker needs is missing (it assumes a default), or a
+    /// device turned up at a new address.
+    Incomplete,
 }
 
 impl FindingKind {
@@ -93,6 +96,7 @@ impl FindingKind {
             FindingKind::Failover => "failover",
             FindingKind::Loop => "loop",
             FindingKind::Unregistered => "unregistered",
+            FindingKind::Incomplete => "incomplete",
         }
     }
 }

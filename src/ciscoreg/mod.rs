@@ -240,6 +240,7 @@ fn show<'d>(packet: &mut Packet<'d>, label: &RegLabel) {
             FindingKind::Failover => &FAILOVER,
             FindingKind::Loop => &LOOP,
             FindingKind::Unregistered => &UNREGISTERED,
+            FindingKind::Incomplete => &INCOMPLETE,
         };
         packet.expert(item, expert, &finding.text);
     }

@@ -152,6 +152,8 @@ pub struct Tracker {
     /// Configuration files of phones not seen registering yet (a phone
     /// downloads its file before it registers), by address.
     configs: HashMap<Text, Vec<String>>,
+    /// The address each device name was last seen registering from.
+    devices: HashMap<Text, Text>,
 }
 
 impl Tracker {
@@ -257,7 +259,7 @@ impl Tracker {
             expires: None,
             interval: None,
         };
-        Some((phone_key, event, finding, None))
+        Some((phone_key, event, finding.into_iter().collect(), None))
     }
 
     /// A SIP or Skinny registration message.
@@ -306,6 +308,35 @@ impl Tracker {
             time: facts.time,
             first_sight,
         };
+        let mut notes = Vec::new();
+        let named = match input {
+            Input::SipRegister { device, .. } => device.as_deref(),
+            Input::Sccp(Sccp::Register { device }) => device.as_deref(),
+            _ => None,
+        };
+        if let Some(device) = named.filter(|d| !d.is_empty()) {
+            notes.extend(self.moved(device, &key, facts.frame));
+        }
+        match input {
+            Input::SipRegister { expires: None, .. } => notes.push(Finding {
+                kind: FindingKind::Incomplete,
+                text: "REGISTER without Expires (no header, no Contact parameter): the phone \
+                       leaves the registration's length to the CUCM (RFC 3261 section \
+                       10.2.1); taken as a registration"
+                    .to_string(),
+            }),
+            Input::Sccp(Sccp::RegisterAck {
+                keepalive: None, ..
+            }) => notes.push(Finding {
+                kind: FindingKind::Incomplete,
+                text: "RegisterAck without a keepalive interval (shorter than its layout, or \
+                       cut by the capture): keepalives to this CUCM are not checked against an \
+                       interval"
+                    .to_string(),
+            }),
+            _ => {}
+        }
+        let phone = self.phones.get_mut(&key)?;
         let (event, finding, restart) = match input {
             Input::SipRegister {
                 expires,
@@ -325,7 +356,32 @@ impl Tracker {
             Input::Sccp(m) => sccp(phone, i, at, m),
             Input::Closed { .. } | Input::Config { .. } => return None,
         };
-        Some((key, event, finding, restart))
+        let findings = finding.into_iter().chain(notes).collect();
+        Some((key, event, findings, restart))
+    }
+
+    /// A device name registering from `address` that was last seen at
+    /// another address: the two are followed as two phones.
+    fn moved(&mut self, device: &str, address: &Text, frame: u32) -> Option<Finding> {
+        if let Some(before) = self.devices.get(device) {
+            if before == address {
+                return None;
+            }
+            let text = format!(
+                "{device} registered from {before} before: from frame {frame} it registers \
+                 from {address}, and is followed as another phone from here (a new DHCP \
+                 lease, or two devices configured with one name)"
+            );
+            self.devices.insert(device.into(), Arc::clone(address));
+            return Some(Finding {
+                kind: FindingKind::Incomplete,
+                text,
+            });
+        }
+        if self.devices.len() < MAX_PHONES {
+            self.devices.insert(device.into(), Arc::clone(address));
+        }
+        None
     }
 
     /// The phone at `address`, added if new (and there is room).
@@ -359,8 +415,8 @@ impl Tracker {
     }
 }
 
-/// A phone key, the event, a finding, and a restart cause announced.
-type Step = (Text, EventLabel, Option<Finding>, Option<Restart>);
+/// A phone key, the event, its findings, and a restart cause announced.
+type Step = (Text, EventLabel, Vec<Finding>, Option<Restart>);
 type Decided = (EventLabel, Option<Finding>, Option<Restart>);
 
 #[derive(Clone, Copy)]

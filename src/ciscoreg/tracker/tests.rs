@@ -447,3 +447,83 @@ fn the_configuration_file_gives_the_roles() {
     assert_eq!(label.events[0].role, Some(Role::Primary));
     assert!(label.findings.is_empty(), "{:?}", label.findings);
 }
+
+#[test]
+fn values_missing_and_devices_moving_are_noted_not_guessed() {
+    let mut run = Run::new();
+    // A REGISTER without Expires: still a registration, with a note.
+    let label = run
+        .at(
+            0,
+            PHONE,
+            PRIMARY,
+            1,
+            Input::SipRegister {
+                expires: None,
+                keep_alive: false,
+                device: Some("SEP0011223344AA".into()),
+                restart: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        label.events[0].event,
+        Event::Refresh,
+        "first sight, no Reason"
+    );
+    assert_eq!(label.findings[0].kind, FindingKind::Incomplete);
+    // The same device from another address: a second phone, with a note.
+    let label = run
+        .at(
+            60,
+            "10.0.1.2",
+            PRIMARY,
+            2,
+            Input::SipRegister {
+                expires: Some(3600),
+                keep_alive: false,
+                device: Some("SEP0011223344AA".into()),
+                restart: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(&*label.phone, "10.0.1.2");
+    assert_eq!(label.findings.len(), 1, "{:?}", label.findings);
+    assert_eq!(label.findings[0].kind, FindingKind::Incomplete);
+    assert!(label.findings[0]
+        .text
+        .contains("registered from 10.0.1.1 before"));
+    // An SCCP RegisterAck without intervals: registered, keepalives unchecked.
+    let sccp_phone = "10.0.2.1";
+    run.at(
+        70,
+        sccp_phone,
+        PRIMARY,
+        3,
+        Input::Sccp(Sccp::Register { device: None }),
+    );
+    let label = run
+        .at(
+            70,
+            PRIMARY,
+            sccp_phone,
+            3,
+            Input::Sccp(Sccp::RegisterAck {
+                keepalive: None,
+                secondary: None,
+            }),
+        )
+        .unwrap();
+    assert_eq!(label.events[0].event, Event::Registered);
+    assert_eq!(label.findings[0].kind, FindingKind::Incomplete);
+    run.at(75, sccp_phone, PRIMARY, 3, Input::Sccp(Sccp::KeepAlive));
+    run.at(75, PRIMARY, sccp_phone, 3, Input::Sccp(Sccp::KeepAliveAck));
+    let label = run
+        .at(500, sccp_phone, PRIMARY, 3, Input::Sccp(Sccp::KeepAlive))
+        .unwrap();
+    assert!(
+        label.findings.is_empty(),
+        "no interval, no lateness: {:?}",
+        label.findings
+    );
+}
