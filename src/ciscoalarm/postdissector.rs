@@ -12,6 +12,7 @@ use super::reason::{self, CiscoReason};
 use super::{register_reason, skinny_alarm};
 use crate::epan::{Dissector, ForeignField, FoundString, Packet};
 use crate::frame_memory::{show_limit, Footprint, FrameMemory, SMALL_BUDGET};
+use crate::message_fields::{by_message, Start};
 use crate::state::State;
 
 static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
@@ -101,22 +102,27 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 /// the text of other messages: only an Alarm's is read).
 fn skinny_alarm_texts<'d>(packet: &mut Packet<'d>) -> Vec<FoundString<'d>> {
     let ids = packet.fields(&SKINNY_MESSAGE);
-    let alarms: Vec<_> = ids
-        .iter()
-        .filter(|id| id.uint == Some(SKINNY_ALARM))
-        .collect();
-    if alarms.is_empty() {
+    if !ids.iter().any(|id| id.uint == Some(SKINNY_ALARM)) {
         return Vec::new();
     }
-    // A text belongs to the message whose id comes last before it.
-    packet
-        .string_fields(&SKINNY_TEXT)
+    let starts: Vec<Start<'d>> = ids
+        .iter()
+        .map(|id| Start {
+            source: id.source,
+            at: id.range.start,
+        })
+        .collect();
+    by_message(packet, &SKINNY_TEXT, &starts)
         .into_iter()
-        .filter(|text| {
-            ids.iter()
-                .filter(|id| id.source == text.source && id.range.start <= text.range.start)
-                .max_by_key(|id| id.range.start)
-                .is_some_and(|id| id.uint == Some(SKINNY_ALARM))
+        .zip(&ids)
+        .filter(|(_, id)| id.uint == Some(SKINNY_ALARM))
+        .flat_map(|(texts, _)| texts)
+        .filter_map(|text| {
+            Some(FoundString {
+                value: text.string?,
+                source: text.source,
+                range: text.range,
+            })
         })
         .collect()
 }

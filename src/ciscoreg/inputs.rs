@@ -3,20 +3,19 @@
 //! plugin reads the tree) and from TCP's header.
 //!
 //! One TCP segment can hold several messages (Skinny puts a RegisterAck and
-//! a CapabilitiesReq in one; SIP over TCP may carry two requests): each
-//! field occurrence belongs to the message whose first field (SIP's method
-//! or status code, Skinny's message id) comes last before it in the same
-//! data source.
+//! a CapabilitiesReq in one; SIP over TCP may carry two requests): fields
+//! are grouped by message (`message_fields`), a message starting at SIP's
+//! method or status line, or at Skinny's message id.
 
 use super::facts::{Input, Restart, Sccp};
 use crate::ciscoalarm::reason::parse_reason;
 use crate::emccflow::facts::{contact_device, contact_expires, status_phrase};
-use crate::epan::{ForeignField, FoundField, Packet, Source};
+use crate::epan::tcp::{self, TCP_FLAGS, TCP_STREAM};
+use crate::epan::{ForeignField, FoundField, Packet};
+use crate::message_fields::{by_message, Start};
 
 pub static SIP_LAYER: ForeignField = ForeignField::new(c"sip", c"sip");
 pub static SKINNY_LAYER: ForeignField = ForeignField::new(c"skinny", c"skinny");
-pub static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
-pub static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
 static SIP_METHOD: ForeignField = ForeignField::new(c"sip.Method", c"sip");
 static SIP_STATUS_LINE: ForeignField = ForeignField::new(c"sip.Status-Line", c"sip");
 static SIP_CSEQ_METHOD: ForeignField = ForeignField::new(c"sip.CSeq.method", c"sip");
@@ -56,23 +55,11 @@ pub fn resolve_layers() {
     SKINNY_LAYER.resolve();
 }
 
-const FIN: u32 = 0x01;
-const RST: u32 = 0x04;
-
-/// The frame's TCP stream index and flags (see `emccflow::tcp_header`).
-pub fn tcp_header(packet: &mut Packet<'_>) -> Option<(u32, u32)> {
-    if packet.reads_taps() {
-        return packet.tapped_tcp().map(|tcp| (tcp.stream, tcp.flags));
-    }
-    let stream = packet.first_uint(&TCP_STREAM)?;
-    Some((stream, packet.first_uint(&TCP_FLAGS).unwrap_or(0)))
-}
-
 /// A FIN or RST in these flags: `Some(reset)`.
 pub fn closing(flags: u32) -> Option<bool> {
-    if flags & RST != 0 {
+    if flags & tcp::RST != 0 {
         Some(true)
-    } else if flags & FIN != 0 {
+    } else if flags & tcp::FIN != 0 {
         Some(false)
     } else {
         None
@@ -93,38 +80,6 @@ pub fn messages(packet: &mut Packet<'_>) -> Vec<Input> {
         skinny(packet, &mut inputs);
     }
     inputs
-}
-
-/// Where a message starts: its data source and the range of its first field.
-struct Start<'d> {
-    source: Source<'d>,
-    at: usize,
-}
-
-/// The index of the message (in `starts`, ordered as found) a field
-/// occurrence belongs to.
-fn owner(starts: &[Start<'_>], field: &FoundField<'_>) -> Option<usize> {
-    starts
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.source == field.source && s.at <= field.range.start)
-        .max_by_key(|(_, s)| s.at)
-        .map(|(i, _)| i)
-}
-
-/// Each occurrence of `field`, grouped by message.
-fn by_message<'d>(
-    packet: &mut Packet<'d>,
-    field: &ForeignField,
-    starts: &[Start<'d>],
-) -> Vec<Vec<FoundField<'d>>> {
-    let mut grouped: Vec<Vec<FoundField<'d>>> = starts.iter().map(|_| Vec::new()).collect();
-    for found in packet.fields(field) {
-        if let Some(i) = owner(starts, &found) {
-            grouped[i].push(found);
-        }
-    }
-    grouped
 }
 
 fn first_string(found: &[FoundField<'_>]) -> Option<String> {

@@ -160,7 +160,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 /// registration connection) and what the tracker makes of them.
 fn first_pass(packet: &mut Packet<'_>) -> Option<RegLabel> {
     let sip_or_skinny = packet.carries(&[&inputs::SIP_LAYER, &inputs::SKINNY_LAYER]);
-    let tcp = inputs::tcp_header(packet);
+    let tcp = crate::epan::tcp::header(packet);
     let closing = tcp.and_then(|(_, flags)| inputs::closing(flags));
     let config = if packet.echoed_any() {
         packet.echoed_strings(&inputs::CFG_CALL_MANAGER)

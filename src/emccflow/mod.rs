@@ -20,6 +20,7 @@ pub(crate) mod report;
 mod statistics;
 mod steps;
 
+use crate::epan::tcp::{self, FIN, RST, SYN, TCP_FLAGS, TCP_STREAM};
 use crate::epan::{echo_fields, Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
 use std::sync::Arc;
 
@@ -32,8 +33,6 @@ use label::{FindingKind, Label, Outcome};
 use machine::{Config, Decision, Flow};
 use report::Report;
 
-static TCP_STREAM: ForeignField = ForeignField::new(c"tcp.stream", c"tcp");
-static TCP_FLAGS: ForeignField = ForeignField::new(c"tcp.flags", c"tcp");
 // Protocols (a protocol's filter name is also its field name).
 static HTTP_LAYER: ForeignField = ForeignField::new(c"http", c"http");
 static TLS_LAYER: ForeignField = ForeignField::new(c"tls", c"tls");
@@ -129,10 +128,6 @@ static STATS_TREE: StatsTree = StatsTree {
     init: statistics::init,
     packet: statistics::packet,
 };
-
-const FIN: u32 = 0x01;
-const SYN: u32 = 0x02;
-const RST: u32 = 0x04;
 
 static FLOW: State<Flow> = State::new(|| Flow::new(config()));
 /// One label per frame of our traffic: at a million frames of a realistic
@@ -250,7 +245,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 /// it. Most frames of a voice network (RTP, DNS, other TCP) say nothing to
 /// the flow: they are left after a handful of field lookups.
 fn first_pass(packet: &mut Packet<'_>) -> Decision {
-    let tcp = tcp_header(packet).map(|(stream, flags)| Tcp {
+    let tcp = tcp::header(packet).map(|(stream, flags)| Tcp {
         stream,
         syn: flags & SYN != 0,
         fin: flags & FIN != 0,
@@ -304,17 +299,6 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
         tcp,
         message,
     })
-}
-
-/// The frame's TCP stream index and flags. Asked of every TCP segment: from
-/// taps, read straight from TCP's tap record rather than through field
-/// lookups (the same values as `tcp.stream` and `tcp.flags`).
-fn tcp_header(packet: &mut Packet<'_>) -> Option<(u32, u32)> {
-    if packet.reads_taps() {
-        return packet.tapped_tcp().map(|tcp| (tcp.stream, tcp.flags));
-    }
-    let stream = packet.first_uint(&TCP_STREAM)?;
-    Some((stream, packet.first_uint(&TCP_FLAGS).unwrap_or(0)))
 }
 
 /// The one message of the frame that matters to the flow, most specific first.

@@ -11,6 +11,7 @@
 //! - `followed`: the follow taps' buffers of the current frame, found once per dissection;
 //! - `packet`: the safe per-call API (bytes, columns, tree, expert infos);
 //! - `tap`: taps, `-z` text statistics and statistics trees;
+//! - `tcp`: a TCP segment's stream index and flags, from taps or the tree;
 //! - `guard`: panics become values, never unwinding into C;
 //! - `output`: text for the user, through Wireshark's C stdio;
 //! - `c_strings`: text into C strings and shim messages back;
@@ -37,6 +38,7 @@ mod postdissectors;
 mod registry;
 mod sys;
 mod tap;
+pub mod tcp;
 mod version;
 
 pub use dissector::{Dissector, ForeignDissector, PortWrapper};

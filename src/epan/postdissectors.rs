@@ -21,6 +21,7 @@ use super::faults;
 use super::inputs::{self, Pass};
 use super::layers::{FrameLayers, ProtocolSet};
 use super::sys;
+use super::tcp;
 
 struct Member {
     dissector: &'static Dissector,
@@ -276,8 +277,6 @@ unsafe extern "C" fn run_members(
 /// # Safety
 /// `pinfo` is Wireshark's for the current call.
 unsafe fn ends_tcp_connection(pinfo: *mut sys::packet_info, reading: Option<Pass>) -> bool {
-    const FIN: u32 = 0x01;
-    const RST: u32 = 0x04;
     let (mut src, mut dst) = (0u32, 0u32);
     // SAFETY: pinfo is valid; the out pointers are local.
     if unsafe { sys::emcc_frame_tcp_ports(pinfo, &mut src, &mut dst) } == 0 {
@@ -290,7 +289,7 @@ unsafe fn ends_tcp_connection(pinfo: *mut sys::packet_info, reading: Option<Pass
     // SAFETY: out pointers are local; the shim reads TCP's tap record of this
     // dissection, if one was queued.
     let tapped = unsafe { sys::emcc_tapped_tcp(&mut stream, &mut flags, &mut src, &mut dst) } != 0;
-    !tapped || flags & (FIN | RST) != 0
+    !tapped || flags & (tcp::FIN | tcp::RST) != 0
 }
 
 /// True when the frame's TCP header has `port` at one end.
