@@ -70,4 +70,5 @@ pub mod emccflow {
     };
     pub use crate::emccflow::machine::{Config, Decision, Flow};
     pub use crate::emccflow::report::Report;
+    pub use crate::skinny_messages::Sccp;
 }

@@ -21,6 +21,7 @@ mod http_requests;
 mod message_fields;
 mod nstime;
 pub mod sip_message;
+mod skinny_messages;
 mod span;
 mod state;
 mod tap_inputs;

@@ -28,30 +28,8 @@ pub struct Restart {
     pub last: Option<String>,
 }
 
-/// A Skinny (SCCP) message of the registration (packet-skinny.c message ids).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Sccp {
-    /// RegisterReq (0x0001), with its device name.
-    Register { device: Option<String> },
-    /// RegisterAck (0x0081): keepalive intervals for the primary and the
-    /// secondary CUCM, in seconds.
-    RegisterAck {
-        keepalive: Option<u32>,
-        secondary: Option<u32>,
-    },
-    /// RegisterReject (0x009D) and its text.
-    RegisterReject { text: String },
-    /// KeepAliveReq (0x0000).
-    KeepAlive,
-    /// KeepAliveAck (0x0100).
-    KeepAliveAck,
-    /// UnregisterReq (0x0027).
-    Unregister,
-    /// UnregisterAck (0x0118).
-    UnregisterAck,
-    /// Alarm (0x0020) and its text.
-    Alarm { text: String },
-}
+/// A Skinny (SCCP) message, read by `skinny_messages`.
+pub use crate::skinny_messages::Sccp;
 
 /// One registration message, or the end of a registration connection.
 #[derive(Clone, Debug, PartialEq, Eq)]

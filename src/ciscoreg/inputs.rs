@@ -7,34 +7,28 @@
 //! are grouped by message (`message_fields`), a message starting at SIP's
 //! method or status line, or at Skinny's message id.
 
-use super::facts::{Input, Restart, Sccp};
+use super::facts::{Input, Restart};
 use crate::ciscoalarm::reason::parse_reason;
 use crate::emccflow::facts::{contact_device, contact_expires, status_phrase};
 use crate::epan::tcp::{self, TCP_FLAGS, TCP_STREAM};
 use crate::epan::{ForeignField, FoundField, Packet};
 use crate::message_fields::{by_message, Start};
+use crate::skinny_messages;
 
 pub static SIP_LAYER: ForeignField = ForeignField::new(c"sip", c"sip");
-pub static SKINNY_LAYER: ForeignField = ForeignField::new(c"skinny", c"skinny");
 static SIP_METHOD: ForeignField = ForeignField::new(c"sip.Method", c"sip");
 static SIP_STATUS_LINE: ForeignField = ForeignField::new(c"sip.Status-Line", c"sip");
 static SIP_CSEQ_METHOD: ForeignField = ForeignField::new(c"sip.CSeq.method", c"sip");
 static SIP_EXPIRES: ForeignField = ForeignField::new(c"sip.Expires", c"sip");
 static SIP_CONTACT: ForeignField = ForeignField::new(c"sip.Contact", c"sip");
 static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
-static SKINNY_MESSAGE: ForeignField = ForeignField::new(c"skinny.messageId", c"skinny");
-static SKINNY_DEVICE: ForeignField = ForeignField::new(c"skinny.DeviceName", c"skinny");
-static SKINNY_KEEPALIVE: ForeignField = ForeignField::new(c"skinny.keepAliveInterval", c"skinny");
-static SKINNY_SECONDARY: ForeignField =
-    ForeignField::new(c"skinny.secondaryKeepAliveInterval", c"skinny");
-static SKINNY_TEXT: ForeignField = ForeignField::new(c"skinny.text", c"skinny");
 /// Ours: `ciscotl` decodes the configuration file a phone downloads; its
 /// call managers are handed over as added (`epan::echo_fields`).
 pub static CFG_CALL_MANAGER: ForeignField =
     ForeignField::new(c"ciscotl.cfg.call_manager", c"ciscotl");
 
 /// Read from Wireshark: the fields of other protocols.
-pub static WANTED: [&ForeignField; 13] = [
+pub static WANTED: [&ForeignField; 14] = [
     &TCP_STREAM,
     &TCP_FLAGS,
     &SIP_METHOD,
@@ -43,16 +37,17 @@ pub static WANTED: [&ForeignField; 13] = [
     &SIP_EXPIRES,
     &SIP_CONTACT,
     &SIP_REASON,
-    &SKINNY_MESSAGE,
-    &SKINNY_DEVICE,
-    &SKINNY_KEEPALIVE,
-    &SKINNY_SECONDARY,
-    &SKINNY_TEXT,
+    &skinny_messages::MESSAGE_ID,
+    &skinny_messages::DEVICE_NAME,
+    &skinny_messages::KEEPALIVE_INTERVAL,
+    &skinny_messages::SECONDARY_INTERVAL,
+    &skinny_messages::TEXT,
+    &skinny_messages::RESET_TYPE,
 ];
 
 pub fn resolve_layers() {
     SIP_LAYER.resolve();
-    SKINNY_LAYER.resolve();
+    skinny_messages::LAYER.resolve();
 }
 
 /// A FIN or RST in these flags: `Some(reset)`.
@@ -76,7 +71,7 @@ pub fn messages(packet: &mut Packet<'_>) -> Vec<Input> {
     if packet.carries(&[&SIP_LAYER]) && !packet.frame_is_cut() {
         sip(packet, &mut inputs);
     }
-    if packet.carries(&[&SKINNY_LAYER]) {
+    if packet.carries(&[&skinny_messages::LAYER]) {
         skinny(packet, &mut inputs);
     }
     inputs
@@ -218,68 +213,8 @@ fn restart(value: &str) -> Option<Restart> {
     })
 }
 
-// Skinny message ids (packet-skinny.c, `message_id` value strings).
-const KEEPALIVE: u32 = 0x0000;
-const REGISTER: u32 = 0x0001;
-const ALARM: u32 = 0x0020;
-const UNREGISTER: u32 = 0x0027;
-const REGISTER_ACK: u32 = 0x0081;
-const REGISTER_REJECT: u32 = 0x009D;
-const KEEPALIVE_ACK: u32 = 0x0100;
-const UNREGISTER_ACK: u32 = 0x0118;
-
 fn skinny(packet: &mut Packet<'_>, inputs: &mut Vec<Input>) {
-    let ids = packet.fields(&SKINNY_MESSAGE);
-    if ids.is_empty() {
-        return;
-    }
-    let starts: Vec<Start<'_>> = ids
-        .iter()
-        .map(|id| Start {
-            source: id.source,
-            at: id.range.start,
-        })
-        .collect();
-    // The values are read only for the messages that carry them (a
-    // keepalive, the most common message, carries none).
-    let has = |wanted: &[u32]| {
-        ids.iter()
-            .any(|id| id.uint.is_some_and(|i| wanted.contains(&i)))
-    };
-    let mut read = |field: &ForeignField, needed: bool| {
-        if needed {
-            by_message(packet, field, &starts)
-        } else {
-            starts.iter().map(|_| Vec::new()).collect()
-        }
-    };
-    let device = read(&SKINNY_DEVICE, has(&[REGISTER]));
-    let keepalive = read(&SKINNY_KEEPALIVE, has(&[REGISTER_ACK]));
-    let secondary = read(&SKINNY_SECONDARY, has(&[REGISTER_ACK]));
-    let text = read(&SKINNY_TEXT, has(&[REGISTER_REJECT, ALARM]));
-    for (i, id) in ids.iter().enumerate() {
-        let message = match id.uint {
-            Some(KEEPALIVE) => Sccp::KeepAlive,
-            Some(KEEPALIVE_ACK) => Sccp::KeepAliveAck,
-            Some(REGISTER) => Sccp::Register {
-                device: first_string(&device[i]),
-            },
-            Some(REGISTER_ACK) => Sccp::RegisterAck {
-                keepalive: first_uint(&keepalive[i]),
-                secondary: first_uint(&secondary[i]),
-            },
-            Some(REGISTER_REJECT) => Sccp::RegisterReject {
-                text: first_string(&text[i]).unwrap_or_default(),
-            },
-            Some(UNREGISTER) => Sccp::Unregister,
-            Some(UNREGISTER_ACK) => Sccp::UnregisterAck,
-            Some(ALARM) => Sccp::Alarm {
-                text: first_string(&text[i]).unwrap_or_default(),
-            },
-            _ => continue,
-        };
-        inputs.push(Input::Sccp(message));
-    }
+    inputs.extend(skinny_messages::read(packet).into_iter().map(Input::Sccp));
 }
 
 #[cfg(test)]

@@ -159,7 +159,7 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 /// The first pass over a frame: its registration messages (or the end of a
 /// registration connection) and what the tracker makes of them.
 fn first_pass(packet: &mut Packet<'_>) -> Option<RegLabel> {
-    let sip_or_skinny = packet.carries(&[&inputs::SIP_LAYER, &inputs::SKINNY_LAYER]);
+    let sip_or_skinny = packet.carries(&[&inputs::SIP_LAYER, &crate::skinny_messages::LAYER]);
     let tcp = crate::epan::tcp::header(packet);
     let closing = tcp.and_then(|(_, flags)| inputs::closing(flags));
     let config = if packet.echoed_any() {

@@ -267,10 +267,10 @@ impl Tracker {
         let from_phone = match input {
             Input::SipRegister { .. } => true,
             Input::SipResponse { .. } => false,
-            Input::Sccp(m) => matches!(
-                m,
-                Sccp::Register { .. } | Sccp::KeepAlive | Sccp::Unregister | Sccp::Alarm { .. }
-            ),
+            // The CUCM's order to restart is the EMCC flow's business (its
+            // phase 3); the registration follows from the Unregister after it.
+            Input::Sccp(Sccp::Reset { .. }) => return None,
+            Input::Sccp(m) => m.from_phone(),
             Input::Closed { .. } | Input::Config { .. } => return None,
         };
         let (phone_address, cucm) = if from_phone {
@@ -353,7 +353,7 @@ impl Tracker {
                 expires,
                 keep_alive,
             } => sip_response(phone, i, *status, phrase, *expires, *keep_alive),
-            Input::Sccp(m) => sccp(phone, i, at, m),
+            Input::Sccp(m) => sccp(phone, i, at, m)?,
             Input::Closed { .. } | Input::Config { .. } => return None,
         };
         let findings = finding.into_iter().chain(notes).collect();
@@ -763,9 +763,9 @@ fn rejection_advice(status: u32) -> &'static str {
     }
 }
 
-fn sccp(phone: &mut Phone, i: usize, at: Now, message: &Sccp) -> Decided {
+fn sccp(phone: &mut Phone, i: usize, at: Now, message: &Sccp) -> Option<Decided> {
     let cucm = Arc::clone(&phone.links[i].cucm);
-    match message {
+    Some(match message {
         Sccp::Alarm { text } => {
             let restart = super::facts::skinny_alarm_restart(text);
             // An SCCP phone reports its restart cause before it registers
@@ -877,7 +877,8 @@ fn sccp(phone: &mut Phone, i: usize, at: Now, message: &Sccp) -> Decided {
             };
             (phone.event(i, Event::Unregistered), Some(finding), None)
         }
-    }
+        Sccp::Reset { .. } => return None,
+    })
 }
 
 /// A keepalive later than one and a half announced intervals (an

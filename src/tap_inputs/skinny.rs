@@ -50,6 +50,7 @@ pub fn handoff() {
 /// - `text`: RegisterReject (0x009D), 32 ASCII bytes
 ///   (`handle_RegisterRejectMessage`), and Alarm (0x0020), 80 ASCII bytes
 ///   after the 4-byte severity (`handle_AlarmMessage`);
+/// - `resetType`: Reset (0x009F), the word its data is (`handle_Reset`);
 /// - `xmlData`: the alarm XML of EnhancedAlarmMessage (0x015A), see above.
 ///
 /// Other messages that carry `DeviceName` or `text` in Wireshark's tree
@@ -89,6 +90,7 @@ pub fn read<'d>(packet: &mut Packet<'d>, field: &[u8]) -> Vec<FoundField<'d>> {
                 (b"secondaryKeepAliveInterval", REGISTER_ACK) => pdu.word(packet, 12, &mut found),
                 (b"text", REGISTER_REJECT) => pdu.ascii(packet, 0, 32, &mut found),
                 (b"text", ALARM) => pdu.ascii(packet, 4, 80, &mut found),
+                (b"resetType", RESET) => pdu.word(packet, 0, &mut found),
                 _ => {}
             }
             offset = offset.saturating_add(pdu_len);
@@ -101,6 +103,7 @@ const REGISTER: u32 = 0x0001;
 const ALARM: u32 = 0x0020;
 const REGISTER_ACK: u32 = 0x0081;
 const REGISTER_REJECT: u32 = 0x009D;
+const RESET: u32 = 0x009F;
 
 /// One PDU of a wrapped tvb: its data starts at `data`; `end` is where the
 /// PDU (or the captured bytes) ends.
