@@ -2,6 +2,7 @@
 //! (SIP, TCP, and our own emcc, ciscotl, ciscotvs and ciscoalarm).
 
 use crate::nstime::NsTime;
+use crate::skinny_messages::Sccp;
 
 /// The application message a frame carries, as far as the flow cares.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +58,9 @@ pub enum Message {
         client: String,
         server: String,
     },
+    /// A Skinny message of an SCCP phone's registration (Register,
+    /// RegisterAck, RegisterReject, Unregister, UnregisterAck, Reset).
+    Sccp(Sccp),
 }
 
 #[derive(Clone, Debug, PartialEq)]

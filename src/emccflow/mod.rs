@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use crate::frame_memory::{show_limit, Footprint, FrameMemory, LARGE_BUDGET};
 use crate::nstime::NsTime;
+use crate::skinny_messages::{self, Sccp};
 use crate::state::State;
 use facts::{FrameFacts, Message, Tcp};
 use fields::*;
@@ -68,7 +69,7 @@ static ALARM_NAME: ForeignField = ForeignField::new(c"ciscoalarm.name", c"ciscoa
 static ALARM_DEVICE: ForeignField = ForeignField::new(c"ciscoalarm.device_name", c"ciscoalarm");
 
 /// Read from Wireshark: the fields of other protocols.
-static WANTED: [&ForeignField; 9] = [
+static WANTED: [&ForeignField; 15] = [
     &TCP_STREAM,
     &TCP_FLAGS,
     &SIP_METHOD,
@@ -78,6 +79,12 @@ static WANTED: [&ForeignField; 9] = [
     &SIP_EVENT,
     &SIP_EXPIRES,
     &SIP_CONTACT,
+    &skinny_messages::MESSAGE_ID,
+    &skinny_messages::DEVICE_NAME,
+    &skinny_messages::KEEPALIVE_INTERVAL,
+    &skinny_messages::SECONDARY_INTERVAL,
+    &skinny_messages::TEXT,
+    &skinny_messages::RESET_TYPE,
 ];
 
 /// Our own protocols' fields, handed over directly as our dissectors add them
@@ -183,13 +190,14 @@ pub fn register() {
 
 /// Must run after every other post-dissector of ours: it reads their fields.
 pub fn handoff() {
-    // Everything the flow follows rides on TCP, SIP (also over UDP) or TFTP;
-    // the fields of our own protocols name no layer of the frame.
+    // Everything the flow follows rides on TCP (Skinny too), SIP (also over
+    // UDP) or TFTP; the fields of our own protocols name no layer of the frame.
     DISSECTOR.register_as_postdissector_on(&WANTED, &[c"tcp", c"sip", c"tftp"]);
     echo_fields(&OURS);
     HTTP_LAYER.resolve();
     TLS_LAYER.resolve();
     SIP_LAYER.resolve();
+    skinny_messages::LAYER.resolve();
     REPORT_STATISTIC.register();
     STATS_TREE.register();
 }
@@ -308,11 +316,26 @@ fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
             return Some(message);
         }
     }
-    // Most TCP frames are no SIP: leave them before reading SIP's fields.
-    if !packet.carries(&[&SIP_LAYER]) {
-        return None;
+    // Most TCP frames are neither SIP nor Skinny: leave them before reading
+    // fields.
+    if packet.carries(&[&SIP_LAYER]) {
+        return gather_sip(packet);
     }
-    gather_sip(packet)
+    if packet.carries(&[&skinny_messages::LAYER]) {
+        return gather_skinny(packet);
+    }
+    None
+}
+
+/// The first Skinny message of the frame that is a step of a login: an SCCP
+/// phone registers, unregisters and is told to restart in Skinny where a SIP
+/// phone uses REGISTER and NOTIFY. Keepalives, capabilities and alarms are
+/// not steps: such a frame is labelled like its connection.
+fn gather_skinny(packet: &mut Packet<'_>) -> Option<Message> {
+    skinny_messages::read(packet)
+        .into_iter()
+        .find(|m| !matches!(m, Sccp::KeepAlive | Sccp::KeepAliveAck | Sccp::Alarm { .. }))
+        .map(Message::Sccp)
 }
 
 /// A message our other dissectors decoded in this frame (TVS, a download,

@@ -20,6 +20,10 @@ pub const RESTART_NOTIFY: &str =
     "Visiting cluster tells the phone to restart with the user's profile (service-control NOTIFY)";
 pub const LOGOUT_NOTIFY: &str =
     "Home cluster tells the phone to restart for the logout (service-control NOTIFY)";
+pub const RESTART_RESET: &str =
+    "Visiting cluster tells the phone to restart with the user's profile (SCCP Reset)";
+pub const LOGOUT_RESET: &str =
+    "Home cluster tells the phone to restart for the logout (SCCP Reset)";
 
 pub fn visiting_register(expires: Option<u32>) -> String {
     match expires {
@@ -49,6 +53,26 @@ pub fn sip_response(
         100..=199 => format!("{who} is processing the {method} ({status}{phrase})"),
         200..=299 => format!("{who} accepts the {method} ({status}{phrase})"),
         _ => format!("{who} refuses the {method} ({status}{phrase})"),
+    }
+}
+
+/// A Skinny answer to the phone's Register or Unregister: `what` the
+/// answer is (`RegisterAck`, ...), `detail` its text if any.
+pub fn sccp_answer(
+    request: &str,
+    accepted: bool,
+    what: &str,
+    detail: Option<&str>,
+    side: Option<Side>,
+) -> String {
+    let who = match side {
+        Some(side) => format!("The {} cluster", side.as_str()),
+        None => "The cluster".to_string(),
+    };
+    let verb = if accepted { "accepts" } else { "refuses" };
+    match detail.filter(|d| !d.is_empty()) {
+        Some(detail) => format!("{who} {verb} the {request} ({what} \"{detail}\")"),
+        None => format!("{who} {verb} the {request} ({what})"),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::u32_map::U32Map;
 use std::collections::{HashMap, HashSet};
 
 mod attempts;
+mod sccp;
 mod servlets;
 mod sip;
 mod streams;
@@ -150,6 +151,68 @@ enum Purpose {
     LogoutRegister,
     RestartNotify,
     Report,
+}
+
+/// A registration request as the flow sees it, SIP or Skinny.
+#[derive(Clone, Copy, Debug)]
+struct Registering {
+    unregister: bool,
+    /// The expiry the phone asks (SIP), for the step's words.
+    expires: Option<u32>,
+    /// A SIP REGISTER whose expiry the capture cut off: during a login it is
+    /// taken for the unregister.
+    expires_unknown: bool,
+    /// What the answers are remembered by: SIP answers a REGISTER (to
+    /// register or unregister), Skinny a Register or an Unregister.
+    register_method: &'static str,
+    unregister_method: &'static str,
+}
+
+impl Registering {
+    fn sip(expires: Option<u32>) -> Registering {
+        Registering {
+            unregister: expires == Some(0),
+            expires,
+            expires_unknown: expires.is_none(),
+            register_method: "REGISTER",
+            unregister_method: "REGISTER",
+        }
+    }
+
+    fn sccp(unregister: bool) -> Registering {
+        Registering {
+            unregister,
+            expires: None,
+            expires_unknown: false,
+            register_method: sccp::REGISTER,
+            unregister_method: sccp::UNREGISTER,
+        }
+    }
+}
+
+/// How a cluster tells a phone to restart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RestartOrder {
+    /// SIP: a NOTIFY with `Event: service-control`.
+    Notify,
+    /// SCCP: a Skinny Reset.
+    Reset,
+}
+
+impl RestartOrder {
+    fn restart_step(self) -> &'static str {
+        match self {
+            RestartOrder::Notify => steps::RESTART_NOTIFY,
+            RestartOrder::Reset => steps::RESTART_RESET,
+        }
+    }
+
+    fn logout_step(self) -> &'static str {
+        match self {
+            RestartOrder::Notify => steps::LOGOUT_NOTIFY,
+            RestartOrder::Reset => steps::LOGOUT_RESET,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -317,12 +380,12 @@ impl Flow {
                     let p = self.parties_for_phone(&f.src, &f.dst);
                     self.phone_entry(&p.key, p.phone_addr.as_deref())?;
                     self.note_device(&p.key, device.as_ref());
-                    self.on_register(f, &p, *expires)
+                    self.on_register(f, &p, Registering::sip(*expires))
                 }
                 "NOTIFY" if event.as_deref().is_some_and(is_service_control) => {
                     let p = self.parties_for_phone(&f.dst, &f.src);
                     self.phone_entry(&p.key, p.phone_addr.as_deref())?;
-                    self.on_restart_notify(f, &p)
+                    self.on_restart_order(f, &p, RestartOrder::Notify)
                 }
                 "REFER" => {
                     let from_phone = self.phones.contains_key(f.src.as_str())
@@ -413,6 +476,7 @@ impl Flow {
                 self.phones.contains_key(&p.key).then_some(())?;
                 self.on_tvs(f, &p, event)
             }
+            Message::Sccp(message) => self.on_sccp(f, message),
         }
     }
 }
@@ -450,6 +514,7 @@ fn connection_kind(f: &FrameFacts) -> &'static str {
         }
         Some(Message::Download { .. }) => "file download connection",
         Some(Message::Tvs { .. }) => "TVS connection",
+        Some(Message::Sccp(_)) => "SCCP connection",
         None => "connection",
     }
 }

@@ -1,4 +1,5 @@
-//! SIP: registrations, the restart NOTIFY, REFERs and the responses to them.
+//! Registrations (SIP REGISTER, Skinny Register and Unregister), the
+//! restart order (SIP NOTIFY, Skinny Reset), REFERs and the answers to them.
 
 use super::*;
 
@@ -7,15 +8,16 @@ impl Flow {
         &mut self,
         f: &FrameFacts,
         p: &Parties,
-        expires: Option<u32>,
+        request: Registering,
     ) -> Option<Label> {
+        let expires = request.expires;
         // What is read of the phone, read before the flow changes (a copy of
         // its whole state would copy its strings and list for every message).
         let phone = self.phones.get(&p.key)?;
         let to_visiting = self.is_visiting(phone, &p.server);
         let back_home = phone.logged_in && self.is_home(phone, &p.server);
         let current = phone.current.clone();
-        let unregister = expires == Some(0);
+        let unregister = request.unregister;
         let (phase, side, purpose, step, finding) = match (&current, unregister) {
             // During the login and restart, a REGISTER to the visiting cluster
             // whose Expires was cut off (short snaplen) is the unregister.
@@ -23,7 +25,7 @@ impl Flow {
                 if a.kind == Kind::Login
                     && a.phase <= Phase::Restart
                     && to_visiting
-                    && expires.is_none() =>
+                    && request.expires_unknown =>
             {
                 (
                     Phase::Restart,
@@ -119,11 +121,23 @@ impl Flow {
             label.findings.push(Finding { kind, text });
             self.fail_current(&p.key);
         }
-        self.remember_transaction(f, &label, "REGISTER", purpose);
+        let method = if unregister {
+            request.unregister_method
+        } else {
+            request.register_method
+        };
+        self.remember_transaction(f, &label, method, purpose);
         Some(label)
     }
 
-    pub(super) fn on_restart_notify(&mut self, f: &FrameFacts, p: &Parties) -> Option<Label> {
+    /// The cluster tells the phone to restart: a service-control NOTIFY
+    /// (SIP) or a Reset (SCCP).
+    pub(super) fn on_restart_order(
+        &mut self,
+        f: &FrameFacts,
+        p: &Parties,
+        order: RestartOrder,
+    ) -> Option<Label> {
         let phone = self.phones.get(&p.key)?;
         let logged_in = phone.logged_in;
         let visiting_unknown = phone.visiting.is_none() || !self.is_visiting(phone, &p.server);
@@ -131,16 +145,16 @@ impl Flow {
         let mut findings = Vec::new();
         let (phase, side, step) = match &current {
             Some(a) if a.kind == Kind::Login && !a.failed => {
-                (Phase::Restart, Side::Visiting, steps::RESTART_NOTIFY)
+                (Phase::Restart, Side::Visiting, order.restart_step())
             }
             Some(a) if a.kind == Kind::Logout => {
                 self.add_home(&p.key, &p.server);
-                (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY)
+                (Phase::Logout, Side::Home, order.logout_step())
             }
             _ if logged_in || self.config.home.contains(&*p.server) => {
                 self.add_home(&p.key, &p.server);
                 self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
-                (Phase::Logout, Side::Home, steps::LOGOUT_NOTIFY)
+                (Phase::Logout, Side::Home, order.logout_step())
             }
             _ if visiting_unknown => {
                 // No login seen: the capture starts after the EMApp login.
@@ -152,14 +166,17 @@ impl Flow {
                     kind: FindingKind::MidFlow,
                     text: "no EMApp login of this phone in the capture before its restart: labelling from here (set emccflow.visiting_clusters/home_clusters if this is a logout)".to_string(),
                 });
-                (Phase::Restart, Side::Visiting, steps::RESTART_NOTIFY)
+                (Phase::Restart, Side::Visiting, order.restart_step())
             }
             _ => return None,
         };
         self.enter_phase(&p.key, phase, f.time);
         let mut label = self.label(&p.key, f, phase, Some(side), step.to_string());
         label.findings = findings;
-        self.remember_transaction(f, &label, "NOTIFY", Purpose::RestartNotify);
+        // A Skinny Reset is not answered.
+        if order == RestartOrder::Notify {
+            self.remember_transaction(f, &label, "NOTIFY", Purpose::RestartNotify);
+        }
         Some(label)
     }
 
@@ -201,31 +218,53 @@ impl Flow {
         phrase: &str,
         method: &str,
     ) -> Option<Label> {
-        let tx = self
-            .transactions
-            .get(&(f.dst.clone(), f.src.clone(), method.to_string()))?
-            .clone();
-        let final_response = status >= 200;
-        let mut label = Label {
+        let tx = self.answered(f, method)?;
+        let step = steps::sip_response(method, status, phrase, tx.side, *f.src == *tx.key);
+        let refusal = match status {
+            100..=199 => return Some(self.answer_label(&tx, f, step)),
+            200..=299 => None,
+            _ => Some(format!("{status} {phrase}").trim_end().to_string()),
+        };
+        Some(self.conclude(&tx, f, step, refusal))
+    }
+
+    /// The request `f` answers (sent the other way), if the flow kept it.
+    pub(super) fn answered(&self, f: &FrameFacts, method: &str) -> Option<Transaction> {
+        self.transactions
+            .get(&(f.dst.clone(), f.src.clone(), method.to_string()))
+            .cloned()
+    }
+
+    /// The label of an answer: the request's phase, attempt and side.
+    pub(super) fn answer_label(&self, tx: &Transaction, f: &FrameFacts, step: String) -> Label {
+        Label {
             phase: tx.phase,
             side: tx.side,
             attempt: tx.attempt,
             kind: tx.kind,
             attempt_start: tx.start,
             time: f.time,
-            step: steps::sip_response(method, status, phrase, tx.side, *f.src == *tx.key).into(),
+            step: step.into(),
             ..self.label(&tx.key, f, tx.phase, tx.side, String::new())
-        };
-        if !final_response {
-            return Some(label);
         }
-        let ok = (200..300).contains(&status);
-        match tx.purpose {
-            Purpose::HomeRegister if ok => {
-                self.complete(&mut label, &tx, f, Kind::Login, steps::HOME_REGISTERED)
+    }
+
+    /// A final answer: accepted (`refusal` None) or refused, and what that
+    /// means for the attempt the request belongs to.
+    pub(super) fn conclude(
+        &mut self,
+        tx: &Transaction,
+        f: &FrameFacts,
+        step: String,
+        refusal: Option<String>,
+    ) -> Label {
+        let mut label = self.answer_label(tx, f, step);
+        match (tx.purpose, refusal) {
+            (Purpose::HomeRegister, None) => {
+                self.complete(&mut label, tx, f, Kind::Login, steps::HOME_REGISTERED)
             }
-            Purpose::HomeRegister => {
-                let text = format!("the home cluster rejected the registration: {status} {phrase}");
+            (Purpose::HomeRegister, Some(refusal)) => {
+                let text = format!("the home cluster rejected the registration: {refusal}");
                 label.findings.push(Finding {
                     kind: FindingKind::RegisterRejected,
                     text,
@@ -233,17 +272,17 @@ impl Flow {
                 label.outcome = self.failure_outcome(
                     &tx.key,
                     tx.phase,
-                    &format!("home registration rejected ({status} {phrase})"),
+                    &format!("home registration rejected ({refusal})"),
                 );
                 self.fail_current(&tx.key);
             }
-            Purpose::LogoutRegister if ok => {
-                self.complete(&mut label, &tx, f, Kind::Logout, steps::LOGOUT_REGISTERED)
+            (Purpose::LogoutRegister, None) => {
+                self.complete(&mut label, tx, f, Kind::Logout, steps::LOGOUT_REGISTERED)
             }
-            Purpose::FallbackRegister if ok => self.finish(&tx.key, f, false),
+            (Purpose::FallbackRegister, None) => self.finish(&tx.key, f, false),
             _ => {}
         }
-        Some(label)
+        label
     }
 
     /// The registration that ends a login (with the home cluster) or a

@@ -423,3 +423,146 @@ fn stuck_after_is_compared_exactly() {
     );
     assert_eq!(late.elapsed(), Some(NsTime::new(32, 1)));
 }
+
+mod sccp_phone {
+    use super::*;
+    use crate::skinny_messages::Sccp;
+
+    const PHONE: &str = "10.0.0.7";
+    const VC: &str = "10.1.1.1";
+    const HC: &str = "10.2.2.2";
+
+    fn skinny(m: Sccp) -> Message {
+        Message::Sccp(m)
+    }
+
+    fn register() -> Message {
+        skinny(Sccp::Register {
+            device: Some("SEP000000000007".into()),
+        })
+    }
+
+    fn ack() -> Message {
+        skinny(Sccp::RegisterAck {
+            keepalive: Some(30),
+            secondary: Some(60),
+        })
+    }
+
+    /// Phases 1 to 6 of an SCCP phone's login: Register, EMApp, Reset,
+    /// Unregister, downloads.
+    fn up_to_home_registration(s: &mut Script) {
+        let steps = [
+            (0.0, PHONE, VC, register(), 1),
+            (0.1, VC, PHONE, ack(), 1),
+            (1.0, PHONE, VC, emapp("login-submit", "SEP000000000007"), 2),
+            (5.0, VC, PHONE, skinny(Sccp::Reset { kind: Some(2) }), 3),
+            (5.1, PHONE, VC, skinny(Sccp::Unregister), 3),
+            (5.2, VC, PHONE, skinny(Sccp::UnregisterAck), 3),
+            (6.0, PHONE, VC, download("ITL", None), 4),
+            (7.0, PHONE, HC, download("ITL", None), 5),
+            (8.0, PHONE, HC, download("signed-config", None), 6),
+        ];
+        for (time, src, dst, message, expected) in steps {
+            let label = s.send(time, src, dst, message);
+            assert_eq!(phase(&label), Some(expected), "{src} -> {dst} at {time}");
+        }
+    }
+
+    #[test]
+    fn login_completes_with_the_home_register_ack() {
+        let mut s = Script::new(0);
+        up_to_home_registration(&mut s);
+        let reg = s.send(9.0, PHONE, HC, register()).unwrap();
+        assert_eq!(
+            (reg.phase, reg.side),
+            (Phase::HomeRegistration, Some(Side::Home))
+        );
+        assert_eq!(&*reg.step, steps::HOME_REGISTER);
+        let done = s.send(9.1, HC, PHONE, ack()).unwrap();
+        assert_eq!(done.phase, Phase::HomeRegistration);
+        assert!(matches!(done.outcome, Some(Outcome::Completed { .. })));
+        assert_eq!(done.who.device.as_deref(), Some("SEP000000000007"));
+        assert_eq!(done.who.home.as_deref(), Some(HC));
+    }
+
+    #[test]
+    fn reset_and_unregister_are_phase_3_in_words() {
+        let mut s = Script::new(0);
+        s.send(0.0, PHONE, VC, register());
+        s.send(1.0, PHONE, VC, emapp("login-submit", "SEP1"));
+        let reset = s
+            .send(5.0, VC, PHONE, skinny(Sccp::Reset { kind: Some(2) }))
+            .unwrap();
+        assert_eq!(&*reset.step, steps::RESTART_RESET);
+        let apply = s
+            .send(5.05, VC, PHONE, skinny(Sccp::Reset { kind: Some(3) }))
+            .unwrap();
+        assert!(
+            apply.step.ends_with("(SCCP Reset) (apply config)"),
+            "{apply:?}"
+        );
+        let unregister = s.send(5.1, PHONE, VC, skinny(Sccp::Unregister)).unwrap();
+        assert_eq!(&*unregister.step, steps::UNREGISTER);
+        let acked = s.send(5.2, VC, PHONE, skinny(Sccp::UnregisterAck)).unwrap();
+        assert_eq!(
+            &*acked.step,
+            "The visiting cluster accepts the unregister (UnregisterAck)"
+        );
+    }
+
+    #[test]
+    fn register_reject_fails_the_login_then_fallback() {
+        let mut s = Script::new(0);
+        up_to_home_registration(&mut s);
+        s.send(9.0, PHONE, HC, register());
+        let text = "Unknown device".to_string();
+        let rejected = s
+            .send(9.1, HC, PHONE, skinny(Sccp::RegisterReject { text }))
+            .unwrap();
+        assert_eq!(rejected.findings[0].kind, FindingKind::RegisterRejected);
+        assert_eq!(
+            rejected.findings[0].text,
+            "the home cluster rejected the registration: RegisterReject \"Unknown device\""
+        );
+        assert!(matches!(
+            rejected.outcome,
+            Some(Outcome::Failed {
+                phase: Phase::HomeRegistration,
+                ..
+            })
+        ));
+        let back = s.send(12.0, PHONE, VC, register()).unwrap();
+        assert_eq!(back.phase, Phase::HomeRegistration);
+        assert_eq!(&*back.step, steps::FALLBACK_REGISTER);
+    }
+
+    #[test]
+    fn keepalives_and_answers_to_nothing_are_not_steps() {
+        let mut s = Script::new(0);
+        s.send(0.0, PHONE, VC, register());
+        assert!(s.send(30.0, PHONE, VC, skinny(Sccp::KeepAlive)).is_none());
+        // An acknowledgement of a Register the flow never saw.
+        assert!(s.send(31.0, HC, PHONE, ack()).is_none());
+    }
+
+    #[test]
+    fn logout_by_reset_from_the_home_cluster() {
+        let mut s = Script::new(0);
+        up_to_home_registration(&mut s);
+        s.send(9.0, PHONE, HC, register());
+        s.send(9.1, HC, PHONE, ack());
+        let reset = s
+            .send(600.0, HC, PHONE, skinny(Sccp::Reset { kind: Some(2) }))
+            .unwrap();
+        assert_eq!(reset.phase, Phase::Logout);
+        assert_eq!(&*reset.step, steps::LOGOUT_RESET);
+        s.send(600.1, PHONE, HC, skinny(Sccp::Unregister));
+        s.send(600.2, HC, PHONE, skinny(Sccp::UnregisterAck));
+        let back = s.send(610.0, PHONE, VC, register()).unwrap();
+        assert_eq!(back.phase, Phase::Logout);
+        let done = s.send(610.1, VC, PHONE, ack()).unwrap();
+        assert!(matches!(done.outcome, Some(Outcome::Completed { .. })));
+        assert_eq!(done.kind, Kind::Logout);
+    }
+}

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use emcc::harness::emccflow::{Config, Flow, FrameFacts, Message, Report, Tcp};
+use emcc::harness::emccflow::{Config, Flow, FrameFacts, Message, Report, Sccp, Tcp};
 use emcc::harness::NsTime;
 use fuzz_support::{maybe_word, next_time, number, word, Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
@@ -74,7 +74,7 @@ const TVS_EVENTS: &[&str] = &[
 const MAX_FRAMES: usize = 128;
 
 fn message(u: &mut Unstructured) -> Result<Message> {
-    Ok(match u.int_in_range(0..=7)? {
+    Ok(match u.int_in_range(0..=8)? {
         0 => Message::SipRequest {
             method: word(u, METHODS)?,
             event: maybe_word(u, EVENTS)?,
@@ -126,6 +126,23 @@ fn message(u: &mut Unstructured) -> Result<Message> {
             transport: word(u, TRANSPORTS)?,
             result: maybe_word(u, RESULTS)?,
         },
+        7 => Message::Sccp(match u.int_in_range(0..=5)? {
+            0 => Sccp::Register {
+                device: maybe_word(u, DEVICES)?,
+            },
+            1 => Sccp::RegisterAck {
+                keepalive: Some(30),
+                secondary: None,
+            },
+            2 => Sccp::RegisterReject {
+                text: word(u, &["", "Unknown device"])?,
+            },
+            3 => Sccp::Unregister,
+            4 => Sccp::UnregisterAck,
+            _ => Sccp::Reset {
+                kind: Some(number(u, &[1, 2, 3, 7])?),
+            },
+        }),
         _ => Message::Tvs {
             event: word(u, TVS_EVENTS)?,
             client: word(u, HOSTS)?,
