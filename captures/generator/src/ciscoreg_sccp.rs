@@ -4,10 +4,9 @@
 //! a rejected registration, failover to the secondary, an unregister, and a connection
 //! the CUCM resets.
 //!
-//! Every PDU is framed as Wireshark's Skinny dissector reads it (`packet-skinny.c`,
-//! `dissect_skinny_pdu`; the same framing as `skinny.rs`): data length (u32 LE, counting
-//! the message id and the payload), header version (u32 LE, 0 = basic), message id (u32
-//! LE), payload. The payloads follow `packet-skinny.c`'s handlers, cited at each builder.
+//! Every PDU comes from `skinny_pdu.rs` (framed and laid out as `packet-skinny.c` reads
+//! them, each builder citing its handler).
+//!
 //! The registration follows seed 003: Alarm `25: Name=.. Load= .. Last=Initialized`
 //! (severity 2, parm1 and parm2 0), then Register (data length 68 as its CUCM log's "Msg
 //! Size(received) = 68", protocolVer 0x8570000F as its `wait_register` line), then
@@ -27,43 +26,16 @@ use crate::ciscoreg::{
 use crate::clock::{secs, us, Micros};
 use crate::net::Host;
 use crate::prng::Prng;
+use crate::skinny_pdu::{
+    capabilities_req, capabilities_res, keep_alive, keep_alive_ack, register_ack, register_reject,
+    unregister, unregister_ack, Station, SKINNY_PORT,
+};
 use crate::tcp::{ConnSpec, Dir, TcpConn};
 use crate::topology::DELAYED_ACK;
-
-const SKINNY_PORT: u16 = 2000;
-
-// Message ids (packet-skinny.c, `message_id`).
-const KEEP_ALIVE: u32 = 0x0000;
-const REGISTER: u32 = 0x0001;
-const CAPABILITIES_RES: u32 = 0x0010;
-const ALARM: u32 = 0x0020;
-const UNREGISTER: u32 = 0x0027;
-const REGISTER_ACK: u32 = 0x0081;
-const CAPABILITIES_REQ: u32 = 0x009B;
-const REGISTER_REJECT: u32 = 0x009D;
-const KEEP_ALIVE_ACK: u32 = 0x0100;
-const UNREGISTER_ACK: u32 = 0x0118;
 
 /// CP-7941G (`skinny.deviceType` 115, "7941G").
 const DEVICE_TYPE_7941: u32 = 115;
 const LOAD: &str = "SCCP41.9-4-2SR3-1S";
-/// Seed 003's `protocolVer=0x8570000F`: protocolVer 15, unknown 0, phoneFeatures 0x8570.
-const PROTOCOL_VER: u8 = 0x0F;
-const PHONE_FEATURES: u16 = 0x8570;
-const KEEPALIVE_PRIMARY: u32 = 30;
-const KEEPALIVE_SECONDARY: u32 = 60;
-
-/// One Skinny PDU.
-fn pdu(id: u32, payload: &[u8]) -> Vec<u8> {
-    crate::skinny::skinny_message(id, payload)
-}
-
-/// `text` in a NUL-padded field of `width` bytes.
-fn padded(out: &mut Vec<u8>, text: &str, width: usize) {
-    assert!(text.len() < width, "{text:?} does not fit {width} bytes");
-    out.extend_from_slice(text.as_bytes());
-    out.resize(out.len() + width - text.len(), 0);
-}
 
 struct SccpPhone {
     host: Host,
@@ -82,92 +54,23 @@ impl SccpPhone {
         }
     }
 
-    /// packet-skinny.c, handle_RegisterMessage: sid (DeviceName 16, reserved u32,
-    /// instance u32), stationIpAddr (4 bytes, network order), deviceType, maxStreams;
-    /// with a data length over 52 also activeStreams, protocolVer u8, unknown u8,
-    /// phoneFeatures u16, maxConferences. The 16 bytes after those (activeConferences,
-    /// the MAC address in a 12-byte field) are the ones a data length of 100 or more
-    /// would decode; at 68 Wireshark shows them as nothing.
+    fn station(&self) -> Station<'_> {
+        Station {
+            name: &self.name,
+            ip: self.host.ip,
+            mac: self.host.mac,
+            device_type: DEVICE_TYPE_7941,
+            load: LOAD,
+        }
+    }
+
     fn register(&self) -> Vec<u8> {
-        let mut p = Vec::with_capacity(64);
-        padded(&mut p, &self.name, 16);
-        p.extend_from_slice(&0u32.to_le_bytes()); // reserved
-        p.extend_from_slice(&1u32.to_le_bytes()); // instance
-        p.extend_from_slice(&self.host.ip);
-        p.extend_from_slice(&DEVICE_TYPE_7941.to_le_bytes());
-        p.extend_from_slice(&5u32.to_le_bytes()); // maxStreams
-        p.extend_from_slice(&0u32.to_le_bytes()); // activeStreams
-        p.push(PROTOCOL_VER);
-        p.push(0); // unknown
-        p.extend_from_slice(&PHONE_FEATURES.to_le_bytes());
-        p.extend_from_slice(&0u32.to_le_bytes()); // maxConferences
-        p.extend_from_slice(&0u32.to_le_bytes()); // activeConferences
-        p.extend_from_slice(&self.host.mac);
-        p.extend_from_slice(&[0; 6]);
-        debug_assert_eq!(p.len(), 64);
-        pdu(REGISTER, &p)
+        self.station().register()
     }
 
-    /// packet-skinny.c, handle_AlarmMessage: alarmSeverity, text (80 bytes), parm1,
-    /// parm2. The text as seed 003's CUCM log shows it: `N: Name=.. Load= .. Last=..`.
     fn alarm(&self, cause: u32, last: &str) -> Vec<u8> {
-        let text = format!("{cause}: Name={} Load= {LOAD} Last={last}", self.name);
-        let mut p = Vec::with_capacity(92);
-        p.extend_from_slice(&2u32.to_le_bytes()); // alarmSeverity
-        padded(&mut p, &text, 80);
-        p.extend_from_slice(&0u32.to_le_bytes()); // parm1
-        p.extend_from_slice(&0u32.to_le_bytes()); // parm2
-        pdu(ALARM, &p)
+        self.station().alarm(cause, last)
     }
-}
-
-/// packet-skinny.c, handle_RegisterAckMessage: keepAliveInterval, dateTemplate (6
-/// bytes), alignment padding (2), secondaryKeepAliveInterval, maxProtocolVer u8,
-/// unknown u8, phoneFeatures u16.
-fn register_ack() -> Vec<u8> {
-    let mut p = Vec::with_capacity(20);
-    p.extend_from_slice(&KEEPALIVE_PRIMARY.to_le_bytes());
-    padded(&mut p, "M/D/YA", 7); // six characters, then the first padding byte
-    p.push(0);
-    p.extend_from_slice(&KEEPALIVE_SECONDARY.to_le_bytes());
-    p.push(PROTOCOL_VER);
-    p.push(0);
-    p.extend_from_slice(&0u16.to_le_bytes());
-    pdu(REGISTER_ACK, &p)
-}
-
-/// packet-skinny.c, handle_RegisterRejectMessage: text (32 bytes).
-fn register_reject(text: &str) -> Vec<u8> {
-    let mut p = Vec::with_capacity(32);
-    padded(&mut p, text, 32);
-    pdu(REGISTER_REJECT, &p)
-}
-
-/// packet-skinny.c, handle_CapabilitiesRes: capCount, then 18 slots of 16 bytes
-/// (payloadCapability, maxFramesPerPacket, 8 bytes of codec parameters), the defined
-/// size seed 003's CUCM log names (296). G.711 mu-law and A-law, G.729 and G.729 Annex
-/// A, 60 ms frames at most.
-fn capabilities_res() -> Vec<u8> {
-    const CAPS: [u32; 4] = [4, 2, 11, 12];
-    let mut p = Vec::with_capacity(292);
-    p.extend_from_slice(&(CAPS.len() as u32).to_le_bytes());
-    for cap in CAPS {
-        p.extend_from_slice(&cap.to_le_bytes());
-        p.extend_from_slice(&60u32.to_le_bytes());
-        p.extend_from_slice(&[0; 8]);
-    }
-    p.resize(4 + 18 * 16, 0);
-    pdu(CAPABILITIES_RES, &p)
-}
-
-/// packet-skinny.c, handle_UnregisterMessage: unRegReasonCode (0: the phone's own wish).
-fn unregister() -> Vec<u8> {
-    pdu(UNREGISTER, &0u32.to_le_bytes())
-}
-
-/// packet-skinny.c, handle_UnregisterAckMessage: status (0, ok).
-fn unregister_ack() -> Vec<u8> {
-    pdu(UNREGISTER_ACK, &0u32.to_le_bytes())
 }
 
 type Note = (Event, Option<Expert>);
@@ -180,8 +83,8 @@ struct Link {
 
 /// The Alarm leaves this long after the SYN, the Register this long after the Alarm
 /// (seed 003: 16.299 and 16.367).
-const AFTER_SYN: Micros = 1_150;
-const REGISTER_AFTER_ALARM: Micros = 68_000;
+pub(crate) const AFTER_SYN: Micros = 1_150;
+pub(crate) const REGISTER_AFTER_ALARM: Micros = 68_000;
 
 impl Link {
     fn connect(cap: &mut Capture, phone: &SccpPhone, node: Host, port: u16, t: Micros) -> Link {
@@ -225,7 +128,7 @@ impl Link {
         let t_ack = self.answer_time(t);
         let mut answer = register_ack();
         if capabilities {
-            answer.extend(pdu(CAPABILITIES_REQ, &[]));
+            answer.extend(capabilities_req());
         }
         let registered = Some((Event::Registered, None));
         self.send(cap, Dir::ToClient, t_ack, &answer, registered);
@@ -243,11 +146,11 @@ impl Link {
     /// KeepAlive at `t`, acknowledged unless `acked` is false.
     fn keepalive(&mut self, cap: &mut Capture, t: Micros, expert: Option<Expert>, acked: bool) {
         let note = Some((Event::KeepAlive, expert));
-        self.send(cap, Dir::ToServer, t, &pdu(KEEP_ALIVE, &[]), note);
+        self.send(cap, Dir::ToServer, t, &keep_alive(), note);
         if acked {
             let t_ack = self.answer_time(t);
             let note = Some((Event::KeepAliveAck, None));
-            self.send(cap, Dir::ToClient, t_ack, &pdu(KEEP_ALIVE_ACK, &[]), note);
+            self.send(cap, Dir::ToClient, t_ack, &keep_alive_ack(), note);
         }
     }
 
@@ -449,7 +352,7 @@ mod tests {
         assert_eq!(data_length(&register_reject("Unknown Device")), 36);
         assert_eq!(data_length(&phone.alarm(25, "Initialized")), 4 + 92);
         assert_eq!(data_length(&capabilities_res()), 296);
-        assert_eq!(pdu(KEEP_ALIVE, &[]), [4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(keep_alive(), [4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         let alarm = phone.alarm(25, "Initialized");
         let text = &alarm[16..96];
         assert!(text

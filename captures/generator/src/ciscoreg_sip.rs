@@ -30,7 +30,7 @@ use crate::phone::{Phone, SUPPORTED};
 use crate::prng::Prng;
 use crate::sip;
 use crate::tcp::{ConnSpec, Dir, TcpConn};
-use crate::topology::{Cluster, Model, PhoneId, DELAYED_ACK, SIP_PORT};
+use crate::topology::{Cluster, Model, PhoneId, Signalling, DELAYED_ACK, SIP_PORT};
 
 /// Cisco IP Phone 8845 on 14.2(1): `tkmodel` 36670 in the Contact's model parameter.
 const CP_8845: Model = Model {
@@ -39,6 +39,7 @@ const CP_8845: Model = Model {
     load: "sip8845_65.14-2-1-0001-14",
     inactive_load: "sip8845_65.14-1-1-0001-125",
     user_agent: "Cisco-CP8845/14.2.1",
+    signalling: Signalling::Sip,
 };
 
 /// A CUCM node as `Cucm` wants it; only `host`, `ip` and `label` matter here.

@@ -1,9 +1,10 @@
 //! The lab context every capture is built in: the site (phone and clusters), the capture,
-//! the phone, the two CUCM nodes, the phone's SIP connections, and helpers for one-shot
-//! HTTP and UDP traffic.
+//! the phone, the two CUCM nodes, the phone's signalling connections (SIP, or Skinny for
+//! an SCCP phone), and helpers for one-shot HTTP and UDP traffic.
 //!
-//! The phases themselves live in `registration.rs`, `emapp_flow.rs`, `downloads.rs`
-//! and `tvs.rs`; `scenarios.rs` strings them together.
+//! The phases themselves live in `registration.rs` (`registration_sccp.rs` for an SCCP
+//! phone), `emapp_flow.rs`, `downloads.rs` and `tvs.rs`; `scenario.rs` strings them
+//! together.
 
 use crate::capture::{Capture, FrameId};
 use crate::clock::Micros;
@@ -12,8 +13,11 @@ use crate::message::TextMessage;
 use crate::net::{self, Ipv4Params, ETHERTYPE_IPV4, PROTO_UDP};
 use crate::phone::{Phone, RegisterKind, Registration, SipPath};
 use crate::prng::Prng;
+use crate::skinny_pdu::SKINNY_PORT;
 use crate::tcp::{ConnSpec, Dir, Endpoint, Sent, Stack, TcpConn};
-use crate::topology::{Cluster, PhoneId, Site, ARTICLE_SITE, DELAYED_ACK, QUICK_ACK, SIP_PORT};
+use crate::topology::{
+    Cluster, PhoneId, Signalling, Site, ARTICLE_SITE, DELAYED_ACK, QUICK_ACK, SIP_PORT,
+};
 
 /// A CUCM node of the lab.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -62,6 +66,8 @@ pub struct Lab<'s> {
     origin: Micros,
     cucm: [Cucm<'s>; 2],
     sip: [Option<SipLink>; 2],
+    /// An SCCP phone's Skinny connection to each node.
+    skinny: [Option<TcpConn>; 2],
     registration: [Option<Registration>; 2],
     rng: Prng,
     next_port: u16,
@@ -106,6 +112,7 @@ impl<'s> Lab<'s> {
             origin,
             cucm: [cucm(&site.visiting), cucm(&site.home)],
             sip: [None, None],
+            skinny: [None, None],
             registration: [None, None],
             rng,
             next_port,
@@ -118,6 +125,11 @@ impl<'s> Lab<'s> {
 
     pub fn cluster(&self, node: Node) -> &'s Cluster {
         self.site.cluster(node)
+    }
+
+    /// What the phone's firmware signals with.
+    pub fn signalling(&self) -> Signalling {
+        self.phone_id().model.signalling
     }
 
     /// Capture time at which this lab's clock starts (0 for the article's lab).
@@ -151,16 +163,21 @@ impl<'s> Lab<'s> {
 
     // ---- SIP connections -------------------------------------------------------------
 
-    fn sip_spec(&self, node: Node, port: u16) -> ConnSpec {
+    /// The phone's connection from `port` to the node's `server_port` (SIP or Skinny).
+    fn signalling_spec(&self, node: Node, port: u16, server_port: u16) -> ConnSpec {
         let c = self.cluster(node);
         let phone = self.phone_id();
         ConnSpec {
             client: phone.endpoint(port),
             client_stack: phone.stack(),
-            server: c.endpoint(SIP_PORT),
+            server: c.endpoint(server_port),
             server_stack: c.stack(DELAYED_ACK),
-            tos: 0x60, // CS3: both the phone and CUCM mark SIP signalling
+            tos: 0x60, // CS3: both the phone and CUCM mark call signalling
         }
+    }
+
+    fn sip_spec(&self, node: Node, port: u16) -> ConnSpec {
+        self.signalling_spec(node, port, SIP_PORT)
     }
 
     /// The phone connects to the node's SIP port from `port`, SYN at `t`.
@@ -242,6 +259,42 @@ impl<'s> Lab<'s> {
     /// Forgets the registration dialog (after an unregister the next one starts afresh).
     pub fn drop_registration(&mut self, node: Node) {
         self.registration[node.index()] = None;
+    }
+
+    // ---- Skinny connections (SCCP phones) --------------------------------------------
+
+    /// The phone connects to the node's Skinny port from `port`, SYN at `t`.
+    pub fn open_skinny(&mut self, node: Node, port: u16, t: Micros) {
+        let label = self
+            .phone_id()
+            .seed_label(&format!("skinny {port} {:?}", node));
+        let spec = self.signalling_spec(node, port, SKINNY_PORT);
+        let conn = TcpConn::connect(&mut self.cap, &spec, t, &label);
+        self.skinny[node.index()] = Some(conn);
+    }
+
+    /// A Skinny connection that was up before the capture started.
+    pub fn adopt_skinny(&mut self, node: Node, port: u16) {
+        let label = self
+            .phone_id()
+            .seed_label(&format!("skinny {port} {:?} adopted", node));
+        let spec = self.signalling_spec(node, port, SKINNY_PORT);
+        self.skinny[node.index()] = Some(TcpConn::established(&spec, &label));
+    }
+
+    /// Sends Skinny PDUs (one or more, in one TCP send) leaving at `t`.
+    pub fn skinny_send(&mut self, node: Node, dir: Dir, t: Micros, pdus: &[u8]) -> Sent {
+        let conn = self.skinny[node.index()]
+            .as_mut()
+            .expect("no Skinny connection");
+        conn.send(&mut self.cap, dir, t, pdus)
+    }
+
+    pub fn close_skinny(&mut self, node: Node, initiator: Dir, t: Micros) -> FrameId {
+        let mut conn = self.skinny[node.index()]
+            .take()
+            .expect("no Skinny connection");
+        conn.close(&mut self.cap, initiator, t)
     }
 
     // ---- one-shot traffic -----------------------------------------------------------
@@ -336,6 +389,9 @@ impl<'s> Lab<'s> {
     pub fn finish(mut self) -> Capture {
         for link in self.sip.iter_mut().flatten() {
             link.conn.flush(&mut self.cap);
+        }
+        for conn in self.skinny.iter_mut().flatten() {
+            conn.flush(&mut self.cap);
         }
         self.cap
     }

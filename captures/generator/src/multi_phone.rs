@@ -119,7 +119,12 @@ pub const TOKYO: ClusterSpec = ClusterSpec {
 };
 
 /// A phone of the Paris office whose user's home is `home`.
-fn visitor(phone: PhoneId, visiting_line: &str, home: &ClusterSpec, home_line: &str) -> Site {
+pub(crate) fn visitor(
+    phone: PhoneId,
+    visiting_line: &str,
+    home: &ClusterSpec,
+    home_line: &str,
+) -> Site {
     Site {
         visiting: PARIS.for_phone(&phone, visiting_line),
         home: home.for_phone(&phone, home_line),
@@ -127,7 +132,7 @@ fn visitor(phone: PhoneId, visiting_line: &str, home: &ClusterSpec, home_line: &
     }
 }
 
-fn login(change: impl FnOnce(&mut LabOptions)) -> Run {
+pub(crate) fn login(change: impl FnOnce(&mut LabOptions)) -> Run {
     let mut o = ARTICLE;
     change(&mut o);
     Run::Login(o)

@@ -4,11 +4,13 @@
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub enum Phase {
-    /// REGISTER with the visiting cluster (also the fallback after a failed login).
+    /// REGISTER with the visiting cluster (also the fallback after a failed login); an
+    /// SCCP phone's Alarm, Register and their answers.
     VisitingRegistration = 1,
     /// The EMApp requests on the visiting cluster.
     EmccLogin = 2,
-    /// The restart NOTIFY, the alarm REFERs that follow it and the unregister.
+    /// The restart NOTIFY, the alarm REFERs that follow it and the unregister; for an
+    /// SCCP phone the Reset, its EnhancedAlarm, Unregister and UnregisterAck.
     RestartAndUnregister = 3,
     /// CTL, ITL and configuration from the visiting cluster.
     VisitingTrustAndConfig = 4,
@@ -16,7 +18,8 @@ pub enum Phase {
     HomeTrust = 5,
     /// The user's configuration and softkeys from the home cluster.
     HomeConfig = 6,
-    /// REGISTER with the home cluster and the REFERs around it.
+    /// REGISTER with the home cluster and the REFERs around it (an SCCP phone's Alarm,
+    /// Register and their answers).
     HomeRegistration = 7,
     /// Everything a logout sets off, from the EMApp request to the registration back on
     /// the visiting cluster.

@@ -1,6 +1,7 @@
 //! The lab login as one builder: the article's run by default; options change a single
 //! outcome, and the run stops where the phone cannot go on. The same phases run for any
-//! site (phone and clusters) at any start time; the logout is here too.
+//! site (phone and clusters) at any start time, and for an SCCP phone (its registration
+//! phases in Skinny); the logout is here too.
 //! Every lab-based capture of the article's site uses the same seed label, so they share
 //! identifiers, ports and sequence numbers up to the point where they differ.
 
@@ -13,6 +14,7 @@ use crate::phone::{LoadStyle, Restart};
 use crate::registration::{
     Outage, RegisterOutcome, FILE_AUTH_ERROR, FILE_NOT_FOUND, REGISTER_REJECTED, RESTARTED,
 };
+use crate::topology::Signalling;
 use crate::tvs::TvsOutcome;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -61,16 +63,26 @@ pub fn run(o: &LabOptions) -> Lab<'static> {
 /// Runs the phases the outcomes allow, on the lab's clock (the article's times after the
 /// lab's origin), each message labelled with the phase that sends it.
 pub fn run_phases(lab: &mut Lab, o: &LabOptions) {
+    let sccp = lab.signalling() == Signalling::Sccp;
     lab.cap.enter(Phase::VisitingRegistration);
-    lab.register_with_visiting();
+    if sccp {
+        lab.skinny_register_with_visiting();
+    } else {
+        lab.register_with_visiting();
+    }
     lab.cap.enter(Phase::EmccLogin);
     lab.emapp_login(o.login);
     if o.login != LoginOutcome::Success {
         return; // the phone stays registered with the visiting cluster
     }
     lab.cap.enter(Phase::RestartAndUnregister);
-    let outage = boot_outage(lab);
-    lab.restart_and_unregister(Node::Visiting, lab.at_time(us(26_587_478)), &outage);
+    let t_restart = lab.at_time(us(26_587_478));
+    if sccp {
+        lab.skinny_restart_and_unregister(Node::Visiting, t_restart);
+    } else {
+        let outage = boot_outage(lab);
+        lab.restart_and_unregister(Node::Visiting, t_restart, &outage);
+    }
     lab.cap.enter(Phase::VisitingTrustAndConfig);
     lab.visiting_downloads(lab.at_time(us(27_468_600)), true);
     lab.cap.enter(Phase::HomeTrust);
@@ -86,13 +98,12 @@ pub fn run_phases(lab: &mut Lab, o: &LabOptions) {
     lab.home_config_downloads();
     lab.cap.enter(Phase::HomeRegistration);
     let port = lab.phone_id().sip_port_hc;
-    lab.register_after_restart(
-        Node::Home,
-        port,
-        lab.at_time(us(38_782_950)),
-        RESTARTED,
-        o.home_register,
-    );
+    let t0 = lab.at_time(us(38_782_950));
+    if sccp {
+        lab.skinny_register_after_restart(Node::Home, port, t0, RESTARTED, o.home_register);
+    } else {
+        lab.register_after_restart(Node::Home, port, t0, RESTARTED, o.home_register);
+    }
 }
 
 /// When (on the lab's clock) and with which restart cause the phone of a failed login
@@ -120,7 +131,11 @@ pub fn run_to_the_end(lab: &mut Lab, o: &LabOptions) {
     if let Some((at, restart)) = fallback(o) {
         // Giving up belongs to the phase the login stopped in (the flow
         // dissector labels it so): no new phase is entered.
-        lab.fallback_to_visiting(lab.at_time(at), restart);
+        let t0 = lab.at_time(at);
+        match lab.signalling() {
+            Signalling::Sip => lab.fallback_to_visiting(t0, restart),
+            Signalling::Sccp => lab.skinny_fallback_to_visiting(t0, restart),
+        }
     }
 }
 
@@ -130,24 +145,35 @@ const LOGGED_IN_FOR: Micros = secs(3_600) - us(27_072_653);
 
 /// The logout of an EMCC user whose login ended an hour before `t0`: the phone starts
 /// registered with the home cluster on the login's connection (no handshake in the
-/// capture). EMApp logout on the VC, restart NOTIFY from the HC, unregister, VC
-/// downloads, registration back on the VC. Every message is phase 8.
+/// capture). EMApp logout on the VC, restart from the HC (a SIP NOTIFY or a Skinny
+/// Reset), unregister, VC downloads, registration back on the VC. Every message is
+/// phase 8.
 pub fn logout(lab: &mut Lab, t0: Micros) {
     lab.cap.enter(Phase::Logout);
+    let sccp = lab.signalling() == Signalling::Sccp;
     let phone = lab.phone_id();
-    lab.adopt_sip(Node::Home, phone.sip_port_hc);
-    lab.assume_registered(Node::Home, 113);
+    if sccp {
+        lab.adopt_skinny(Node::Home, phone.sip_port_hc);
+    } else {
+        lab.adopt_sip(Node::Home, phone.sip_port_hc);
+        lab.assume_registered(Node::Home, 113);
+    }
     lab.emapp_logout(t0 + us(1_212), t0 + us(196_573));
-    // The outage the phone reports is the login's restart, when it left the VC.
-    let login_restart = Outage {
-        reason: 23,
-        text: "LastTimeResetRestart",
-        node: Node::Visiting,
-        local_port: phone.sip_port_vc,
-        at_unix_ms: (unix_us(t0) - LOGGED_IN_FOR) / 1_000,
-        last_cseq: 102,
-    };
-    lab.restart_and_unregister(Node::Home, t0 + us(412_288), &login_restart);
+    let t_restart = t0 + us(412_288);
+    if sccp {
+        lab.skinny_restart_and_unregister(Node::Home, t_restart);
+    } else {
+        // The outage the phone reports is the login's restart, when it left the VC.
+        let login_restart = Outage {
+            reason: 23,
+            text: "LastTimeResetRestart",
+            node: Node::Visiting,
+            local_port: phone.sip_port_vc,
+            at_unix_ms: (unix_us(t0) - LOGGED_IN_FOR) / 1_000,
+            last_cseq: 102,
+        };
+        lab.restart_and_unregister(Node::Home, t_restart, &login_restart);
+    }
     lab.visiting_downloads(t0 + us(1_293_514), false);
     // Spelled as the article's phone log writes it after a restart.
     let restarted = Restart {
@@ -156,13 +182,13 @@ pub fn logout(lab: &mut Lab, t0: Micros) {
         style: LoadStyle::ActiveInactive,
     };
     let port = lab.ephemeral_port();
-    lab.register_after_restart(
-        Node::Visiting,
-        port,
-        t0 + us(4_611_820),
-        restarted,
-        RegisterOutcome::Accepted,
-    );
+    let (node, t_register) = (Node::Visiting, t0 + us(4_611_820));
+    let accepted = RegisterOutcome::Accepted;
+    if sccp {
+        lab.skinny_register_after_restart(node, port, t_register, restarted, accepted);
+    } else {
+        lab.register_after_restart(node, port, t_register, restarted, accepted);
+    }
 }
 
 #[cfg(test)]

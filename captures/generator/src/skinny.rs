@@ -7,36 +7,21 @@
 //! form `1:Register` / `129:RegisterAck`), so that this capture does not share
 //! the decoder's assumptions.
 //!
-//! Skinny framing (little-endian): data length (counts the message id and the
-//! payload), header version, message id, then the payload; here the XML and
-//! a terminating NUL.
+//! The PDUs come from `skinny_pdu.rs`: the XML and a terminating NUL.
 
 use crate::alarm::{alarm, Param};
 use crate::capture::Capture;
 use crate::clock::{secs, us};
 use crate::net::Host;
+use crate::skinny_pdu::{enhanced_alarm, SKINNY_PORT};
 use crate::tcp::{ConnSpec, Dir, Endpoint, TcpConn};
 use crate::topology::{ARTICLE_PHONE, QUICK_ACK, VISITING};
-
-const XML_ALARM_MESSAGE: u32 = 0x015A;
-const SKINNY_PORT: u16 = 2000;
 
 /// A 7965 running SCCP, next to the lab's SIP phone.
 const SCCP_PHONE: Host = Host {
     mac: [0x00, 0x24, 0x14, 0x2d, 0xdf, 0x24],
     ip: [192, 168, 7, 105],
 };
-
-/// One Skinny PDU: data length (the message id and payload), header version 0,
-/// message id, payload (packet-skinny.c, `dissect_skinny_pdu`).
-pub fn skinny_message(id: u32, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(12 + payload.len());
-    out.extend_from_slice(&(4 + payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&0u32.to_le_bytes());
-    out.extend_from_slice(&id.to_le_bytes());
-    out.extend_from_slice(payload);
-    out
-}
 
 fn device_tl_info() -> String {
     alarm(
@@ -108,22 +93,18 @@ pub fn xml_alarm() -> Capture {
         tos: 0x60,
     };
     let mut conn = TcpConn::connect(&mut cap, &spec, secs(1), "skinny");
-    let mut payload = device_tl_info().into_bytes();
-    payload.push(0);
     let sent = conn.send(
         &mut cap,
         Dir::ToServer,
         secs(1) + us(5_000),
-        &skinny_message(XML_ALARM_MESSAGE, &payload),
+        &enhanced_alarm(&device_tl_info()),
     );
     cap.note(sent.last, "Skinny XMLAlarmMessage (0x015A): DeviceTLInfo");
-    let mut payload = sccp_out_of_service().into_bytes();
-    payload.push(0);
     let sent = conn.send(
         &mut cap,
         Dir::ToServer,
         secs(1) + us(25_000),
-        &skinny_message(XML_ALARM_MESSAGE, &payload),
+        &enhanced_alarm(&sccp_out_of_service()),
     );
     cap.note(
         sent.last,

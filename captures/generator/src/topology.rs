@@ -27,14 +27,34 @@ pub const QUICK_ACK: Micros = 180;
 /// Linux delayed ACK: CUCM's SIP stack answers within it, so its ACKs ride on responses.
 pub const DELAYED_ACK: Micros = 40_000;
 
+/// The call-signalling protocol a phone's firmware speaks to CUCM.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Signalling {
+    /// SIP over TCP 5060: REGISTER, NOTIFY restart, alarm REFERs.
+    Sip,
+    /// SCCP (Skinny) over TCP 2000: Register, Reset, Alarm and EnhancedAlarm.
+    Sccp,
+}
+
 /// A phone model and the firmware it runs.
 pub struct Model {
     pub name: &'static str,
-    /// CUCM's model enumeration (`tkmodel`), which the REGISTER's Contact carries.
+    /// CUCM's model enumeration (`tkmodel`), which the REGISTER's Contact carries; CUCM
+    /// numbers Skinny device types the same way (`skinny.deviceType`).
     pub enumeration: &'static str,
     pub load: &'static str,
     pub inactive_load: &'static str,
+    /// The SIP User-Agent (an SCCP load sends no SIP, so it is never written).
     pub user_agent: &'static str,
+    /// Decided by the load: the same hardware may run either.
+    pub signalling: Signalling,
+}
+
+impl Model {
+    /// The Skinny Register's deviceType.
+    pub fn device_type(&self) -> u32 {
+        self.enumeration.parse().expect("a numeric tkmodel")
+    }
 }
 
 /// The article's phone: `tkmodel=621` in its EMService log.
@@ -44,6 +64,7 @@ pub const CP_7821: Model = Model {
     load: "sip78xx.12-1-1-12",
     inactive_load: "sip78xx.10-3-1-12",
     user_agent: "Cisco-CP7821/12.1.1",
+    signalling: Signalling::Sip,
 };
 
 /// The 7821's four-line sibling, same firmware family.
@@ -53,6 +74,30 @@ pub const CP_7841: Model = Model {
     load: "sip78xx.12-1-1-12",
     inactive_load: "sip78xx.10-3-1-12",
     user_agent: "Cisco-CP7841/12.1.1",
+    signalling: Signalling::Sip,
+};
+
+/// A CP-7961G on SCCP firmware (the model of the SCCP alarm in FreeSWITCH's mod_skinny
+/// tests, see domain.md); tkmodel 30018, packet-skinny.c's `DeviceType` 0x7542 "7961G".
+/// The load names follow Cisco's SCCP41 naming; no public capture gives this phone's.
+pub const CP_7961: Model = Model {
+    name: "CP-7961G",
+    enumeration: "30018",
+    load: "SCCP41.9-4-2SR3-1S",
+    inactive_load: "SCCP41.9-3-1SR4-1S",
+    user_agent: "Cisco-CP7961G/9.4.2",
+    signalling: Signalling::Sccp,
+};
+
+/// A CP-7965G on SCCP firmware (SCCP45, the 7945G/7965G loads): tkmodel 436,
+/// packet-skinny.c's `DeviceType` 0x1b4 "7965".
+pub const CP_7965: Model = Model {
+    name: "CP-7965G",
+    enumeration: "436",
+    load: "SCCP45.9-4-2SR3-1S",
+    inactive_load: "SCCP45.9-3-1SR4-1S",
+    user_agent: "Cisco-CP7965G/9.4.2",
+    signalling: Signalling::Sccp,
 };
 
 /// One phone and the user who logs in on it.
@@ -77,7 +122,8 @@ pub struct PhoneId {
     pub switch_port: Text,
     /// The device's uuid in CUCM, on the `<device>` element of its configuration file.
     pub config_uuid: Text,
-    /// Local TCP ports: SIP to the visiting and to the home cluster, the TVS session.
+    /// Local TCP ports: signalling (SIP, or Skinny for an SCCP load) to the visiting and
+    /// to the home cluster, the TVS session.
     pub sip_port_vc: u16,
     pub sip_port_hc: u16,
     pub tvs_port: u16,

@@ -132,6 +132,11 @@ pub const ALL: &[Spec] = &[
         about: "Six phones on another site (10.20.5.x, VC 10.20.0.10, HCs 10.30.0.10 and 10.40.0.10) interleaved: logins (one caught mid-flow), a 201 refusal, CTL/ITL unavailable, TVS reset, a logout; flow: comments give each message's phase",
         build: crate::multi_phone::multi_phone,
     },
+    Spec {
+        name: "emcc-sccp",
+        about: "Four SCCP phones (10.20.6.x, VC 10.20.0.10) registering in Skinny on TCP 2000, interleaved: logins (one caught mid-flow at its Reset), a RegisterReject from the home cluster then fallback to the VC, a logout; flow: comments give each message's phase",
+        build: crate::emcc_sccp::emcc_sccp,
+    },
 ];
 
 fn with(change: impl FnOnce(&mut LabOptions)) -> LabOptions {
