@@ -337,14 +337,14 @@ fn home_cluster_preference_picks_up_a_late_capture() {
     );
 }
 
-/// Six phones of another site, interleaved, one caught mid-flow: every
-/// message carries the phase the generator sent it in (`flow:` comments).
-#[test]
-fn several_phones_follow_the_generators_ground_truth() {
-    const MID_FLOW_PHONE: &str = "SEPF87B20C4D019";
+/// Every frame commented `flow: DEVICE phase N` by the generator shows that
+/// phase and device, in one pass and two; the phone caught mid-flow names
+/// no device on its first frames. Returns how many frames were checked.
+fn follows_the_generators_ground_truth(capture: &str, mid_flow_phone: &str) -> usize {
+    let mut checked = 0;
     for extra in [&[][..], &["-2"][..]] {
         let out = fields(
-            "emcc-multi-phone.pcapng",
+            capture,
             "frame.comment contains \"flow:\"",
             &[
                 "frame.number",
@@ -354,25 +354,37 @@ fn several_phones_follow_the_generators_ground_truth() {
             ],
             extra,
         );
-        let mut checked = 0;
+        checked = 0;
         for line in out.lines() {
             let cols: Vec<&str> = line.split('\t').collect();
             let truth = cols[1].rsplit("flow: ").next().unwrap();
             let (device, phase) = truth.split_once(" phase ").unwrap();
-            assert_eq!(cols[3], phase, "frame {} ({truth}) with {extra:?}", cols[0]);
-            // The mid-flow phone's restart NOTIFY and its answer name no
+            assert_eq!(
+                cols[3], phase,
+                "{capture} frame {} ({truth}) with {extra:?}",
+                cols[0]
+            );
+            // The mid-flow phone's restart order and its answer name no
             // device; every later frame does.
-            let unnamed_yet = cols[2].is_empty() && device == MID_FLOW_PHONE;
+            let unnamed_yet = cols[2].is_empty() && device == mid_flow_phone;
             assert!(
                 cols[2] == device || unnamed_yet,
-                "frame {}: device {:?}, truth {device}",
+                "{capture} frame {}: device {:?}, truth {device}",
                 cols[0],
                 cols[2]
             );
             checked += 1;
         }
-        assert!(checked >= 200, "only {checked} frames with ground truth");
     }
+    checked
+}
+
+/// Six phones of another site, interleaved, one caught mid-flow: every
+/// message carries the phase the generator sent it in (`flow:` comments).
+#[test]
+fn several_phones_follow_the_generators_ground_truth() {
+    let checked = follows_the_generators_ground_truth("emcc-multi-phone.pcapng", "SEPF87B20C4D019");
+    assert!(checked >= 200, "only {checked} frames with ground truth");
     let stranger = fields(
         "emcc-multi-phone.pcapng",
         "emccflow && ip.addr == 10.20.5.60",
@@ -389,4 +401,29 @@ fn several_phones_follow_the_generators_ground_truth() {
         out.contains("Phones: 6  Attempts: 6  Completed: 3  Failed: 3  Incomplete: 0"),
         "{out}"
     );
+}
+
+/// Four SCCP phones: Skinny's Register, Reset and Unregister take the place
+/// of SIP's REGISTER and NOTIFY (a login, a login whose home registration is
+/// rejected, a logout, a login caught at its Reset).
+#[test]
+fn sccp_phones_follow_the_generators_ground_truth() {
+    const CAPTURE: &str = "emcc-sccp.pcapng";
+    let checked = follows_the_generators_ground_truth(CAPTURE, "SEP0024C418F25D");
+    assert!(checked >= 130, "only {checked} frames with ground truth");
+    let out = report(CAPTURE, &[]);
+    assert_matches_expected("emccflow/sccp-report.txt", &out);
+    assert!(
+        out.contains("Phones: 4  Attempts: 4  Completed: 3  Failed: 1  Incomplete: 0"),
+        "{out}"
+    );
+    // The rejection, where it shows, with the Skinny text; the fallback
+    // Register back on the visiting cluster; the restart orders.
+    let steps = fields(
+        CAPTURE,
+        "emccflow.register_rejected || emccflow.fell_back || skinny.messageId == 0x009f",
+        &["frame.number", "emccflow.phase", "emccflow.step"],
+        &[],
+    );
+    assert_matches_expected("emccflow/sccp-steps.txt", &steps);
 }

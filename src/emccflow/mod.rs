@@ -327,15 +327,21 @@ fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
     None
 }
 
-/// The first Skinny message of the frame that is a step of a login: an SCCP
-/// phone registers, unregisters and is told to restart in Skinny where a SIP
-/// phone uses REGISTER and NOTIFY. Keepalives, capabilities and alarms are
-/// not steps: such a frame is labelled like its connection.
+/// The Skinny message of the frame that is a step of a login: an SCCP phone
+/// registers, unregisters and is told to restart in Skinny where a SIP phone
+/// uses REGISTER and NOTIFY, and reports its restart cause in an Alarm just
+/// before it registers (where a SIP phone puts it in the REGISTER). With
+/// several, the first registration message wins over an Alarm. Keepalives
+/// and capabilities are no steps: such a frame is labelled like its
+/// connection.
 fn gather_skinny(packet: &mut Packet<'_>) -> Option<Message> {
-    skinny_messages::read(packet)
-        .into_iter()
-        .find(|m| !matches!(m, Sccp::KeepAlive | Sccp::KeepAliveAck | Sccp::Alarm { .. }))
-        .map(Message::Sccp)
+    let messages = skinny_messages::read(packet);
+    let is_alarm = |m: &&Sccp| matches!(m, Sccp::Alarm { .. });
+    let step = messages
+        .iter()
+        .find(|m| !is_alarm(m) && !matches!(m, Sccp::KeepAlive | Sccp::KeepAliveAck))
+        .or_else(|| messages.iter().find(is_alarm))?;
+    Some(Message::Sccp(step.clone()))
 }
 
 /// A message our other dissectors decoded in this frame (TVS, a download,

@@ -76,6 +76,20 @@ pub fn sccp_answer(
     }
 }
 
+/// An SCCP phone's Alarm before it registers: why it last restarted.
+pub fn restart_alarm(side: Side, code: Option<u32>, last: Option<&str>) -> String {
+    let cause = match (code, last.filter(|l| !l.is_empty())) {
+        (Some(code), Some(last)) => format!(": cause {code}, {last}"),
+        (Some(code), None) => format!(": cause {code}"),
+        (None, Some(last)) => format!(": {last}"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "Phone tells the {} cluster why it last restarted, before registering (Alarm{cause})",
+        side.as_str()
+    )
+}
+
 /// A REFER: the phone's alarm reports, or the cluster's remote-control REFER.
 pub fn report(from_phone: bool, alarm: Option<&str>, side: Side) -> String {
     match (from_phone, alarm) {

@@ -190,6 +190,28 @@ impl Registering {
     }
 }
 
+/// What a registration request is in a phone's login or logout
+/// (`Flow::registration_case`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RegisterCase {
+    /// Not part of a login or logout the flow follows.
+    Ignored,
+    /// Registering with the visiting cluster, out of any attempt (phase 1).
+    Visiting,
+    /// The unregister before the restart (phase 3).
+    Unregister,
+    /// Registering with the home cluster after the restart (phase 7).
+    Home,
+    /// Back to the visiting cluster after a restart: the login stopped in
+    /// this phase.
+    Fallback(Phase),
+    /// Registering again for a logout, with this side.
+    Logout(Side),
+    /// Unregistering from the home cluster for a logout (`starts`: no
+    /// logout attempt yet, this starts one).
+    LogoutUnregister { starts: bool },
+}
+
 /// How a cluster tells a phone to restart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum RestartOrder {

@@ -6,6 +6,7 @@
 //! EMCC feature guide); the phases are the same.
 
 use super::*;
+use crate::ciscoalarm::reason::parse_skinny_alarm;
 use crate::skinny_messages::{reset_kind_name, Sccp};
 
 /// What Skinny answers are remembered by (the SIP ones by their method).
@@ -43,8 +44,41 @@ impl Flow {
                 self.on_sccp_answer(f, REGISTER, Some(text), "RegisterReject")
             }
             Sccp::UnregisterAck => self.on_sccp_answer(f, UNREGISTER, None, "UnregisterAck"),
-            Sccp::KeepAlive | Sccp::KeepAliveAck | Sccp::Alarm { .. } => None,
+            Sccp::Alarm { text } => {
+                let p = self.parties_for_phone(&f.src, &f.dst);
+                self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                self.on_restart_alarm(f, &p, text)
+            }
+            Sccp::KeepAlive | Sccp::KeepAliveAck => None,
         }
+    }
+
+    /// The Alarm an SCCP phone sends just before its Register (seeds/003):
+    /// it belongs to the registration it announces, whose phase is decided
+    /// as the Register's will be (nothing changes until the Register).
+    fn on_restart_alarm(&mut self, f: &FrameFacts, p: &Parties, text: &str) -> Option<Label> {
+        let (phase, side) = match self.registration_case(p, &Registering::sccp(false)) {
+            RegisterCase::Visiting => (Phase::VisitingRegistration, Side::Visiting),
+            RegisterCase::Home => (Phase::HomeRegistration, Side::Home),
+            RegisterCase::Fallback(stop) => (stop, Side::Visiting),
+            RegisterCase::Logout(side) => (Phase::Logout, side),
+            _ => return None,
+        };
+        // `25: Name=SEP... Load=... Last=Initialized` (seeds/003): the
+        // cause, the device name and the phone's word for the cause.
+        let alarm = parse_skinny_alarm(text);
+        let device = alarm
+            .as_ref()
+            .and_then(|a| a.device())
+            .map(|d| d.value.to_string())
+            .filter(|d| !d.is_empty());
+        self.note_device(&p.key, device.as_ref());
+        let step = steps::restart_alarm(
+            side,
+            alarm.as_ref().and_then(|a| a.code).map(|c| c.value),
+            alarm.as_ref().and_then(|a| a.last()).map(|l| l.value),
+        );
+        Some(self.label(&p.key, f, phase, Some(side), step))
     }
 
     /// RegisterAck, RegisterReject (`refusal`: its text) or UnregisterAck.

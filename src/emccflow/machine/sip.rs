@@ -4,21 +4,17 @@
 use super::*;
 
 impl Flow {
-    pub(super) fn on_register(
-        &mut self,
-        f: &FrameFacts,
-        p: &Parties,
-        request: Registering,
-    ) -> Option<Label> {
-        let expires = request.expires;
-        // What is read of the phone, read before the flow changes (a copy of
-        // its whole state would copy its strings and list for every message).
-        let phone = self.phones.get(&p.key)?;
+    /// What a registration request from this phone to `p.server` is in its
+    /// login or logout, decided from the flow's state alone (nothing
+    /// changes): `on_register` acts on it, and an SCCP phone's Alarm, sent
+    /// just before its Register, is labelled by it.
+    pub(super) fn registration_case(&self, p: &Parties, request: &Registering) -> RegisterCase {
+        let Some(phone) = self.phones.get(&p.key) else {
+            return RegisterCase::Ignored;
+        };
         let to_visiting = self.is_visiting(phone, &p.server);
         let back_home = phone.logged_in && self.is_home(phone, &p.server);
-        let current = phone.current.clone();
-        let unregister = request.unregister;
-        let (phase, side, purpose, step, finding) = match (&current, unregister) {
+        match (&phone.current, request.unregister) {
             // During the login and restart, a REGISTER to the visiting cluster
             // whose Expires was cut off (short snaplen) is the unregister.
             (Some(a), false)
@@ -27,63 +23,79 @@ impl Flow {
                     && to_visiting
                     && request.expires_unknown =>
             {
-                (
-                    Phase::Restart,
-                    Side::Visiting,
-                    Purpose::Unregister,
-                    steps::UNREGISTER.to_string(),
-                    None,
-                )
+                RegisterCase::Unregister
             }
             (Some(a), false) if a.kind == Kind::Login && a.phase >= Phase::Restart => {
                 if to_visiting {
-                    let stop = a.phase;
-                    let text = format!(
-                        "the phone gave up in phase {} ({}) and registers with the visiting cluster again",
-                        stop.number(),
-                        stop.name()
-                    );
-                    (
-                        stop,
-                        Side::Visiting,
-                        Purpose::FallbackRegister,
-                        steps::FALLBACK_REGISTER.to_string(),
-                        Some((FindingKind::FellBack, text)),
-                    )
+                    RegisterCase::Fallback(a.phase)
                 } else {
-                    self.add_home(&p.key, &p.server);
-                    (
-                        Phase::HomeRegistration,
-                        Side::Home,
-                        Purpose::HomeRegister,
-                        steps::HOME_REGISTER.to_string(),
-                        None,
-                    )
+                    RegisterCase::Home
                 }
             }
-            (Some(a), false) if a.kind == Kind::Logout => (
-                Phase::Logout,
-                side_of(to_visiting),
-                Purpose::LogoutRegister,
-                steps::LOGOUT_REGISTER.to_string(),
-                None,
-            ),
-            (Some(a), true) if a.kind == Kind::Login => (
+            (Some(a), false) if a.kind == Kind::Logout => {
+                RegisterCase::Logout(side_of(to_visiting))
+            }
+            (Some(a), true) if a.kind == Kind::Login => RegisterCase::Unregister,
+            (Some(_), true) => RegisterCase::LogoutUnregister { starts: false },
+            (None, true) if back_home => RegisterCase::LogoutUnregister { starts: true },
+            (None, true) => RegisterCase::Ignored,
+            (_, false) if back_home || self.config.home.contains(&*p.server) => {
+                RegisterCase::Ignored
+            }
+            (_, false) => RegisterCase::Visiting,
+        }
+    }
+
+    pub(super) fn on_register(
+        &mut self,
+        f: &FrameFacts,
+        p: &Parties,
+        request: Registering,
+    ) -> Option<Label> {
+        let (phase, side, purpose, step, finding) = match self.registration_case(p, &request) {
+            RegisterCase::Ignored => return None,
+            RegisterCase::Unregister => (
                 Phase::Restart,
                 Side::Visiting,
                 Purpose::Unregister,
                 steps::UNREGISTER.to_string(),
                 None,
             ),
-            (Some(_), true) => (
+            RegisterCase::Fallback(stop) => {
+                let text = format!(
+                    "the phone gave up in phase {} ({}) and registers with the visiting cluster again",
+                    stop.number(),
+                    stop.name()
+                );
+                (
+                    stop,
+                    Side::Visiting,
+                    Purpose::FallbackRegister,
+                    steps::FALLBACK_REGISTER.to_string(),
+                    Some((FindingKind::FellBack, text)),
+                )
+            }
+            RegisterCase::Home => {
+                self.add_home(&p.key, &p.server);
+                (
+                    Phase::HomeRegistration,
+                    Side::Home,
+                    Purpose::HomeRegister,
+                    steps::HOME_REGISTER.to_string(),
+                    None,
+                )
+            }
+            RegisterCase::Logout(side) => (
                 Phase::Logout,
-                Side::Home,
-                Purpose::Unregister,
-                steps::LOGOUT_UNREGISTER.to_string(),
+                side,
+                Purpose::LogoutRegister,
+                steps::LOGOUT_REGISTER.to_string(),
                 None,
             ),
-            (None, true) if back_home => {
-                self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
+            RegisterCase::LogoutUnregister { starts } => {
+                if starts {
+                    self.start_attempt(&p.key, Kind::Logout, f.time, Phase::Logout);
+                }
                 (
                     Phase::Logout,
                     Side::Home,
@@ -92,14 +104,7 @@ impl Flow {
                     None,
                 )
             }
-            (None, true) => return None,
-            (_, false) => {
-                if back_home {
-                    return None;
-                }
-                if self.config.home.contains(&*p.server) {
-                    return None;
-                }
+            RegisterCase::Visiting => {
                 if let Some(phone) = self.phones.get_mut(&p.key) {
                     phone.visiting = Some(p.server.clone());
                     phone.logged_in = false;
@@ -108,7 +113,7 @@ impl Flow {
                     Phase::VisitingRegistration,
                     Side::Visiting,
                     Purpose::Register,
-                    steps::visiting_register(expires),
+                    steps::visiting_register(request.expires),
                     None,
                 )
             }
@@ -121,7 +126,7 @@ impl Flow {
             label.findings.push(Finding { kind, text });
             self.fail_current(&p.key);
         }
-        let method = if unregister {
+        let method = if request.unregister {
             request.unregister_method
         } else {
             request.register_method

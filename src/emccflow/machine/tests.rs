@@ -532,14 +532,32 @@ mod sccp_phone {
                 ..
             })
         ));
+        // The Alarm before the Register back on the visiting cluster: labelled
+        // as that registration, the finding left to the Register.
+        let text = "24: Name=SEP000000000007 Load= SCCP41.9-4-2SR3-1S Last=Phone-Reg-Rej";
+        let alarm = s
+            .send(11.9, PHONE, VC, skinny(Sccp::Alarm { text: text.into() }))
+            .unwrap();
+        assert_eq!(alarm.phase, Phase::HomeRegistration);
+        assert_eq!(
+            &*alarm.step,
+            "Phone tells the visiting cluster why it last restarted, before registering (Alarm: cause 24, Phone-Reg-Rej)"
+        );
+        assert!(alarm.findings.is_empty() && alarm.outcome.is_none());
         let back = s.send(12.0, PHONE, VC, register()).unwrap();
         assert_eq!(back.phase, Phase::HomeRegistration);
         assert_eq!(&*back.step, steps::FALLBACK_REGISTER);
+        assert_eq!(back.findings[0].kind, FindingKind::FellBack);
     }
 
     #[test]
     fn keepalives_and_answers_to_nothing_are_not_steps() {
         let mut s = Script::new(0);
+        // A phone's first message, its Alarm, is the start of phase 1.
+        let alarm = Sccp::Alarm {
+            text: "25: Name=SEP000000000007 Load= x Last=Initialized".into(),
+        };
+        assert_eq!(phase(&s.send(0.0, PHONE, VC, skinny(alarm))), Some(1));
         s.send(0.0, PHONE, VC, register());
         assert!(s.send(30.0, PHONE, VC, skinny(Sccp::KeepAlive)).is_none());
         // An acknowledgement of a Register the flow never saw.
