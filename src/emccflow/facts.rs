@@ -61,6 +61,12 @@ pub enum Message {
     /// A Skinny message of an SCCP phone's registration (Register,
     /// RegisterAck, RegisterReject, Unregister, UnregisterAck, Reset).
     Sccp(Sccp),
+    /// An alarm an SCCP phone sends in Skinny's EnhancedAlarm (0x015A)
+    /// where a SIP phone sends an alarm REFER (as `ciscoalarm` decoded it).
+    SkinnyAlarm {
+        alarm: String,
+        device: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

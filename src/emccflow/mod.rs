@@ -329,19 +329,31 @@ fn gather_message(packet: &mut Packet<'_>) -> Option<Message> {
 
 /// The Skinny message of the frame that is a step of a login: an SCCP phone
 /// registers, unregisters and is told to restart in Skinny where a SIP phone
-/// uses REGISTER and NOTIFY, and reports its restart cause in an Alarm just
-/// before it registers (where a SIP phone puts it in the REGISTER). With
-/// several, the first registration message wins over an Alarm. Keepalives
-/// and capabilities are no steps: such a frame is labelled like its
-/// connection.
+/// uses REGISTER and NOTIFY, reports its restart cause in an Alarm just
+/// before it registers (where a SIP phone puts it in the REGISTER), and its
+/// alarm documents in EnhancedAlarm (where a SIP phone sends a REFER).
+/// With several, a registration message wins over an Alarm, and an Alarm
+/// over an alarm document. Keepalives and capabilities are no steps: such a
+/// frame is labelled like its connection.
 fn gather_skinny(packet: &mut Packet<'_>) -> Option<Message> {
     let messages = skinny_messages::read(packet);
     let is_alarm = |m: &&Sccp| matches!(m, Sccp::Alarm { .. });
     let step = messages
         .iter()
         .find(|m| !is_alarm(m) && !matches!(m, Sccp::KeepAlive | Sccp::KeepAliveAck))
-        .or_else(|| messages.iter().find(is_alarm))?;
-    Some(Message::Sccp(step.clone()))
+        .or_else(|| messages.iter().find(is_alarm));
+    if let Some(step) = step {
+        return Some(Message::Sccp(step.clone()));
+    }
+    // An alarm document (DeviceTLInfo, ...) ciscoalarm decoded from the
+    // frame's EnhancedAlarm message.
+    if !packet.echoed_any() {
+        return None;
+    }
+    Some(Message::SkinnyAlarm {
+        alarm: packet.echoed_string(&ALARM_NAME)?,
+        device: packet.echoed_string(&ALARM_DEVICE),
+    })
 }
 
 /// A message our other dissectors decoded in this frame (TVS, a download,

@@ -90,11 +90,17 @@ pub fn restart_alarm(side: Side, code: Option<u32>, last: Option<&str>) -> Strin
     )
 }
 
-/// A REFER: the phone's alarm reports, or the cluster's remote-control REFER.
-pub fn report(from_phone: bool, alarm: Option<&str>, side: Side) -> String {
+/// A REFER: the phone's alarm reports, or the cluster's remote-control
+/// REFER; or (not `by_refer`) an SCCP phone's alarm in Skinny.
+pub fn report(from_phone: bool, alarm: Option<&str>, side: Side, by_refer: bool) -> String {
+    let carrier = if by_refer {
+        "alarm REFER"
+    } else {
+        "Skinny EnhancedAlarm"
+    };
     match (from_phone, alarm) {
         (true, Some(alarm)) => format!(
-            "Phone reports {alarm} to the {} cluster (alarm REFER)",
+            "Phone reports {alarm} to the {} cluster ({carrier})",
             side.as_str()
         ),
         (true, None) => format!("Phone sends a REFER to the {} cluster", side.as_str()),

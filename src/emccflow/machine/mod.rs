@@ -423,7 +423,7 @@ impl Flow {
                     if from_phone {
                         self.note_device(&p.key, alarm_device.as_ref());
                     }
-                    self.on_refer(f, &p, from_phone, alarm.as_deref())
+                    self.on_refer(f, &p, from_phone, alarm.as_deref(), true)
                 }
                 _ => None,
             },
@@ -499,6 +499,14 @@ impl Flow {
                 self.on_tvs(f, &p, event)
             }
             Message::Sccp(message) => self.on_sccp(f, message),
+            Message::SkinnyAlarm { alarm, device } => {
+                let p = self.parties_for_phone(&f.src, &f.dst);
+                if !self.phones.contains_key(&p.key) {
+                    return None;
+                }
+                self.note_device(&p.key, device.as_ref());
+                self.on_refer(f, &p, true, Some(alarm), false)
+            }
         }
     }
 }
@@ -536,7 +544,7 @@ fn connection_kind(f: &FrameFacts) -> &'static str {
         }
         Some(Message::Download { .. }) => "file download connection",
         Some(Message::Tvs { .. }) => "TVS connection",
-        Some(Message::Sccp(_)) => "SCCP connection",
+        Some(Message::Sccp(_) | Message::SkinnyAlarm { .. }) => "SCCP connection",
         None => "connection",
     }
 }

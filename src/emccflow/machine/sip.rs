@@ -185,12 +185,15 @@ impl Flow {
         Some(label)
     }
 
+    /// A REFER (`by_refer`), or the Skinny alarm message an SCCP phone sends
+    /// in its place.
     pub(super) fn on_refer(
         &mut self,
         f: &FrameFacts,
         p: &Parties,
         from_phone: bool,
         alarm: Option<&str>,
+        by_refer: bool,
     ) -> Option<Label> {
         let phone = self.phones.get(&p.key)?;
         let to_visiting = self.is_visiting(phone, &p.server);
@@ -210,9 +213,11 @@ impl Flow {
             }
             _ => return None,
         };
-        let step = steps::report(from_phone, alarm, side);
+        let step = steps::report(from_phone, alarm, side, by_refer);
         let label = self.label(&p.key, f, phase, Some(side), step);
-        self.remember_transaction(f, &label, "REFER", Purpose::Report);
+        if by_refer {
+            self.remember_transaction(f, &label, "REFER", Purpose::Report);
+        }
         Some(label)
     }
 

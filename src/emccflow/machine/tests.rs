@@ -502,6 +502,16 @@ mod sccp_phone {
             apply.step.ends_with("(SCCP Reset) (apply config)"),
             "{apply:?}"
         );
+        let report = Message::SkinnyAlarm {
+            alarm: "DeviceTLInfo".into(),
+            device: Some("SEP1".into()),
+        };
+        let report = s.send(5.07, PHONE, VC, report).unwrap();
+        assert_eq!(report.phase, Phase::Restart);
+        assert_eq!(
+            &*report.step,
+            "Phone reports DeviceTLInfo to the visiting cluster (Skinny EnhancedAlarm)"
+        );
         let unregister = s.send(5.1, PHONE, VC, skinny(Sccp::Unregister)).unwrap();
         assert_eq!(&*unregister.step, steps::UNREGISTER);
         let acked = s.send(5.2, VC, PHONE, skinny(Sccp::UnregisterAck)).unwrap();

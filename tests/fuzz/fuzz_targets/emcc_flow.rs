@@ -74,7 +74,7 @@ const TVS_EVENTS: &[&str] = &[
 const MAX_FRAMES: usize = 128;
 
 fn message(u: &mut Unstructured) -> Result<Message> {
-    Ok(match u.int_in_range(0..=8)? {
+    Ok(match u.int_in_range(0..=9)? {
         0 => Message::SipRequest {
             method: word(u, METHODS)?,
             event: maybe_word(u, EVENTS)?,
@@ -125,6 +125,10 @@ fn message(u: &mut Unstructured) -> Result<Message> {
             device: maybe_word(u, DEVICES)?,
             transport: word(u, TRANSPORTS)?,
             result: maybe_word(u, RESULTS)?,
+        },
+        8 => Message::SkinnyAlarm {
+            alarm: word(u, ALARMS)?,
+            device: maybe_word(u, DEVICES)?,
         },
         7 => Message::Sccp(match u.int_in_range(0..=5)? {
             0 => Sccp::Register {
