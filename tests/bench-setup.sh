@@ -2,7 +2,8 @@
 # repository's top folder): builds the plugin and the capture generator,
 # puts the plugin in the personal plugin folder of "$OUT/home-with" (and
 # makes an empty "$OUT/home-without"), generates the benchmark capture of
-# $PHONES phones (seed $SEED) into $BENCH unless it is there, and sets
+# $PHONES phones (seed $SEED) into $BENCH unless it is there and newer than
+# the generator (a changed generator makes another mix), and sets
 # `capture` and `as_user` (tshark as root ignores personal plugins: run it as
 # nobody then, with the benchmark folder readable).
 # shellcheck shell=bash
@@ -13,7 +14,9 @@ ws_version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 mkdir -p "$OUT/home-with/.local/lib/wireshark/plugins/$ws_version/epan" "$OUT/home-without"
 cp target/release/libemcc.so "$OUT/home-with/.local/lib/wireshark/plugins/$ws_version/epan/emcc.so"
 capture=$BENCH/emcc-bench-$PHONES-$SEED.pcapng
-[ -s "$capture" ] || target/release/emcc-captures --bench "$PHONES" --seed "$SEED" --out "$BENCH" >&2
+if ! [ -s "$capture" ] || ! [ "$capture" -nt target/release/emcc-captures ]; then
+    target/release/emcc-captures --bench "$PHONES" --seed "$SEED" --out "$BENCH" >&2
+fi
 
 as_user=()
 if [ "$(id -u)" = 0 ]; then

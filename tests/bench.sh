@@ -62,9 +62,9 @@ if shark without -G plugins | grep -q 'emcc.so'; then
     exit 1
 fi
 
-capture_for() { # capture_for PHONES: generate (once) and print the path
+capture_for() { # capture_for PHONES: generate (once per generator build) and print the path
     local file=$BENCH/emcc-$MIX-$1-$SEED.pcapng
-    if [ ! -s "$file" ]; then
+    if [ ! -s "$file" ] || [ ! "$file" -nt "$target/release/emcc-captures" ]; then
         "$target/release/emcc-captures" "--$MIX" "$1" --seed "$SEED" --out "$BENCH" >&2
     fi
     chmod a+r "$file"
