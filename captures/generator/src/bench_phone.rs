@@ -29,9 +29,10 @@ const REGISTER_OK: Micros = 1_700;
 /// The phone restarts during the capture.
 pub struct Boot {
     pub at: Micros,
-    /// Why, as its first REGISTER's Reason header says.
+    /// Why, as its first REGISTER's Reason header (or an SCCP phone's Alarm) says.
     pub restart: Restart,
-    /// The outage it reports in LastOutOfServiceInformation: reason code and text.
+    /// The outage a SIP phone reports in LastOutOfServiceInformation: reason code and
+    /// text.
     pub outage: (u32, &'static str),
 }
 
@@ -96,19 +97,14 @@ impl BenchPhone {
         (lab.finish().into_frames(), media)
     }
 
-    /// The phone starts up at `boot.at`: finds its router, downloads its trust list and
-    /// configuration, resolves its node's name, connects and registers, then reports its
-    /// trust list and its last outage. Returns when it registered.
+    /// The phone starts up at `boot.at` (see [`start_up`]), connects and registers, then
+    /// reports its trust list and its last outage. Returns when it registered.
     fn boot_up(&self, lab: &mut Lab, boot: &Boot) -> Micros {
         let node = Node::Visiting;
         let phone = &self.site.phone;
         let c = &self.site.visiting;
         let t0 = boot.at;
-        lab.arp(node, t0);
-        lab.visiting_downloads(t0 + us(40_000), false);
-        let t = t0 + us(1_150_000);
-        let answered = resolve(lab, t, &c.fqdn, c.host.ip);
-        let t = answered + us(30_000);
+        let t = start_up(lab, t0);
         lab.open_sip(node, phone.sip_port_vc, t);
         let t_reg = t + us(1_300);
         let reg = lab.phone_register(node, t_reg, &RegisterKind::Bind(boot.restart));
@@ -142,6 +138,19 @@ impl BenchPhone {
         lab.sip_send(node, Dir::ToClient, t + us(2_500), &accepted, None);
         t_reg
     }
+}
+
+/// A phone powered up or restarted at `t0` finds its router, downloads its trust list and
+/// configuration and resolves its node's name, the same whatever it signals with; returns
+/// when it connects to the node.
+pub fn start_up(lab: &mut Lab, t0: Micros) -> Micros {
+    let node = Node::Visiting;
+    let c = lab.cluster(node);
+    lab.arp(node, t0);
+    lab.visiting_downloads(t0 + us(40_000), false);
+    let t = t0 + us(1_150_000);
+    let answered = resolve(lab, t, &c.fqdn, c.host.ip);
+    answered + us(30_000)
 }
 
 /// The phone asks the office's DNS server for `name`'s address at `t`; returns when the

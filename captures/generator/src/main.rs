@@ -11,6 +11,7 @@ mod alarm;
 mod alarm_variants;
 mod bench;
 mod bench_phone;
+mod bench_sccp;
 mod call;
 mod capture;
 mod ciscoreg;
@@ -82,10 +83,12 @@ const USAGE: &str = "usage: emcc-captures [--out DIR] [--list]
                 traffic: a worst case (emcc-crowd-N-SEED.pcapng)
   --bench N     instead of the committed captures, write a realistic benchmark capture
                 (emcc-bench-N-SEED.pcapng): 3 minutes of N phones in offices of 200,
-                all registered and refreshing every 115 s, 3% booting (downloads, DNS,
-                REGISTER, alarms), 5% doing EMCC, 2.5% in a G.711 call (RTP: most of the
-                frames), a PC per 10 phones (DNS, web); about 204 frames a phone, in
-                proportion (5000 phones make about a million); written as generated
+                all registered: three quarters SIP refreshing every 115 s, a quarter
+                SCCP keeping alive every 30 s; 3% booting (downloads, DNS, REGISTER and
+                alarms, or Skinny Alarm and Register), 5% doing EMCC, 2.5% (SIP) in a
+                G.711 call (RTP: most of the frames), a PC per 10 phones (DNS, web);
+                about 206 frames a phone, in proportion (5000 phones make about a
+                million); written as generated
   --seed N      the crowd's or bench's seed (default 1)
   --no-labels   leave out the crowd's flow: comments";
 

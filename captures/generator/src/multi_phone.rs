@@ -20,7 +20,8 @@ use crate::registration::RegisterOutcome;
 use crate::scenario::{self, LabOptions, ARTICLE};
 use crate::tcp::{ConnSpec, Dir, Endpoint, TcpConn};
 use crate::topology::{
-    ip_text, router_mac, server_stack, Cluster, PhoneId, Site, Text, CP_7821, CP_7841, QUICK_ACK,
+    ip_text, router_mac, server_stack, Cluster, PhoneId, Signalling, Site, Text, CP_7821, CP_7841,
+    CP_7961, CP_7965, QUICK_ACK,
 };
 use crate::tvs::TvsOutcome;
 
@@ -348,7 +349,7 @@ pub fn crowd(phones: usize, seed: u64, ground_truth: bool) -> Capture {
     let mut tracks = Vec::with_capacity(phones + phones / OFFICE_PHONES + 1);
     for index in 0..phones {
         let office = index / OFFICE_PHONES;
-        let plan = crowd_plan(index, seed, &mut rng, span);
+        let plan = crowd_plan(index, seed, Signalling::Sip, &mut rng, span);
         let ip = plan.site.phone.host.ip;
         let mut track = plan.track();
         if !ground_truth {
@@ -393,31 +394,36 @@ pub fn office_cluster(office: usize) -> &'static ClusterSpec {
     [&PARIS, &CROWD_LYON][office % 2]
 }
 
-/// Phone `index` of a large capture: its MAC from the index and seed, its model and PIN
-/// drawn from `rng`, user `userNNNNN`.
-pub fn office_phone(index: usize, seed: u64, rng: &mut Prng) -> PhoneId {
+/// Phone `index` of a large capture: its MAC from the index and seed, its model (one
+/// that runs `signalling`) and PIN drawn from `rng`, user `userNNNNN`.
+pub fn office_phone(index: usize, seed: u64, signalling: Signalling, rng: &mut Prng) -> PhoneId {
     let mut mac = [0x00, 0xeb, 0xd5, 0, 0, 0];
     mac[3..].copy_from_slice(
         &(index as u32 ^ (seed as u32).wrapping_mul(0x9e37_79b1)).to_be_bytes()[1..],
     );
-    let model = if rng.range(0, 3) == 0 {
-        &CP_7841
-    } else {
-        &CP_7821
+    let model = match signalling {
+        Signalling::Sip => [&CP_7841, &CP_7821, &CP_7821][rng.range(0, 3) as usize],
+        Signalling::Sccp => [&CP_7961, &CP_7965][rng.range(0, 2) as usize],
     };
     let user = format!("user{index:05}");
     let pin = rng.decimal(6);
     PhoneId::generated(mac, office_address(index), model, &user, &pin)
 }
 
-/// A crowd phone's EMCC run: identity (see [`office_phone`]), home cluster, start (in
-/// the first `span`) and outcome drawn from `rng` in that order, from a fixed mix: 60%
-/// success, 10% refused, 5% CTL/ITL unavailable, 5% TVS reset, 3% TVS silent, 5% home
-/// registration refused, 12% logout. A quarter of the phones that start in the first
-/// minute are caught mid-flow.
-pub fn crowd_plan(index: usize, seed: u64, rng: &mut Prng, span: Micros) -> PhonePlan {
+/// A crowd phone's EMCC run: identity (see [`office_phone`]: a model that runs
+/// `signalling`), home cluster, start (in the first `span`) and outcome drawn from `rng`
+/// in that order, from a fixed mix: 60% success, 10% refused, 5% CTL/ITL unavailable, 5%
+/// TVS reset, 3% TVS silent, 5% home registration refused, 12% logout. A quarter of the
+/// phones that start in the first minute are caught mid-flow.
+pub fn crowd_plan(
+    index: usize,
+    seed: u64,
+    signalling: Signalling,
+    rng: &mut Prng,
+    span: Micros,
+) -> PhonePlan {
     let homes = [&BOSTON, &TOKYO, &CROWD_SYDNEY];
-    let id = office_phone(index, seed, rng);
+    let id = office_phone(index, seed, signalling, rng);
     let vc = office_cluster(index / OFFICE_PHONES);
     let hc = homes[rng.range(0, homes.len() as u64) as usize];
     let site = Site {

@@ -11,6 +11,8 @@
 //! than the 30 s the RegisterAck grants pass, so none is due and every Skinny message
 //! belongs to one phase. A SIP phone's extras (the alarm REFERs around its home
 //! registration, the remote-call-control REFERs) have no Skinny counterpart here.
+//! A phone that stays registered longer (the benchmark's) keeps its registration alive
+//! with [`Lab::skinny_keepalive`].
 
 // Seed 003's pacing of a registering phone, as in `ciscoreg-sccp`.
 use crate::ciscoreg_sccp::{AFTER_SYN, REGISTER_AFTER_ALARM};
@@ -19,8 +21,8 @@ use crate::lab::{Lab, Node};
 use crate::phone::Restart;
 use crate::registration::{tl_info, RegisterOutcome, BOOTED};
 use crate::skinny_pdu::{
-    capabilities_req, capabilities_res, enhanced_alarm, register_ack, register_reject, reset,
-    unregister, unregister_ack, Station, RESET_TYPE_RESTART,
+    capabilities_req, capabilities_res, enhanced_alarm, keep_alive, keep_alive_ack, register_ack,
+    register_reject, reset, unregister, unregister_ack, Station, RESET_TYPE_RESTART,
 };
 use crate::tcp::Dir;
 
@@ -49,7 +51,7 @@ impl Lab<'_> {
     /// Connects to `node` from `port` (SYN at `t_syn`), reports `restart` in an Alarm and
     /// registers; the node accepts (RegisterAck, CapabilitiesReq, the phone's
     /// CapabilitiesRes) or rejects, and then the phone closes. `context` prefixes the
-    /// notes.
+    /// notes. Returns when the node answered.
     fn skinny_register(
         &mut self,
         node: Node,
@@ -58,7 +60,7 @@ impl Lab<'_> {
         restart: Restart,
         outcome: RegisterOutcome,
         context: &str,
-    ) {
+    ) -> Micros {
         let ip = &self.cluster(node).ip;
         self.open_skinny(node, port, t_syn);
         let t = t_syn + AFTER_SYN;
@@ -81,7 +83,7 @@ impl Lab<'_> {
             // As long after the refusal as the SIP phone takes to give up.
             let fin = self.close_skinny(node, Dir::ToServer, t + us(6_214));
             self.note(fin, "phone gives up on this node");
-            return;
+            return t;
         }
         // Seed 003: "sendCapabilitiesReq Send StationOutputRegisterAck", one segment.
         let mut answer = register_ack();
@@ -89,9 +91,11 @@ impl Lab<'_> {
         let s = self.skinny_send(node, Dir::ToClient, t, &answer);
         let what = format!("{context}Skinny RegisterAck (keepalive 30 s) + CapabilitiesReq");
         self.note(s.last, &what);
+        let t_ack = t;
         let t = t + 1_200 + self.rng().range(0, 600);
         let s = self.skinny_send(node, Dir::ToServer, t, &capabilities_res());
         self.note(s.last, &format!("{context}Skinny CapabilitiesRes"));
+        t_ack
     }
 
     /// Phase 1: the freshly booted phone registers with the VC, at the SIP phone's times.
@@ -126,8 +130,9 @@ impl Lab<'_> {
         self.note(fin, "phone closes its Skinny connection");
     }
 
-    /// Phase 7 (or the end of a logout): after the restart the phone connects to `node`
-    /// from `port` (SYN at `t0`) and registers, reporting `restart`.
+    /// Phase 7 (or the end of a logout, or a phone booting): after the restart the phone
+    /// connects to `node` from `port` (SYN at `t0`) and registers, reporting `restart`.
+    /// Returns when the node answered: a RegisterAck starts the keepalive interval.
     pub fn skinny_register_after_restart(
         &mut self,
         node: Node,
@@ -135,8 +140,16 @@ impl Lab<'_> {
         t0: Micros,
         restart: Restart,
         outcome: RegisterOutcome,
-    ) {
-        self.skinny_register(node, port, t0, restart, outcome, "");
+    ) -> Micros {
+        self.skinny_register(node, port, t0, restart, outcome, "")
+    }
+
+    /// The registered phone's KeepAlive to `node` at `t` and the node's KeepAliveAck
+    /// about a millisecond later (seed 004: no data either way).
+    pub fn skinny_keepalive(&mut self, node: Node, t: Micros) {
+        self.skinny_send(node, Dir::ToServer, t, &keep_alive());
+        let t_ack = self.skinny_answer_time(t);
+        self.skinny_send(node, Dir::ToClient, t_ack, &keep_alive_ack());
     }
 
     /// A failed login's end: the phone reconnects to the visiting cluster and registers

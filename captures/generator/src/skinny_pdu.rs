@@ -184,10 +184,13 @@ pub fn enhanced_alarm(xml: &str) -> Vec<u8> {
     message(ENHANCED_ALARM, &payload)
 }
 
+/// KeepAliveReq and KeepAliveAck have no payload (packet-skinny.c's message table gives
+/// neither a handler): a data length of 4, the message id alone.
 pub fn keep_alive() -> Vec<u8> {
     message(KEEP_ALIVE, &[])
 }
 
+/// See [`keep_alive`].
 pub fn keep_alive_ack() -> Vec<u8> {
     message(KEEP_ALIVE_ACK, &[])
 }
@@ -226,6 +229,7 @@ mod tests {
             reset(RESET_TYPE_RESTART),
             enhanced_alarm("<x/>"),
             keep_alive(),
+            keep_alive_ack(),
         ] {
             assert_eq!(data_length(&m) as usize + 8, m.len());
             assert_eq!(m[4..8], [0; 4], "basic header version");
