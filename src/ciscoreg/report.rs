@@ -53,6 +53,10 @@ struct CucmReport {
     intervals: Intervals,
     granted: Option<u32>,
     registered: bool,
+    /// The capture shows this CUCM's registration state: a registration,
+    /// refresh, rejection, unregister or drop was seen (keepalives alone do
+    /// not say: a phone keeps its secondary alive without registering).
+    state_seen: bool,
     /// The last register, refresh or keepalive.
     last_renewal: Option<NsTime>,
 }
@@ -133,6 +137,12 @@ impl Report {
             }
             if let Some(interval) = event.interval {
                 cucm.intervals.add(interval);
+            }
+            if !matches!(
+                event.event,
+                Event::Keepalive | Event::KeepaliveAck | Event::Alarm | Event::Trying
+            ) {
+                cucm.state_seen = true;
             }
             match event.event {
                 Event::Register => {
@@ -321,7 +331,7 @@ impl Report {
                 phone.phone
             );
             for cucm in &phone.cucms {
-                let _ = writeln!(out, "  {}", cucm_line(cucm));
+                let _ = writeln!(out, "  {}", cucm_line(cucm, registered_state(phone, cucm)));
             }
             for (frame, restart) in &phone.restarts {
                 let _ = writeln!(
@@ -386,7 +396,7 @@ impl Report {
                     cucm.rejected,
                     cucm.granted.map_or("null".to_string(), |g| g.to_string()),
                     json_intervals(&cucm.intervals),
-                    cucm.registered
+                    registered_state(phone, cucm).map_or("null".to_string(), |r| r.to_string())
                 );
             }
             out.push_str("], \"restarts\": [");
@@ -433,8 +443,26 @@ fn plural(n: u32) -> &'static str {
     }
 }
 
+/// Whether the phone is registered with this CUCM at the end of the
+/// capture; None when the capture does not say: SCCP keepalives only, and no
+/// other CUCM holds the registration (the phone may have registered there
+/// before the capture, or keep that CUCM as its secondary). A SIP keepalive
+/// says it: a REGISTER with `Expires: 0` registers nothing (seeds/004).
+fn registered_state(phone: &PhoneReport, cucm: &CucmReport) -> Option<bool> {
+    if cucm.registered {
+        Some(true)
+    } else if cucm.state_seen
+        || phone.signalling == Signalling::Sip
+        || phone.cucms.iter().any(|c| c.registered)
+    {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// "10.0.0.11 primary: 1 registration, 3 refreshes every 115.0 s (114.9 to 115.2), granted 120 s; registered".
-fn cucm_line(cucm: &CucmReport) -> String {
+fn cucm_line(cucm: &CucmReport, registered: Option<bool>) -> String {
     let mut parts = Vec::new();
     for (n, what) in [
         (cucm.registrations, "registration"),
@@ -483,10 +511,10 @@ fn cucm_line(cucm: &CucmReport) -> String {
             plural(cucm.rejected)
         );
     }
-    line.push_str(if cucm.registered {
-        "; registered"
-    } else {
-        "; not registered"
+    line.push_str(match registered {
+        Some(true) => "; registered",
+        Some(false) => "; not registered",
+        None => "; registration not in the capture",
     });
     line
 }
@@ -547,6 +575,44 @@ pub fn json_str(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keepalives_alone_do_not_say_whether_the_phone_is_registered() {
+        let link = |registered, state_seen| CucmReport {
+            cucm: "10.0.0.11".into(),
+            keepalives: 3,
+            registered,
+            state_seen,
+            ..CucmReport::default()
+        };
+        let phone = |cucms| PhoneReport {
+            phone: "10.0.0.5".into(),
+            device: None,
+            signalling: Signalling::Sccp,
+            cucms,
+            restarts: Vec::new(),
+            findings: Vec::new(),
+            dropped: None,
+            unregistered: None,
+        };
+        // Keepalives only, to one CUCM: from before the capture, or a secondary.
+        let alone = phone(vec![link(false, false)]);
+        assert_eq!(registered_state(&alone, &alone.cucms[0]), None);
+        assert!(cucm_line(&alone.cucms[0], None).ends_with("; registration not in the capture"));
+        // A SIP keepalive (Expires: 0) registers nothing.
+        let sip = PhoneReport {
+            signalling: Signalling::Sip,
+            ..phone(vec![link(false, false)])
+        };
+        assert_eq!(registered_state(&sip, &sip.cucms[0]), Some(false));
+        // Registered with another CUCM: this one is the secondary.
+        let standby = phone(vec![link(true, true), link(false, false)]);
+        assert_eq!(registered_state(&standby, &standby.cucms[1]), Some(false));
+        assert_eq!(registered_state(&standby, &standby.cucms[0]), Some(true));
+        // Unregistered, rejected or dropped there: known.
+        let dropped = phone(vec![link(false, true)]);
+        assert_eq!(registered_state(&dropped, &dropped.cucms[0]), Some(false));
+    }
 
     #[test]
     fn json_strings_escape_what_rfc_8259_requires() {
