@@ -1,5 +1,5 @@
 //! What one frame tells the flow, gathered from other protocols' fields
-//! (SIP, TCP, and our own emcc, ciscotl, ciscotvs and ciscoalarm).
+//! (SIP, Skinny, TCP, and our own emcc, ciscotl, ciscotvs and ciscoalarm).
 
 use crate::nstime::NsTime;
 use crate::skinny_messages::Sccp;

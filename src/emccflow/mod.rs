@@ -5,7 +5,7 @@
 //! tree, and a tap).
 //!
 //! A post-dissector, registered after all our others: on each frame's first
-//! pass it reads SIP and TCP fields from Wireshark, and takes the values of
+//! pass it reads SIP, Skinny and TCP fields from Wireshark, and takes the values of
 //! `emcc`, `ciscotl`, `ciscotvs` and `ciscoalarm` fields as those dissectors
 //! add them (`epan::echo_fields`), feeds them to the flow (`machine`), and keeps
 //! the decision per frame so every later pass, tap listener and GUI click
