@@ -18,6 +18,7 @@ mod frame_memory;
 pub mod harness;
 mod host_program;
 mod http_requests;
+mod json;
 mod message_fields;
 mod nstime;
 pub mod sip_message;

@@ -254,7 +254,8 @@ chroot_run() {
 suite_components() { [ "$1" = noble ] && echo main,universe || echo main; }
 
 # What a build chroot holds besides debootstrap's minimal base.
-build_chroot_packages=(tshark libwireshark-dev libglib2.0-dev libclang-dev clang pkg-config ca-certificates)
+# jq: the README's batch recipe, which tests/emccflow_json.rs runs.
+build_chroot_packages=(tshark libwireshark-dev libglib2.0-dev libclang-dev clang pkg-config ca-certificates jq)
 
 # Runs a command in a chroot with the repository (/src) and the rust
 # toolchain (/opt/rustup, /opt/cargo) mounted (chroot_run), in a clean
@@ -274,7 +275,12 @@ in_chroot() {
 # build_chroot_packages, created once (marked ready by .emcc-ready).
 ensure_build_chroot() {
     local suite=$1 root=$cache/$1
-    [ -f "$root/.emcc-ready" ] && return 0
+    if [ -f "$root/.emcc-ready" ]; then
+        # A package added to the list since the chroot was made.
+        in_chroot "$root" dpkg -s "${build_chroot_packages[@]}" >/dev/null 2>&1 ||
+            in_chroot "$root" apt-get install -y --no-install-recommends "${build_chroot_packages[@]}"
+        return 0
+    fi
     echo "creating the $suite chroot in $root (once)"
     bootstrap_suite "$suite" "$root.partial" --variant=minbase --components="$(suite_components "$suite")"
     # This machine's Debian mirror may serve sid's index after its Valid-Until

@@ -11,8 +11,9 @@
 //! what tshark releases print differently (`common::normalise_stock_output`).
 //!
 //! Any other `sh` block that runs tshark or wireshark must be marked
-//! `<!-- command: NAME -->` (the two commands, see tests/readme-command) or
-//! `<!-- not-run: REASON -->`.
+//! `<!-- command: NAME -->` (the two commands, see tests/readme-command),
+//! `<!-- recipe: NAME -->` (a script a test runs as written, e.g. the batch
+//! recipe in tests/emccflow_json.rs) or `<!-- not-run: REASON -->`.
 mod common;
 
 use std::fs;
@@ -218,6 +219,7 @@ fn examples() -> Vec<Example> {
                 }
                 Some(marker)
                     if marker.starts_with("command: ")
+                        || marker.starts_with("recipe: ")
                         || marker
                             .strip_prefix("not-run:")
                             .is_some_and(|why| !why.trim().is_empty()) => {}

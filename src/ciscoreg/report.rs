@@ -11,6 +11,8 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use crate::json::{json_opt, json_str};
+
 use super::facts::{Restart, Signalling};
 use super::label::{Event, FindingKind, RegLabel, Role, Text};
 use crate::ciscoalarm::codes::{lookup, RESTART_CAUSES};
@@ -546,32 +548,6 @@ fn json_intervals(intervals: &Intervals) -> String {
     }
 }
 
-fn json_opt(value: Option<&str>) -> String {
-    value.map_or("null".to_string(), json_str)
-}
-
-/// A JSON string (RFC 8259 section 7): quotes, backslashes and control
-/// characters escaped.
-pub fn json_str(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,10 +588,5 @@ mod tests {
         // Unregistered, rejected or dropped there: known.
         let dropped = phone(vec![link(false, true)]);
         assert_eq!(registered_state(&dropped, &dropped.cucms[0]), Some(false));
-    }
-
-    #[test]
-    fn json_strings_escape_what_rfc_8259_requires() {
-        assert_eq!(json_str("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\u0001é\"");
     }
 }

@@ -49,8 +49,16 @@ pub struct Finding {
 /// How an attempt ended, recorded on the frame that decided it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    Completed { seconds: NsTime },
-    Failed { phase: Phase, reason: String },
+    Completed {
+        seconds: NsTime,
+    },
+    Failed {
+        phase: Phase,
+        reason: String,
+        /// The code the refusal carried: an EMApp or EMService error code, a
+        /// SIP status; None for failures without one (TVS, files, fallback).
+        code: Option<u32>,
+    },
 }
 
 /// Whom a label is about. It changes only when the flow learns something

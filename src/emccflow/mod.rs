@@ -128,6 +128,16 @@ static REPORT_STATISTIC: TextStatistic = TextStatistic {
     draw: report_draw,
 };
 
+/// The same report as one JSON document, for scripts and CI.
+static REPORT_JSON: TextStatistic = TextStatistic {
+    cli: c"emccflow,json",
+    title: c"EMCC Login Flow (JSON)",
+    tap: &TAP,
+    reset: report_reset,
+    packet: report_packet,
+    draw: report_json,
+};
+
 static STATS_TREE: StatsTree = StatsTree {
     tap: &TAP,
     abbr: c"emccflow",
@@ -199,6 +209,7 @@ pub fn handoff() {
     SIP_LAYER.resolve();
     skinny_messages::LAYER.resolve();
     REPORT_STATISTIC.register();
+    REPORT_JSON.register();
     STATS_TREE.register();
 }
 
@@ -501,4 +512,8 @@ fn report_packet(frame: u32) {
 
 fn report_draw() -> String {
     REPORT.lock().render()
+}
+
+fn report_json() -> String {
+    REPORT.lock().render_json()
 }

@@ -1,13 +1,19 @@
 //! The `-z emccflow` text report: per phone and attempt, one row per phase
 //! and a verdict. Scripts parse it, so its layout is fixed and documented in
-//! the README (section "EMCC flow report").
+//! the README (section "EMCC flow report"); `-z emccflow,json` prints the
+//! same as one JSON document (schema in the README, "Login report as JSON").
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::label::{Kind, Label, Outcome, Text};
 use super::phase::Phase;
+use crate::json::{json_opt, json_str, json_uint};
 use crate::nstime::NsTime;
+
+/// The JSON report's schema version: it changes when a field changes
+/// meaning or goes away (a new field does not change it).
+pub const SCHEMA: u32 = 1;
 
 /// Attempts reported at most (phones of a whole cluster stay readable).
 pub const MAX_ATTEMPTS: usize = 100_000;
@@ -106,13 +112,20 @@ impl Report {
         }
     }
 
-    pub fn render(&self) -> String {
+    /// The attempts the reports show (those that started: a phone only
+    /// registering is no attempt), in the order they start in the capture.
+    fn shown(&self) -> Vec<&Attempt> {
         let mut shown: Vec<&Attempt> = self
             .attempts
             .values()
             .filter(|a| a.start.is_some())
             .collect();
         shown.sort_by_key(|a| (a.first_frame, a.key.clone(), a.number));
+        shown
+    }
+
+    pub fn render(&self) -> String {
+        let shown = self.shown();
         let phones: std::collections::BTreeSet<&str> = shown.iter().map(|a| &*a.key).collect();
         let count = |f: &dyn Fn(&Attempt) -> bool| shown.iter().filter(|a| f(a)).count();
         let completed = count(&|a| matches!(a.outcome, Some(Outcome::Completed { .. })));
@@ -163,18 +176,8 @@ fn render_attempt(out: &mut String, a: &Attempt) {
         "  {:<36} {:>7} {:>7} {:>9} {:>9} {:>9}  Outcome",
         "Phase", "First", "Last", "Start", "End", "Duration"
     );
-    let stopped = match &a.outcome {
-        Some(Outcome::Failed { phase, .. }) => Some(*phase),
-        _ => None,
-    };
     for (phase, row) in &a.phases {
-        let outcome = if Some(*phase) == stopped {
-            "failed"
-        } else if a.outcome.is_none() && *phase == a.reached {
-            "open"
-        } else {
-            "ok"
-        };
+        let outcome = row_outcome(a, *phase);
         let _ = writeln!(
             out,
             "  {:<36} {:>7} {:>7} {:>9} {:>9} {:>9}  {outcome}",
@@ -186,21 +189,139 @@ fn render_attempt(out: &mut String, a: &Attempt) {
             row.end.since(row.start).decimals(3)
         );
     }
-    let verdict = match &a.outcome {
-        Some(Outcome::Completed { seconds }) => match a.kind {
-            Kind::Login => format!("completed in {} s", seconds.decimals(1)),
-            Kind::Logout => format!("logout completed in {} s", seconds.decimals(1)),
+    let _ = writeln!(out, "Verdict: {}", verdict(a).diagnosis);
+}
+
+/// A phase's outcome in an attempt: where it failed, still open at the end
+/// of the capture, or done.
+fn row_outcome(a: &Attempt, phase: Phase) -> &'static str {
+    match &a.outcome {
+        Some(Outcome::Failed { phase: stopped, .. }) if *stopped == phase => "failed",
+        None if phase == a.reached => "open",
+        _ => "ok",
+    }
+}
+
+struct Verdict {
+    status: &'static str,
+    phase: Phase,
+    /// The text report's verdict line, after `Verdict: `.
+    diagnosis: String,
+    code: Option<u32>,
+}
+
+fn verdict(a: &Attempt) -> Verdict {
+    match &a.outcome {
+        Some(Outcome::Completed { seconds }) => Verdict {
+            status: "completed",
+            phase: a.reached,
+            diagnosis: match a.kind {
+                Kind::Login => format!("completed in {} s", seconds.decimals(1)),
+                Kind::Logout => format!("logout completed in {} s", seconds.decimals(1)),
+            },
+            code: None,
         },
-        Some(Outcome::Failed { phase, reason }) => {
-            format!("stopped in phase {}: {reason}", phase.number())
+        Some(Outcome::Failed {
+            phase,
+            reason,
+            code,
+        }) => Verdict {
+            status: "failed",
+            phase: *phase,
+            diagnosis: format!("stopped in phase {}: {reason}", phase.number()),
+            code: *code,
+        },
+        None => Verdict {
+            status: "incomplete",
+            phase: a.reached,
+            diagnosis: format!(
+                "incomplete: the capture ends in phase {} ({})",
+                a.reached.number(),
+                a.reached.name()
+            ),
+            code: None,
+        },
+    }
+}
+
+impl Report {
+    /// The report as one JSON document: the attempts grouped by phone, in
+    /// the order the phones' first attempts start.
+    pub fn render_json(&self) -> String {
+        let shown = self.shown();
+        let mut phones: Vec<(&Text, Vec<&Attempt>)> = Vec::new();
+        for attempt in shown {
+            match phones.iter_mut().find(|(key, _)| **key == attempt.key) {
+                Some((_, attempts)) => attempts.push(attempt),
+                None => phones.push((&attempt.key, vec![attempt])),
+            }
         }
-        None => format!(
-            "incomplete: the capture ends in phase {} ({})",
-            a.reached.number(),
-            a.reached.name()
-        ),
-    };
-    let _ = writeln!(out, "Verdict: {verdict}");
+        let mut out = String::new();
+        let _ = write!(out, "{{\"schema\": {SCHEMA}, \"phones\": [");
+        for (n, (_, attempts)) in phones.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            // What the phone's latest attempt knows of it.
+            let known = |get: fn(&Attempt) -> &Option<Text>| {
+                attempts.iter().rev().find_map(|a| get(a).as_deref())
+            };
+            let _ = write!(
+                out,
+                "\n  {{\"device\": {}, \"user\": {}, \"ip\": {}, \"attempts\": [",
+                json_opt(known(|a| &a.device)),
+                json_opt(known(|a| &a.user)),
+                json_opt(known(|a| &a.phone)),
+            );
+            for (m, attempt) in attempts.iter().enumerate() {
+                if m > 0 {
+                    out.push_str(", ");
+                }
+                attempt_json(&mut out, attempt);
+            }
+            out.push_str("]}");
+        }
+        out.push_str(if phones.is_empty() { "]}\n" } else { "\n]}\n" });
+        out
+    }
+}
+
+fn attempt_json(out: &mut String, a: &Attempt) {
+    let start = a.start.unwrap_or(NsTime::ZERO);
+    let _ = write!(
+        out,
+        "{{\"number\": {}, \"kind\": {}, \"visiting\": {}, \"home\": {}, \"phases\": [",
+        a.number,
+        json_str(a.kind.as_str()),
+        json_opt(a.visiting.as_deref()),
+        json_opt(a.home.as_deref()),
+    );
+    for (n, (phase, row)) in a.phases.iter().enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(
+            out,
+            "{{\"phase\": {}, \"name\": {}, \"first_frame\": {}, \"last_frame\": {}, \
+             \"start\": {}, \"end\": {}, \"outcome\": {}}}",
+            phase.number(),
+            json_str(phase.name()),
+            row.first,
+            row.last,
+            row.start.since(start).decimals(3),
+            row.end.since(start).decimals(3),
+            json_str(row_outcome(a, *phase)),
+        );
+    }
+    let v = verdict(a);
+    let _ = write!(
+        out,
+        "], \"verdict\": {{\"status\": {}, \"phase\": {}, \"diagnosis\": {}, \"code\": {}}}}}",
+        json_str(v.status),
+        v.phase.number(),
+        json_str(&v.diagnosis),
+        json_uint(v.code),
+    );
 }
 
 #[cfg(test)]
@@ -247,6 +368,7 @@ mod tests {
         let failed = Outcome::Failed {
             phase: Phase::HomeTrust,
             reason: "TVS never answered".into(),
+            code: None,
         };
         report.add(5, &label(Phase::HomeTrust, 1, "12.5", Some(failed)));
         report.add(9, &label(Phase::Login, 2, "40.0", None));

@@ -29,7 +29,7 @@ pub fn packet(nodes: &mut StatsNodes, frame: u32) {
         let outcomes = nodes.tick(OUTCOMES, StatsNodes::ROOT, true);
         let name = match outcome {
             Outcome::Completed { .. } => format!("{} completed", label.kind.as_str()),
-            Outcome::Failed { phase, reason } => {
+            Outcome::Failed { phase, reason, .. } => {
                 format!("stopped in phase {}: {reason}", phase.number())
             }
         };

@@ -282,18 +282,7 @@ impl Sandbox {
                 seconds.to_string(),
             ]);
         }
-        if self.run_as_nobody {
-            program.extend(
-                [
-                    "setpriv",
-                    "--reuid=65534",
-                    "--regid=65534",
-                    "--clear-groups",
-                    "--",
-                ]
-                .map(String::from),
-            );
-        }
+        program.extend(self.as_user());
         // A tool to run tshark under (valgrind, see README "Tests"), as the
         // same user with the same sandbox.
         if let Ok(wrapper) = std::env::var("EMCC_TSHARK_WRAPPER") {
@@ -314,6 +303,51 @@ impl Sandbox {
             cmd.env(key, value);
         }
         cmd
+    }
+
+    /// What runs a program as the user tshark runs as (nobody when the
+    /// tests run as root, which ignores personal plugins).
+    fn as_user(&self) -> Vec<String> {
+        if !self.run_as_nobody {
+            return Vec::new();
+        }
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    /// A shell script run in `dir` as a user would run it: as the user
+    /// tshark runs as, with the sandbox's HOME (its plugin), so `tshark` in
+    /// the script loads the plugin (a README recipe).
+    pub fn shell(&self, script: &str, dir: &Path) -> Run {
+        let mut program = self.as_user();
+        program.extend(["sh", "-c", script].map(String::from));
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = Command::new(&program[0])
+            .args(&program[1..])
+            .current_dir(dir)
+            .env("HOME", &self.home)
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C.UTF-8")
+            .env_remove("WIRESHARK_PLUGIN_DIR")
+            .env_remove("WIRESHARK_CONFIG_DIR")
+            .env_remove("EMCC_FAULT_INJECT")
+            .output()
+            .expect("run sh");
+        Run {
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            code: status.code(),
+        }
     }
 
     /// A scratch file path in the sandbox (not shared with other tests).

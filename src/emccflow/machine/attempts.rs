@@ -37,11 +37,18 @@ impl Flow {
     }
 
     /// The outcome to record, unless the attempt already failed earlier.
-    pub(super) fn failure_outcome(&self, key: &str, phase: Phase, reason: &str) -> Option<Outcome> {
+    pub(super) fn failure_outcome(
+        &self,
+        key: &str,
+        phase: Phase,
+        reason: &str,
+        code: Option<u32>,
+    ) -> Option<Outcome> {
         let attempt = self.phones.get(key)?.current.as_ref()?;
         (!attempt.failed).then(|| Outcome::Failed {
             phase,
             reason: reason.to_string(),
+            code,
         })
     }
 

@@ -102,12 +102,14 @@ impl Flow {
             refusal.map(String::as_str),
             tx.side,
         );
+        // A RegisterReject carries a text, no code.
         let refusal = refusal.map(|text| {
-            if text.is_empty() {
+            let words = if text.is_empty() {
                 what.to_string()
             } else {
                 format!("{what} \"{text}\"")
-            }
+            };
+            (words, None)
         });
         Some(self.conclude(&tx, f, step, refusal))
     }

@@ -66,7 +66,8 @@ impl Flow {
         let mut label = self.label(&p.key, f, phase, Some(Side::Visiting), step);
         if refused && !attempt.failed {
             let why = steps::refusal(error_code, error_text);
-            label.outcome = self.failure_outcome(&p.key, phase, &format!("login refused, {why}"));
+            label.outcome =
+                self.failure_outcome(&p.key, phase, &format!("login refused, {why}"), error_code);
             label.findings.push(Finding {
                 kind: FindingKind::LoginRefused,
                 text: format!("the login was refused: {why}"),
@@ -128,6 +129,7 @@ impl Flow {
                 &key,
                 Phase::Login,
                 &format!("home cluster refused the login, {why}"),
+                Some(code),
             );
             label.findings.push(Finding {
                 kind: FindingKind::LoginRefused,
@@ -223,6 +225,7 @@ impl Flow {
                     "{}-cluster {kind} unavailable over HTTP and TFTP",
                     side.as_str()
                 ),
+                None,
             );
             label.findings.push(Finding {
                 kind: FindingKind::FilesUnavailable,
@@ -255,7 +258,7 @@ impl Flow {
             } else {
                 "TVS never answered"
             };
-            label.outcome = self.failure_outcome(&p.key, phase, short);
+            label.outcome = self.failure_outcome(&p.key, phase, short, None);
             label.findings.push(Finding {
                 kind: FindingKind::TvsFailed,
                 text,

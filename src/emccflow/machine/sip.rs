@@ -122,7 +122,7 @@ impl Flow {
         let mut label = self.label(&p.key, f, phase, Some(side), step);
         if let Some((kind, text)) = finding {
             label.outcome =
-                self.failure_outcome(&p.key, phase, "fell back to the visiting cluster");
+                self.failure_outcome(&p.key, phase, "fell back to the visiting cluster", None);
             label.findings.push(Finding { kind, text });
             self.fail_current(&p.key);
         }
@@ -233,7 +233,10 @@ impl Flow {
         let refusal = match status {
             100..=199 => return Some(self.answer_label(&tx, f, step)),
             200..=299 => None,
-            _ => Some(format!("{status} {phrase}").trim_end().to_string()),
+            _ => Some((
+                format!("{status} {phrase}").trim_end().to_string(),
+                Some(status),
+            )),
         };
         Some(self.conclude(&tx, f, step, refusal))
     }
@@ -259,21 +262,22 @@ impl Flow {
         }
     }
 
-    /// A final answer: accepted (`refusal` None) or refused, and what that
+    /// A final answer: accepted (`refusal` None) or refused (in words, and
+    /// the refusal's code if it has one), and what that
     /// means for the attempt the request belongs to.
     pub(super) fn conclude(
         &mut self,
         tx: &Transaction,
         f: &FrameFacts,
         step: String,
-        refusal: Option<String>,
+        refusal: Option<(String, Option<u32>)>,
     ) -> Label {
         let mut label = self.answer_label(tx, f, step);
         match (tx.purpose, refusal) {
             (Purpose::HomeRegister, None) => {
                 self.complete(&mut label, tx, f, Kind::Login, steps::HOME_REGISTERED)
             }
-            (Purpose::HomeRegister, Some(refusal)) => {
+            (Purpose::HomeRegister, Some((refusal, code))) => {
                 let text = format!("the home cluster rejected the registration: {refusal}");
                 label.findings.push(Finding {
                     kind: FindingKind::RegisterRejected,
@@ -283,6 +287,7 @@ impl Flow {
                     &tx.key,
                     tx.phase,
                     &format!("home registration rejected ({refusal})"),
+                    code,
                 );
                 self.fail_current(&tx.key);
             }
