@@ -150,9 +150,9 @@ impl Sandbox {
             .ok()
             .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "tests".into());
-        let root = std::env::temp_dir()
-            .join("emcc-tests")
-            .join(format!("{test_name}-{}", std::process::id()));
+        let parent = std::env::temp_dir().join("emcc-tests");
+        remove_stale_sandboxes(&parent);
+        let root = parent.join(format!("{test_name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         let home = root.join("home");
         let plugin_dir = home
@@ -381,6 +381,24 @@ pub fn assert_no_panic_text(stderr: &str, what: &str) {
             !stderr.contains(bad),
             "{what}: stderr mentions {bad:?}:\n{stderr}"
         );
+    }
+}
+
+/// Removes the sandboxes of test binaries that are no longer running (named
+/// `TEST-PID`): a test binary has no hook at its exit, so each run leaves its
+/// own (plugin, captures: about 20 MB), and repeated runs filled the disk.
+fn remove_stale_sandboxes(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 
