@@ -13,6 +13,30 @@ pub struct Start<'d> {
     pub at: usize,
 }
 
+impl<'d> Start<'d> {
+    /// Each message starts at one of these occurrences (Skinny's message
+    /// ids, say).
+    pub fn at_each(firsts: &[FoundField<'d>]) -> Vec<Start<'d>> {
+        firsts
+            .iter()
+            .map(|f| Start {
+                source: f.source,
+                at: f.range.start,
+            })
+            .collect()
+    }
+}
+
+/// The first string value among a message's occurrences of a field.
+pub fn first_string(found: &[FoundField<'_>]) -> Option<String> {
+    found.iter().find_map(|f| f.string.clone())
+}
+
+/// The first number among a message's occurrences of a field.
+pub fn first_uint(found: &[FoundField<'_>]) -> Option<u32> {
+    found.iter().find_map(|f| f.uint)
+}
+
 /// The index of the message (in `starts`, ordered as found) a field
 /// occurrence belongs to.
 fn owner(starts: &[Start<'_>], field: &FoundField<'_>) -> Option<usize> {

@@ -9,8 +9,8 @@
 //! values are grouped with it (`message_fields`).
 #![forbid(unsafe_code)]
 
-use crate::epan::{ForeignField, FoundField, Packet};
-use crate::message_fields::{by_message, Start};
+use crate::epan::{ForeignField, Packet};
+use crate::message_fields::{by_message, first_string, first_uint, Start};
 
 pub static LAYER: ForeignField = ForeignField::new(c"skinny", c"skinny");
 pub static MESSAGE_ID: ForeignField = ForeignField::new(c"skinny.messageId", c"skinny");
@@ -62,11 +62,15 @@ impl Sccp {
     }
 }
 
+/// The `resetType` of a Reset that restarts the phone (packet-skinny.c
+/// `DeviceResetType`: 1 reset, 2 restart, 3 apply config).
+pub const RESET_RESTART: u32 = 2;
+
 /// The name of a Reset's `resetType` (packet-skinny.c `DeviceResetType`).
 pub fn reset_kind_name(kind: u32) -> Option<&'static str> {
     match kind {
         1 => Some("reset"),
-        2 => Some("restart"),
+        RESET_RESTART => Some("restart"),
         3 => Some("apply config"),
         _ => None,
     }
@@ -83,14 +87,6 @@ const RESET: u32 = 0x009F;
 const KEEPALIVE_ACK: u32 = 0x0100;
 const UNREGISTER_ACK: u32 = 0x0118;
 
-fn first_string(found: &[FoundField<'_>]) -> Option<String> {
-    found.iter().find_map(|f| f.string.clone())
-}
-
-fn first_uint(found: &[FoundField<'_>]) -> Option<u32> {
-    found.iter().find_map(|f| f.uint)
-}
-
 /// The registration messages of the frame's Skinny PDUs, in order (other
 /// Skinny messages are left out).
 pub fn read(packet: &mut Packet<'_>) -> Vec<Sccp> {
@@ -98,13 +94,7 @@ pub fn read(packet: &mut Packet<'_>) -> Vec<Sccp> {
     if ids.is_empty() {
         return Vec::new();
     }
-    let starts: Vec<Start<'_>> = ids
-        .iter()
-        .map(|id| Start {
-            source: id.source,
-            at: id.range.start,
-        })
-        .collect();
+    let starts = Start::at_each(&ids);
     // The values are read only for the messages that carry them (a
     // keepalive, the most common message, carries none).
     let has = |wanted: &[u32]| {

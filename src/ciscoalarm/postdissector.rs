@@ -13,12 +13,11 @@ use super::{register_reason, skinny_alarm};
 use crate::epan::{Dissector, ForeignField, FoundString, Packet};
 use crate::frame_memory::{show_limit, Footprint, FrameMemory, SMALL_BUDGET};
 use crate::message_fields::{by_message, Start};
+use crate::skinny_messages;
 use crate::state::State;
 
 static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
 static SKINNY_XML: ForeignField = ForeignField::new(c"skinny.xmlData", c"skinny");
-static SKINNY_MESSAGE: ForeignField = ForeignField::new(c"skinny.messageId", c"skinny");
-static SKINNY_TEXT: ForeignField = ForeignField::new(c"skinny.text", c"skinny");
 
 /// Skinny's Alarm message (packet-skinny.c, `handle_AlarmMessage`: severity,
 /// then an 80-byte text).
@@ -62,7 +61,12 @@ pub fn register() {
 }
 
 pub fn handoff() {
-    DISSECTOR.register_as_postdissector(&[&SIP_REASON, &SKINNY_XML, &SKINNY_MESSAGE, &SKINNY_TEXT]);
+    DISSECTOR.register_as_postdissector(&[
+        &SIP_REASON,
+        &SKINNY_XML,
+        &skinny_messages::MESSAGE_ID,
+        &skinny_messages::TEXT,
+    ]);
 }
 
 pub fn forget_frames() {
@@ -101,18 +105,12 @@ fn dissect(packet: &mut Packet<'_>) -> usize {
 /// The texts of the frame's Skinny Alarm messages (`skinny.text` is also
 /// the text of other messages: only an Alarm's is read).
 fn skinny_alarm_texts<'d>(packet: &mut Packet<'d>) -> Vec<FoundString<'d>> {
-    let ids = packet.fields(&SKINNY_MESSAGE);
+    let ids = packet.fields(&skinny_messages::MESSAGE_ID);
     if !ids.iter().any(|id| id.uint == Some(SKINNY_ALARM)) {
         return Vec::new();
     }
-    let starts: Vec<Start<'d>> = ids
-        .iter()
-        .map(|id| Start {
-            source: id.source,
-            at: id.range.start,
-        })
-        .collect();
-    by_message(packet, &SKINNY_TEXT, &starts)
+    let starts = Start::at_each(&ids);
+    by_message(packet, &skinny_messages::TEXT, &starts)
         .into_iter()
         .zip(&ids)
         .filter(|(_, id)| id.uint == Some(SKINNY_ALARM))

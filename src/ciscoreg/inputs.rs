@@ -11,8 +11,8 @@ use super::facts::{Input, Restart};
 use crate::ciscoalarm::reason::parse_reason;
 use crate::emccflow::facts::{contact_device, contact_expires, status_phrase};
 use crate::epan::tcp::{self, TCP_FLAGS, TCP_STREAM};
-use crate::epan::{ForeignField, FoundField, Packet};
-use crate::message_fields::{by_message, Start};
+use crate::epan::{ForeignField, Packet};
+use crate::message_fields::{by_message, first_string, first_uint, Start};
 use crate::skinny_messages;
 
 pub static SIP_LAYER: ForeignField = ForeignField::new(c"sip", c"sip");
@@ -75,14 +75,6 @@ pub fn messages(packet: &mut Packet<'_>) -> Vec<Input> {
         skinny(packet, &mut inputs);
     }
     inputs
-}
-
-fn first_string(found: &[FoundField<'_>]) -> Option<String> {
-    found.iter().find_map(|f| f.string.clone())
-}
-
-fn first_uint(found: &[FoundField<'_>]) -> Option<u32> {
-    found.iter().find_map(|f| f.uint)
 }
 
 /// A SIP message's first line: a request's method, or a response's status

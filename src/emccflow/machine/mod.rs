@@ -386,6 +386,15 @@ impl Flow {
         }
     }
 
+    /// The parties of a message that makes `phone` one the flow follows
+    /// (its entry made if new); None when the flow holds all the phones it
+    /// may.
+    fn followed_phone(&mut self, phone: &str, server: &str) -> Option<Parties> {
+        let p = self.parties_for_phone(phone, server);
+        self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+        Some(p)
+    }
+
     // ---- messages ----------------------------------------------------------
 
     fn classify(&mut self, f: &FrameFacts, message: &Message) -> Option<Label> {
@@ -399,14 +408,12 @@ impl Flow {
                 alarm_device,
             } => match method.as_str() {
                 "REGISTER" => {
-                    let p = self.parties_for_phone(&f.src, &f.dst);
-                    self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                    let p = self.followed_phone(&f.src, &f.dst)?;
                     self.note_device(&p.key, device.as_ref());
                     self.on_register(f, &p, Registering::sip(*expires))
                 }
                 "NOTIFY" if event.as_deref().is_some_and(is_service_control) => {
-                    let p = self.parties_for_phone(&f.dst, &f.src);
-                    self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                    let p = self.followed_phone(&f.dst, &f.src)?;
                     self.on_restart_order(f, &p, RestartOrder::Notify)
                 }
                 "REFER" => {
@@ -437,8 +444,7 @@ impl Flow {
                 device,
                 user,
             } => {
-                let p = self.parties_for_phone(&f.src, &f.dst);
-                self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                let p = self.followed_phone(&f.src, &f.dst)?;
                 self.note_device(&p.key, device.as_ref());
                 self.on_emapp_request(f, &p, action, user.as_ref())
             }

@@ -7,7 +7,7 @@
 
 use super::*;
 use crate::ciscoalarm::reason::parse_skinny_alarm;
-use crate::skinny_messages::{reset_kind_name, Sccp};
+use crate::skinny_messages::{reset_kind_name, Sccp, RESET_RESTART};
 
 /// What Skinny answers are remembered by (the SIP ones by their method).
 pub(super) const REGISTER: &str = "SCCP Register";
@@ -17,23 +17,20 @@ impl Flow {
     pub(super) fn on_sccp(&mut self, f: &FrameFacts, message: &Sccp) -> Option<Label> {
         match message {
             Sccp::Register { device } => {
-                let p = self.parties_for_phone(&f.src, &f.dst);
-                self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                let p = self.followed_phone(&f.src, &f.dst)?;
                 self.note_device(&p.key, device.as_ref());
                 self.on_register(f, &p, Registering::sccp(false))
             }
             Sccp::Unregister => {
-                let p = self.parties_for_phone(&f.src, &f.dst);
-                self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                let p = self.followed_phone(&f.src, &f.dst)?;
                 self.on_register(f, &p, Registering::sccp(true))
             }
             Sccp::Reset { kind } => {
-                let p = self.parties_for_phone(&f.dst, &f.src);
-                self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                let p = self.followed_phone(&f.dst, &f.src)?;
                 let mut label = self.on_restart_order(f, &p, RestartOrder::Reset)?;
                 // Only a restart is what the login asks; another kind is shown
                 // as sent.
-                if let Some(kind) = kind.filter(|&k| k != 2) {
+                if let Some(kind) = kind.filter(|&k| k != RESET_RESTART) {
                     let name = reset_kind_name(kind).map_or(format!("type {kind}"), str::to_string);
                     label.step = format!("{} ({name})", label.step).into();
                 }
@@ -45,8 +42,7 @@ impl Flow {
             }
             Sccp::UnregisterAck => self.on_sccp_answer(f, UNREGISTER, None, "UnregisterAck"),
             Sccp::Alarm { text } => {
-                let p = self.parties_for_phone(&f.src, &f.dst);
-                self.phone_entry(&p.key, p.phone_addr.as_deref())?;
+                let p = self.followed_phone(&f.src, &f.dst)?;
                 self.on_restart_alarm(f, &p, text)
             }
             Sccp::KeepAlive | Sccp::KeepAliveAck => None,
