@@ -3,7 +3,7 @@
 //! the README (section "EMCC flow report"); `-z emccflow,json` prints the
 //! same as one JSON document (schema in the README, "Login report as JSON").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use super::label::{Kind, Label, Outcome, Text};
@@ -248,17 +248,22 @@ impl Report {
     /// The report as one JSON document: the attempts grouped by phone, in
     /// the order the phones' first attempts start.
     pub fn render_json(&self) -> String {
-        let shown = self.shown();
-        let mut phones: Vec<(&Text, Vec<&Attempt>)> = Vec::new();
-        for attempt in shown {
-            match phones.iter_mut().find(|(key, _)| **key == attempt.key) {
-                Some((_, attempts)) => attempts.push(attempt),
-                None => phones.push((&attempt.key, vec![attempt])),
+        // Grouped through an index: a capture of a whole cluster has tens
+        // of thousands of phones.
+        let mut phones: Vec<Vec<&Attempt>> = Vec::new();
+        let mut index: HashMap<&Text, usize> = HashMap::new();
+        for attempt in self.shown() {
+            match index.get(&attempt.key) {
+                Some(&i) => phones[i].push(attempt),
+                None => {
+                    index.insert(&attempt.key, phones.len());
+                    phones.push(vec![attempt]);
+                }
             }
         }
         let mut out = String::new();
         let _ = write!(out, "{{\"schema\": {SCHEMA}, \"phones\": [");
-        for (n, (_, attempts)) in phones.iter().enumerate() {
+        for (n, attempts) in phones.iter().enumerate() {
             if n > 0 {
                 out.push(',');
             }
@@ -386,6 +391,30 @@ mod tests {
             .find(|l| l.contains("5 Home-cluster trust"))
             .unwrap();
         assert!(failed_row.ends_with("failed"), "{failed_row}");
+    }
+
+    #[test]
+    fn json_groups_each_phones_attempts_under_it() {
+        let mut report = Report::default();
+        let of = |key: &str, attempt, time| {
+            let mut l = label(Phase::Login, attempt, time, None);
+            l.who = std::sync::Arc::new(super::super::label::Who {
+                key: key.into(),
+                phone: Some(key.into()),
+                ..super::super::label::Who::default()
+            });
+            l
+        };
+        report.add(1, &of("10.0.0.5", 1, "10.0"));
+        report.add(2, &of("10.0.0.6", 1, "10.0"));
+        report.add(3, &of("10.0.0.5", 2, "10.0"));
+        let json = report.render_json();
+        let phones: Vec<&str> = json.lines().skip(1).collect();
+        assert_eq!(phones.len(), 3, "{json}");
+        assert!(phones[0].contains("\"ip\": \"10.0.0.5\""), "{json}");
+        assert_eq!(phones[0].matches("\"number\": ").count(), 2, "{json}");
+        assert_eq!(phones[1].matches("\"number\": ").count(), 1, "{json}");
+        assert_eq!(phones[2], "]}");
     }
 
     #[test]
