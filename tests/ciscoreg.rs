@@ -9,17 +9,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::json::{self, Json};
-use common::{assert_matches_expected, fields_output, sandbox};
+use common::{assert_matches_expected, fields_output, report_output, CISCOREG_FINDINGS};
 
 const CAPTURES: [&str; 2] = ["ciscoreg-sip.pcapng", "ciscoreg-sccp.pcapng"];
-const KINDS: [&str; 6] = [
-    "missed",
-    "rejected",
-    "failover",
-    "loop",
-    "unregistered",
-    "incomplete",
-];
 
 /// frame → (event, expert kinds) as the generator's comments say.
 fn commented(capture: &str) -> BTreeMap<u32, (String, Vec<String>)> {
@@ -60,7 +52,7 @@ fn shown(capture: &str, extra: &[&str]) -> BTreeMap<u32, (String, Vec<String>)> 
             (frame.parse().unwrap(), (events.to_string(), Vec::new()))
         })
         .collect();
-    for kind in KINDS {
+    for kind in CISCOREG_FINDINGS {
         let filter = format!("ciscoreg.{kind}");
         for line in fields_output(capture, &filter, &["frame.number"], extra).lines() {
             let frame: u32 = line.parse().unwrap();
@@ -140,24 +132,16 @@ fn frame_fields_of_a_refresh_a_keepalive_and_a_failover() {
     assert_matches_expected("ciscoreg/sccp-fields.txt", &out);
 }
 
-fn report(capture: &str, z: &str) -> String {
-    let s = sandbox();
-    let path = s.capture(capture);
-    let run = s.tshark(&["-n", "-q", "-r", &path, "-z", z]);
-    run.assert_clean(&format!("-z {z} on {capture}"));
-    run.stdout
-}
-
 #[test]
 fn the_report_per_phone() {
     for (capture, name) in CAPTURES.iter().zip(["sip", "sccp"]) {
         assert_matches_expected(
             &format!("ciscoreg/{name}-report.txt"),
-            &report(capture, "ciscoreg"),
+            &report_output(capture, "ciscoreg"),
         );
         assert_matches_expected(
             &format!("ciscoreg/{name}-report.json"),
-            &report(capture, "ciscoreg,json"),
+            &report_output(capture, "ciscoreg,json"),
         );
     }
 }
@@ -171,8 +155,8 @@ fn str_or_null(v: Option<&Json>) -> bool {
 #[test]
 fn the_json_report_follows_its_schema_and_matches_the_text() {
     for capture in CAPTURES {
-        let text = report(capture, "ciscoreg");
-        let doc = json::parse(&report(capture, "ciscoreg,json"))
+        let text = report_output(capture, "ciscoreg");
+        let doc = json::parse(&report_output(capture, "ciscoreg,json"))
             .unwrap_or_else(|e| panic!("{capture}: not JSON: {e}"));
         assert_eq!(doc.keys(), ["phones", "schema"]);
         assert_eq!(doc.get("schema").and_then(Json::as_f64), Some(1.0));
@@ -216,7 +200,7 @@ fn the_json_report_follows_its_schema_and_matches_the_text() {
             for finding in phone.get("findings").and_then(Json::as_array).unwrap() {
                 assert_eq!(finding.keys(), ["frame", "kind", "text"]);
                 let kind = finding.get("kind").and_then(Json::as_str).unwrap();
-                assert!(KINDS.contains(&kind), "{kind}");
+                assert!(CISCOREG_FINDINGS.contains(&kind), "{kind}");
                 let frame = finding.get("frame").and_then(Json::as_f64).unwrap();
                 let line = format!(
                     "  Frame {frame} {kind}: {}\n",

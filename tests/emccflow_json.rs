@@ -9,15 +9,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
 use common::json::{self, Json};
-use common::{bundled_captures, sandbox};
-
-fn report(capture: &str, z: &str) -> String {
-    let s = sandbox();
-    let path = s.capture(capture);
-    let run = s.tshark(&["-n", "-q", "-r", &path, "-z", z]);
-    run.assert_clean(&format!("-z {z} on {capture}"));
-    run.stdout
-}
+use common::{bundled_captures, report_output, sandbox};
 
 fn text_of(value: Option<&Json>) -> String {
     match value {
@@ -119,8 +111,8 @@ fn check_attempt(capture: &str, text: &str, attempt: &Json) -> String {
 fn the_json_report_follows_its_schema_and_matches_the_text() {
     let mut attempts_seen = 0;
     for capture in bundled_captures() {
-        let text = report(&capture, "emccflow");
-        let doc = json::parse(&report(&capture, "emccflow,json"))
+        let text = report_output(&capture, "emccflow");
+        let doc = json::parse(&report_output(&capture, "emccflow,json"))
             .unwrap_or_else(|e| panic!("{capture}: not JSON: {e}"));
         assert_eq!(doc.keys(), ["phones", "schema"], "{capture}");
         assert_eq!(doc.get("schema").and_then(Json::as_f64), Some(1.0));
@@ -173,7 +165,7 @@ fn failed_verdicts_carry_their_code() {
         ("emcc-tvs-reset.pcapng", None),
         ("emcc-ctl-itl-unavailable.pcapng", None),
     ] {
-        let doc = json::parse(&report(capture, "emccflow,json")).unwrap();
+        let doc = json::parse(&report_output(capture, "emccflow,json")).unwrap();
         let verdicts: Vec<&Json> = doc
             .get("phones")
             .and_then(Json::as_array)

@@ -126,22 +126,15 @@ fn registration_events_findings_and_cucms() {
             occurrences(capture, "ciscoreg", "ciscoreg.event"),
             "{capture}: events counted vs events shown"
         );
-        let findings: usize = [
-            "missed",
-            "rejected",
-            "failover",
-            "loop",
-            "unregistered",
-            "incomplete",
-        ]
-        .iter()
-        .map(|kind| {
-            let filter = format!("ciscoreg.{kind}");
-            fields_output(capture, &filter, &["frame.number"], &[])
-                .lines()
-                .count()
-        })
-        .sum();
+        let findings: usize = common::CISCOREG_FINDINGS
+            .iter()
+            .map(|kind| {
+                let filter = format!("ciscoreg.{kind}");
+                fields_output(capture, &filter, &["frame.number"], &[])
+                    .lines()
+                    .count()
+            })
+            .sum();
         assert_eq!(
             count_of(&one_pass, "Findings"),
             findings,

@@ -642,6 +642,27 @@ pub fn bundled_captures() -> Vec<String> {
     names
 }
 
+/// `tshark -q -r CAPTURE -z Z`: a statistic's report; fails the test if
+/// tshark does or writes what it should not.
+pub fn report_output(capture: &str, z: &str) -> String {
+    let s = sandbox();
+    let path = s.capture(capture);
+    let run = s.tshark(&["-n", "-q", "-r", &path, "-z", z]);
+    run.assert_clean(&format!("-z {z} on {capture}"));
+    run.stdout
+}
+
+/// The expert infos of `ciscoreg` that are findings, by the name after
+/// `ciscoreg.` (what the JSON report calls a finding's kind).
+pub const CISCOREG_FINDINGS: [&str; 6] = [
+    "missed",
+    "rejected",
+    "failover",
+    "loop",
+    "unregistered",
+    "incomplete",
+];
+
 /// `tshark -r CAPTURE [EXTRA] -Y FILTER -T fields -e ...` with every
 /// occurrence of a field joined by `|`; fails the test if tshark does.
 pub fn fields_output(capture: &str, filter: &str, fields: &[&str], extra: &[&str]) -> String {
