@@ -42,6 +42,7 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=wireshark-headers");
     println!("cargo:rerun-if-changed=src/epan/shim.c");
+    println!("cargo:rerun-if-changed=src/epan/flow_graph.c");
 
     let ws = match find_wireshark() {
         Ok(ws) => ws,
@@ -183,6 +184,7 @@ fn compile_shim(ws: &Wireshark) {
     let mut build = cc::Build::new();
     build
         .file("src/epan/shim.c")
+        .file("src/epan/flow_graph.c")
         .include("wireshark-headers")
         .includes(&ws.include_dirs)
         .warnings(true)

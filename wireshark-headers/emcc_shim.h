@@ -207,6 +207,28 @@ int emcc_register_stats_tree(const char *tap, const char *abbr, const char *name
 int emcc_stats_tree_create_node(stats_tree *st, const char *name, int parent, int with_children);
 int emcc_stats_tree_tick(stats_tree *st, const char *name, int parent, int with_children);
 
+/* Sequence analyses (Statistics > Flow Graph, `tshark -z flow,NAME,network`):
+ * one arrow per frame queued on the tap `tap`, as `arrow` describes it.
+ * `arrow` fills `out` and returns nonzero for a frame that gets an arrow; its
+ * strings need only live until it is called again (they are copied). */
+#define EMCC_FLOW_GRAPH_SLOTS 2
+typedef struct emcc_flow_arrow {
+    const char *label;      /* above the arrow */
+    const char *comment;    /* right of the ladder */
+    uint16_t conversation;  /* rows of one conversation share a colour */
+    int marked;             /* nonzero: draw the row in fg_color on bg_color */
+    unsigned fg_color;      /* 0xRRGGBB */
+    unsigned bg_color;
+} emcc_flow_arrow;
+typedef struct emcc_flow_graph_callbacks {
+    void *user;
+    int (*arrow)(void *user, uint32_t frame, emcc_flow_arrow *out);
+} emcc_flow_graph_callbacks;
+/* Returns 0 when all slots are taken. `name`, `ui_name` and `tap` live for
+ * the process; the callbacks are copied. */
+int emcc_register_flow_graph(const char *name, const char *ui_name, int proto_id,
+                             const char *tap, const emcc_flow_graph_callbacks *callbacks);
+
 /* Reassembly by the calling protocol (TLS for decrypted application data): whether it
  * can reassemble, and asking it to call again from `offset` once `more` further bytes
  * are there (0: at least one more record or segment, length unknown). */

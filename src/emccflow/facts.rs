@@ -52,11 +52,16 @@ pub enum Message {
         transport: String,
         /// Present on the answer (or error), absent on the request.
         result: Option<String>,
+        /// The HTTP status of an answer over HTTP.
+        status: Option<u32>,
     },
     Tvs {
         event: String,
         client: String,
         server: String,
+        /// TVS's verdict on the certificate (`ciscotvs.status`), when the
+        /// session was decrypted.
+        status: Option<u32>,
     },
     /// A Skinny message of an SCCP phone's registration (Register,
     /// RegisterAck, RegisterReject, Unregister, UnregisterAck, Reset).

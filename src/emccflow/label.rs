@@ -67,6 +67,9 @@ pub enum Outcome {
 /// followed connection, and each shared string is an atomic count to move.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Who {
+    /// The phone's number in the capture, in the order the flow met it
+    /// (from 1; 0 for a frame of a phone the flow does not hold).
+    pub number: u32,
     /// The phone this frame belongs to: its address, or its device name when
     /// the frame does not show the phone (server-to-server EMService).
     pub key: Text,
@@ -90,6 +93,9 @@ pub struct Label {
     pub time: NsTime,
     pub findings: Vec<Finding>,
     pub outcome: Option<Outcome>,
+    /// The words above the frame's arrow in the ladder (`arrow`): frames
+    /// with a message of their own have one, the rest of a connection none.
+    pub arrow: Option<Text>,
 }
 
 impl Label {

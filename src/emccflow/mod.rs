@@ -11,9 +11,11 @@
 //! the decision per frame so every later pass, tap listener and GUI click
 //! shows the same labels.
 
+mod arrow;
 pub(crate) mod facts;
 mod fields;
 mod label;
+mod ladder;
 pub(crate) mod machine;
 mod phase;
 pub(crate) mod report;
@@ -21,7 +23,9 @@ mod statistics;
 mod steps;
 
 use crate::epan::tcp::{self, FIN, RST, SYN, TCP_FLAGS, TCP_STREAM};
-use crate::epan::{echo_fields, Dissector, ForeignField, Packet, StatsTree, Tap, TextStatistic};
+use crate::epan::{
+    echo_fields, Arrow, Dissector, FlowGraph, ForeignField, Packet, StatsTree, Tap, TextStatistic,
+};
 use std::sync::Arc;
 
 use crate::frame_memory::{show_limit, Footprint, FrameMemory, LARGE_BUDGET};
@@ -45,6 +49,7 @@ static SIP_CSEQ_METHOD: ForeignField = ForeignField::new(c"sip.CSeq.method", c"s
 static SIP_EVENT: ForeignField = ForeignField::new(c"sip.Event", c"sip");
 static SIP_EXPIRES: ForeignField = ForeignField::new(c"sip.Expires", c"sip");
 static SIP_CONTACT: ForeignField = ForeignField::new(c"sip.Contact", c"sip");
+static HTTP_STATUS: ForeignField = ForeignField::new(c"http.response.code", c"http");
 static EMCC_SERVLET: ForeignField = ForeignField::new(c"emcc.servlet", c"emcc");
 static EMCC_ACTION: ForeignField = ForeignField::new(c"emcc.action", c"emcc");
 static EMCC_DEVICE: ForeignField = ForeignField::new(c"emcc.device", c"emcc");
@@ -65,11 +70,12 @@ static TL_RESULT: ForeignField = ForeignField::new(c"ciscotl.result", c"ciscotl"
 static TVS_EVENT: ForeignField = ForeignField::new(c"ciscotvs.event", c"ciscotvs");
 static TVS_CLIENT: ForeignField = ForeignField::new(c"ciscotvs.client", c"ciscotvs");
 static TVS_SERVER: ForeignField = ForeignField::new(c"ciscotvs.server", c"ciscotvs");
+static TVS_STATUS: ForeignField = ForeignField::new(c"ciscotvs.status", c"ciscotvs");
 static ALARM_NAME: ForeignField = ForeignField::new(c"ciscoalarm.name", c"ciscoalarm");
 static ALARM_DEVICE: ForeignField = ForeignField::new(c"ciscoalarm.device_name", c"ciscoalarm");
 
 /// Read from Wireshark: the fields of other protocols.
-static WANTED: [&ForeignField; 15] = [
+static WANTED: [&ForeignField; 16] = [
     &TCP_STREAM,
     &TCP_FLAGS,
     &SIP_METHOD,
@@ -79,6 +85,7 @@ static WANTED: [&ForeignField; 15] = [
     &SIP_EVENT,
     &SIP_EXPIRES,
     &SIP_CONTACT,
+    &HTTP_STATUS,
     &skinny_messages::MESSAGE_ID,
     &skinny_messages::DEVICE_NAME,
     &skinny_messages::KEEPALIVE_INTERVAL,
@@ -90,7 +97,7 @@ static WANTED: [&ForeignField; 15] = [
 /// Our own protocols' fields, handed over directly as our dissectors add them
 /// (`epan::echo_fields`): wanting them would make Wireshark prime them on every
 /// frame and build them as real items.
-static OURS: [&ForeignField; 22] = [
+static OURS: [&ForeignField; 23] = [
     &EMCC_SERVLET,
     &EMCC_ACTION,
     &EMCC_DEVICE,
@@ -111,6 +118,7 @@ static OURS: [&ForeignField; 22] = [
     &TVS_EVENT,
     &TVS_CLIENT,
     &TVS_SERVER,
+    &TVS_STATUS,
     &ALARM_NAME,
     &ALARM_DEVICE,
 ];
@@ -146,6 +154,16 @@ static STATS_TREE: StatsTree = StatsTree {
     packet: statistics::packet,
 };
 
+/// The login as a ladder: Statistics > Flow Graph > EMCC Login Flow, and
+/// `tshark -q -z flow,emccflow,network`.
+static FLOW_GRAPH: FlowGraph = FlowGraph {
+    name: c"emccflow",
+    ui_name: c"EMCC Login Flow",
+    protocol: &PROTOCOL,
+    tap: &TAP,
+    arrow: flow_graph_arrow,
+};
+
 static FLOW: State<Flow> = State::new(|| Flow::new(config()));
 /// One label per frame of our traffic: at a million frames of a realistic
 /// mix, about 60,000 labels of a few hundred bytes, so the large budget.
@@ -175,6 +193,7 @@ impl Footprint for Label {
             + self.who.home.heap()
             + findings
             + outcome
+            + self.arrow.heap()
     }
 }
 
@@ -211,6 +230,7 @@ pub fn handoff() {
     REPORT_STATISTIC.register();
     REPORT_JSON.register();
     STATS_TREE.register();
+    FLOW_GRAPH.register();
 }
 
 pub fn preferences_applied() {
@@ -295,8 +315,10 @@ fn first_pass(packet: &mut Packet<'_>) -> Decision {
             event,
             client,
             server,
+            status,
         } => Message::Tvs {
             event,
+            status,
             client: if client.is_empty() {
                 src.clone()
             } else {
@@ -375,15 +397,25 @@ fn gather_ours(packet: &mut Packet<'_>) -> Option<Message> {
             event,
             client: packet.echoed_string(&TVS_CLIENT).unwrap_or_default(),
             server: packet.echoed_string(&TVS_SERVER).unwrap_or_default(),
+            status: packet.echoed_uint(&TVS_STATUS),
         });
     }
     if let Some(kind) = packet.echoed_string(&TL_KIND) {
+        let transport = packet.echoed_string(&TL_TRANSPORT).unwrap_or_default();
+        let result = packet.echoed_string(&TL_RESULT);
+        // Only an answer over HTTP has a status; read for it alone.
+        let status = if result.is_some() && transport == "HTTP" {
+            packet.first_uint(&HTTP_STATUS)
+        } else {
+            None
+        };
         return Some(Message::Download {
             file: packet.echoed_string(&TL_FILE).unwrap_or_default(),
             kind,
             device: packet.echoed_string(&TL_DEVICE),
-            transport: packet.echoed_string(&TL_TRANSPORT).unwrap_or_default(),
-            result: packet.echoed_string(&TL_RESULT),
+            transport,
+            result,
+            status,
         });
     }
     let servlet = packet.echoed_string(&EMCC_SERVLET)?;
@@ -498,6 +530,11 @@ fn show<'d>(packet: &mut Packet<'d>, label: &Label) {
         packet.expert(item, expert, &finding.text);
     }
     packet.append_info_cstr(label.phase.info());
+}
+
+fn flow_graph_arrow(frame: u32) -> Option<Arrow> {
+    let label = label_of(frame)?;
+    ladder::arrow(&label)
 }
 
 fn report_reset() {

@@ -346,6 +346,7 @@ mod tests {
     fn label(phase: Phase, attempt: u32, time: &str, outcome: Option<Outcome>) -> Label {
         Label {
             who: std::sync::Arc::new(super::super::label::Who {
+                number: 1,
                 key: "10.0.0.5".into(),
                 device: Some("SEP1".into()),
                 phone: Some("10.0.0.5".into()),
@@ -362,6 +363,7 @@ mod tests {
             time: t(time),
             findings: Vec::new(),
             outcome,
+            arrow: None,
         }
     }
 

@@ -11,6 +11,7 @@
 //! - `followed`: the follow taps' buffers of the current frame, found once per dissection;
 //! - `packet`: the safe per-call API (bytes, columns, tree, expert infos);
 //! - `tap`: taps, `-z` text statistics and statistics trees;
+//! - `flow_graph` (and `flow_graph.c`): ladders in the Flow Graph and `-z flow,NAME`;
 //! - `tcp`: a TCP segment's stream index and flags, from taps or the tree;
 //! - `guard`: panics become values, never unwinding into C;
 //! - `output`: text for the user, through Wireshark's C stdio;
@@ -27,6 +28,7 @@ mod c_strings;
 mod dissector;
 mod echo;
 mod faults;
+mod flow_graph;
 mod followed;
 mod guard;
 mod inputs;
@@ -43,6 +45,7 @@ mod version;
 
 pub use dissector::{Dissector, ForeignDissector, PortWrapper};
 pub use echo::echo_fields;
+pub use flow_graph::{Arrow, FlowGraph, Mark};
 pub use followed::TappedBuffers;
 pub use inputs::{prefer_tree, set_tap_reader, Followed};
 // Item and Tree are named by decoders that pass tree handles around.

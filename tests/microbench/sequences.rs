@@ -217,6 +217,7 @@ fn download(file: &str, kind: &str, result: Option<&str>) -> Message {
         device: None,
         transport: "HTTP".into(),
         result: result.map(str::to_string),
+        status: result.map(|_| 200),
     }
 }
 

@@ -144,6 +144,7 @@ impl Flow {
             time: f.time,
             findings: Vec::new(),
             outcome: None,
+            arrow: None,
         }
     }
 

@@ -15,6 +15,7 @@ mod servlets;
 mod sip;
 mod streams;
 
+use super::arrow;
 use super::facts::{FrameFacts, Message, Tcp};
 use super::label::{Finding, FindingKind, Kind, Label, Outcome, Text, Who};
 use super::phase::{Phase, Side};
@@ -90,6 +91,8 @@ struct Tail {
 
 #[derive(Clone, Debug, Default)]
 struct PhoneState {
+    /// The phone's number in the capture: the order the flow met it (from 1).
+    number: u32,
     addr: Option<Text>,
     device: Option<Text>,
     user: Option<Text>,
@@ -111,6 +114,7 @@ impl PhoneState {
             return Arc::clone(who);
         }
         let who = Arc::new(Who {
+            number: self.number,
             key: key.clone(),
             device: self.device.clone(),
             phone: self.addr.clone(),
@@ -307,9 +311,13 @@ impl Flow {
     }
 
     pub fn observe(&mut self, facts: &FrameFacts) -> Decision {
-        let mut label = facts.message.as_ref().and_then(|m| self.classify(facts, m));
-        if let Some(label) = label.as_mut() {
-            self.check_stuck(label);
+        let mut label = None;
+        if let Some(message) = &facts.message {
+            label = self.classify(facts, message);
+            if let Some(label) = label.as_mut() {
+                self.check_stuck(label);
+                label.arrow = Some(arrow::label(message).into());
+            }
         }
         let mut decision = Decision::default();
         if let Some(tcp) = &facts.tcp {
@@ -330,9 +338,11 @@ impl Flow {
             if self.phones.len() >= MAX_PHONES {
                 return None;
             }
+            let number = u32::try_from(self.phones.len()).unwrap_or(u32::MAX - 1) + 1;
             self.phones.insert(
                 key.into(),
                 PhoneState {
+                    number,
                     addr: addr.map(Text::from),
                     ..PhoneState::default()
                 },
@@ -485,6 +495,7 @@ impl Flow {
                 device,
                 transport,
                 result,
+                ..
             } => {
                 let p = if result.is_some() {
                     self.parties_for_phone(&f.dst, &f.src)
@@ -499,6 +510,7 @@ impl Flow {
                 event,
                 client,
                 server,
+                ..
             } => {
                 let p = self.parties_for_phone(client, server);
                 self.phones.contains_key(&p.key).then_some(())?;

@@ -53,6 +53,7 @@ impl Flow {
                 earlier.step = steps::tcp(role_name(role), what);
                 earlier.findings.clear();
                 earlier.outcome = None;
+                earlier.arrow = None;
                 (frame, earlier)
             })
             .collect()
@@ -76,6 +77,7 @@ impl Flow {
                     label.step = steps::tcp(role_name(role), stream.what);
                     label.findings.clear();
                     label.outcome = None;
+                    label.arrow = None;
                     return Some(label);
                 }
                 if !stream.ignored && stream.pending.len() < MAX_PENDING_PER_STREAM {

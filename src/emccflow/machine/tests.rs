@@ -93,6 +93,7 @@ fn download(kind: &str, result: Option<&str>) -> Message {
         device: None,
         transport: "HTTP".into(),
         result: result.map(str::to_string),
+        status: None,
     }
 }
 
@@ -242,6 +243,7 @@ fn traffic_of_unknown_phones_is_left_alone() {
                 event: "connect".into(),
                 client: "10.0.0.9".into(),
                 server: "10.1.1.1".into(),
+                status: None,
             }
         )
         .is_none());
@@ -310,6 +312,7 @@ fn cut_or_retried_tftp_transfers_are_not_a_verdict() {
         device: None,
         transport: "TFTP".into(),
         result: Some(result.into()),
+        status: None,
     };
     for result in ["incomplete", "tftp-error"] {
         let label = s.send(2.0, hc, phone, tftp(result)).unwrap();

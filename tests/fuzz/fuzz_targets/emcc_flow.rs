@@ -125,6 +125,11 @@ fn message(u: &mut Unstructured) -> Result<Message> {
             device: maybe_word(u, DEVICES)?,
             transport: word(u, TRANSPORTS)?,
             result: maybe_word(u, RESULTS)?,
+            status: if u.arbitrary()? {
+                Some(number(u, &[200, 404, 503])?)
+            } else {
+                None
+            },
         },
         8 => Message::SkinnyAlarm {
             alarm: word(u, ALARMS)?,
@@ -151,6 +156,11 @@ fn message(u: &mut Unstructured) -> Result<Message> {
             event: word(u, TVS_EVENTS)?,
             client: word(u, HOSTS)?,
             server: word(u, HOSTS)?,
+            status: if u.arbitrary()? {
+                Some(number(u, &[0, 1, 7])?)
+            } else {
+                None
+            },
         },
     })
 }
