@@ -231,3 +231,54 @@ fn a_capture_without_a_phone_in_a_login_draws_nothing() {
         "{arrows:?}"
     );
 }
+
+/// Registrations: one arrow per frame `ciscoreg` labelled, a conversation
+/// per phone, the frames with trouble marked.
+fn registration_ladder(capture: &str) -> Vec<(String, String)> {
+    let out = report_output(capture, "flow,ciscoreg,network");
+    let name = capture.trim_end_matches(".pcapng");
+    assert_matches_expected(&format!("flow_graph/{name}-registrations.txt"), &out);
+    let rows = rows(&out);
+    let frames = fields(capture, "ciscoreg", &["frame.number"], &[]);
+    assert_eq!(rows.len(), frames.lines().count(), "{capture}:\n{out}");
+    let failed = fields(
+        capture,
+        "ciscoreg.missed || ciscoreg.rejected || ciscoreg.loop || ciscoreg.unregistered",
+        &["frame.number"],
+        &[],
+    );
+    let marked = rows.iter().filter(|(l, _)| l.starts_with('✗')).count();
+    assert_eq!(marked, failed.lines().count(), "{capture}:\n{out}");
+    assert!(marked > 0, "{capture}: the capture shows no trouble");
+    rows
+}
+
+#[test]
+fn registrations_are_a_ladder_per_phone() {
+    let sip = registration_ladder("ciscoreg-sip.pcapng");
+    assert!(
+        sip.iter().any(|(l, _)| l == "SIP registered 120 s"),
+        "{sip:?}"
+    );
+    assert!(sip.iter().any(|(l, _)| l == "SIP keepalive ack"), "{sip:?}");
+    let sccp = registration_ladder("ciscoreg-sccp.pcapng");
+    assert!(
+        sccp.iter().any(|(l, _)| l.starts_with("SCCP keepalive")),
+        "{sccp:?}"
+    );
+    // One phone: its frames alone, the device in every comment.
+    let device = "SEP001122334401";
+    let one = report_output(
+        "ciscoreg-sip.pcapng",
+        &format!("flow,ciscoreg,network,ciscoreg.device == \"{device}\""),
+    );
+    let rows = rows(&one);
+    let own = fields(
+        "ciscoreg-sip.pcapng",
+        &format!("ciscoreg.device == \"{device}\""),
+        &["frame.number"],
+        &[],
+    );
+    assert_eq!(rows.len(), own.lines().count(), "{one}");
+    assert!(rows.iter().all(|(_, c)| c.starts_with(device)), "{one}");
+}

@@ -125,6 +125,8 @@ pub struct EventLabel {
 pub struct RegLabel {
     pub time: NsTime,
     pub phone: Text,
+    /// The phone's number in the capture, in the order the tracker met it.
+    pub phone_number: u32,
     pub device: Option<Text>,
     pub signalling: Signalling,
     pub events: Vec<EventLabel>,

@@ -16,13 +16,16 @@ pub(crate) mod facts;
 mod fields;
 mod inputs;
 mod label;
+mod ladder;
 pub(crate) mod report;
 mod statistics;
 pub(crate) mod tracker;
 
 use std::sync::Arc;
 
-use crate::epan::{echo_fields, Dissector, Packet, StatsTree, Tap, TextStatistic};
+use crate::epan::{
+    echo_fields, Arrow, Dissector, FlowGraph, Packet, StatsTree, Tap, TextStatistic,
+};
 use crate::frame_memory::{show_limit, Footprint, FrameMemory, SMALL_BUDGET};
 use crate::nstime::NsTime;
 use crate::state::State;
@@ -60,6 +63,16 @@ static STATS_TREE: StatsTree = StatsTree {
     name: c"Cisco Phone Registrations",
     init: statistics::init,
     packet: statistics::packet,
+};
+
+/// Registrations as a ladder: Statistics > Flow Graph > Cisco Phone
+/// Registrations, and `tshark -q -z flow,ciscoreg,network`.
+static FLOW_GRAPH: FlowGraph = FlowGraph {
+    name: c"ciscoreg",
+    ui_name: c"Cisco Phone Registrations",
+    protocol: &PROTOCOL,
+    tap: &TAP,
+    arrow: flow_graph_arrow,
 };
 
 static TRACKER: State<Tracker> = State::new(Tracker::new);
@@ -110,6 +123,7 @@ pub fn handoff() {
     REPORT_TEXT.register();
     REPORT_JSON.register();
     STATS_TREE.register();
+    FLOW_GRAPH.register();
 }
 
 pub fn reset_capture_state() {
@@ -119,6 +133,11 @@ pub fn reset_capture_state() {
 
 fn label_of(frame: u32) -> Option<Arc<RegLabel>> {
     LABELS.lock().recall(frame)
+}
+
+fn flow_graph_arrow(frame: u32) -> Option<Arrow> {
+    let label = label_of(frame)?;
+    ladder::arrow(&label)
 }
 
 fn dissect(packet: &mut Packet<'_>) -> usize {

@@ -108,6 +108,8 @@ impl Link {
 
 #[derive(Debug)]
 struct Phone {
+    /// Its number in the capture: the order the tracker met it (from 1).
+    number: u32,
     address: Text,
     device: Option<Text>,
     signalling: Signalling,
@@ -186,6 +188,7 @@ impl Tracker {
             let label = label.get_or_insert_with(|| RegLabel {
                 time: facts.time,
                 phone: Arc::clone(&p.address),
+                phone_number: p.number,
                 device: p.device.clone(),
                 signalling: p.signalling,
                 events: Vec::new(),
@@ -394,9 +397,11 @@ impl Tracker {
         }
         let key: Text = address.into();
         let config = self.configs.remove(address);
+        let number = u32::try_from(self.phones.len()).unwrap_or(u32::MAX - 1) + 1;
         self.phones.insert(
             Arc::clone(&key),
             Phone {
+                number,
                 address: Arc::clone(&key),
                 device: None,
                 signalling,
