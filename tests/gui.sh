@@ -7,6 +7,7 @@
 #   packet-details.png  a TVS response with the ciscotvs and emccflow trees expanded
 #   statistics.png      Statistics > EMCC Login Flow
 #   statistics-alarms.png  Statistics > Cisco Phone Alarms
+#   flow-graph.png      Statistics > Flow Graph, flow type EMCC Login Flow
 #
 #   tests/gui.sh [--debug] [--out DIR]
 #       --out DIR   where the PNGs go (default target/gui; the README's
@@ -16,8 +17,9 @@
 #
 # Fails when a tool is missing, when Wireshark writes a plugin, profile or
 # preference complaint to its log, when an unexpected window (an error
-# dialog) opens, when the packet list lacks the phase colours, or when the
-# Statistics dialog does not open. Needs: wireshark-qt xvfb xdotool
+# dialog) opens, when the packet list lacks the phase colours, when the
+# Statistics dialog does not open, or when the Flow Graph does not draw the
+# EMCC Login Flow in its colours. Needs: wireshark-qt xvfb xdotool
 # imagemagick (apt). Run as root, Wireshark runs as user nobody (root's
 # Wireshark ignores personal plugins). The window is 1920x1080, a full-HD
 # screen (the profile's columns leave Info about 700 pixels of it); the test
@@ -120,7 +122,7 @@ done
 [[ -n $display ]] || fail "no free X display between :90 and :140"
 export DISPLAY=$display
 step "starting Xvfb on $display"
-Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1920x1700x24 -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 150); do
     xdotool getdisplaygeometry >/dev/null 2>&1 && break
@@ -240,6 +242,44 @@ step "screenshot: Statistics > EMCC Login Flow"
 open_statistics 4 "EMCC Login Flow" statistics.png
 step "screenshot: Statistics > Cisco Phone Alarms"
 open_statistics 7 "Cisco Phone Alarms" statistics-alarms.png
+
+# Statistics > Flow Graph is the 17th entry of the menu in 4.0 (16 Downs from
+# the first: Capture File Properties, Resolved Addresses, Protocol Hierarchy,
+# Conversations, Endpoints, Packet Lengths, I/O Graphs, Service Response
+# Time, DHCP (BOOTP) Statistics, NetPerfMeter Statistics, ONC-RPC Programs,
+# 29West, ANCP, BACnet, Collectd, DNS, Flow Graph); the dialog opens with
+# "All Flows", and its Flow type list finds an entry by its first letters.
+step "screenshot: Statistics > Flow Graph > EMCC Login Flow"
+xdotool windowfocus --sync "$main"
+xdotool key alt+s
+sleep 1
+for _ in $(seq 16); do xdotool key Down; done
+xdotool key Return
+flow=$(timeout 30 xdotool search --sync --name '^Wireshark [^ ]+ Flow [^ ]+ ' | head -1) ||
+    fail "Statistics > Flow Graph did not open"
+# Tall enough for the lab login's 56 arrows, phases 1 to 7 (the screen is
+# taller than the main window for it).
+xdotool windowsize "$flow" 1300 1660
+sleep 3
+# The Flow type list: bottom middle of the dialog (a click opens it).
+xdotool mousemove --window "$flow" 685 1605 click 1
+sleep 1
+xdotool type --delay 80 "EMCC Login"
+xdotool key Return
+sleep 4
+shot "$flow" flow-graph.png
+check_log "after Statistics > Flow Graph"
+check_windows "Wireshark [^ ]* Flow [^ ]* "
+# Our rows' colours (src/epan/flow_graph.rs): the phone's pale tint
+# (conversation 1), and the green of the completed login's 200 OK.
+histogram=$(convert "$work/flow-graph.png" -format %c histogram:info:-)
+for tint in E8F0FA 8FD18F; do
+    pixels=$(grep -i "#$tint" <<<"$histogram" | awk '{s += $1} END {print s + 0}' || true)
+    ((pixels > 500)) || fail "Flow Graph: colour #$tint of the EMCC Login Flow missing ($pixels pixels)"
+done
+xdotool windowfocus --sync "$flow"
+xdotool key Escape
+sleep 1
 
 # The profile's column widths (src/profile/recent) must show every text of
 # the lab capture whole: Qt cuts a longer text and ends it with "…". Wireshark

@@ -215,10 +215,9 @@ int emcc_stats_tree_tick(stats_tree *st, const char *name, int parent, int with_
 typedef struct emcc_flow_arrow {
     const char *label;      /* above the arrow */
     const char *comment;    /* right of the ladder */
-    uint16_t conversation;  /* rows of one conversation share a colour */
-    int marked;             /* nonzero: draw the row in fg_color on bg_color */
-    unsigned fg_color;      /* 0xRRGGBB */
-    unsigned bg_color;
+    uint16_t conversation;  /* tshark's text separates (and numbers) conversations */
+    unsigned fg_color;      /* the row's text and arrow, 0xRRGGBB */
+    unsigned bg_color;      /* the row's background */
 } emcc_flow_arrow;
 typedef struct emcc_flow_graph_callbacks {
     void *user;

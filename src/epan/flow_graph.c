@@ -40,11 +40,13 @@ static tap_packet_status flow_packet(int slot, void *tapdata, packet_info *pinfo
     sai->frame_label = g_strdup(arrow.label ? arrow.label : "");
     sai->comment = g_strdup(arrow.comment ? arrow.comment : "");
     sai->conv_num = arrow.conversation;
-    if (arrow.marked) {
-        sai->has_color_filter = 1;
-        sai->fg_color = arrow.fg_color;
-        sai->bg_color = arrow.bg_color;
-    }
+    /* Our colours, not the conversation's: the Flow Graph draws a row in
+     * fg_color on bg_color when has_color_filter is set (and View > Colorize
+     * Packet List is on), else in a strong colour per conversation, against
+     * which a failure would not stand out (ui/qt/sequence_diagram.cpp). */
+    sai->has_color_filter = 1;
+    sai->fg_color = arrow.fg_color;
+    sai->bg_color = arrow.bg_color;
     sai->line_style = 1;
     sai->display = 1;
     g_queue_push_tail(sainfo->items, sai);

@@ -16,7 +16,7 @@ use super::sys;
 use super::tap::Tap;
 
 /// How a row of the ladder stands out (the Flow Graph colours it; tshark's
-/// text has no colours, so the label says it too).
+/// text has no colours, so the protocol's label says it too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
     /// Drawn in the conversation's colour.
@@ -29,16 +29,25 @@ pub enum Mark {
     Completed,
 }
 
+/// Wireshark's dark text colour (its default colouring rules' foreground).
+const TEXT: u32 = 0x12_27_2e;
+
+/// Pale tints for plain rows, one per conversation in turn, so that
+/// interleaved phones stay apart and a marked row stands out.
+const PALE: [u32; 6] = [
+    0xf4_f4_f4, 0xe8_f0_fa, 0xf3_ea_f7, 0xea_f5_ea, 0xfb_f1_e6, 0xe9_f6_f6,
+];
+
 impl Mark {
-    /// Text on background, 0xRRGGBB: light tints with dark text, readable in
-    /// light and dark themes alike, close to Wireshark's default colouring
-    /// rules for errors (red) and warnings (yellow).
-    fn colors(self) -> Option<(u32, u32)> {
+    /// Text on background, 0xRRGGBB: a marked row in a strong tint (red,
+    /// yellow, green, as Wireshark's colouring rules for errors, warnings
+    /// and good news), a plain row in its conversation's pale one.
+    fn colors(self, conversation: u16) -> (u32, u32) {
         match self {
-            Mark::Plain => None,
-            Mark::Failed => Some((0x12_27_2e, 0xff_a0_a0)),
-            Mark::Warning => Some((0x12_27_2e, 0xff_f0_a0)),
-            Mark::Completed => Some((0x12_27_2e, 0xb8_e8_b8)),
+            Mark::Plain => (TEXT, PALE[usize::from(conversation) % PALE.len()]),
+            Mark::Failed => (TEXT, 0xff_80_80),
+            Mark::Warning => (TEXT, 0xff_d9_66),
+            Mark::Completed => (TEXT, 0x8f_d1_8f),
         }
     }
 }
@@ -126,7 +135,7 @@ unsafe extern "C" fn flow_arrow(
     HANDED.with_borrow_mut(|(label, comment)| {
         *label = c_text(&arrow.label);
         *comment = c_text(&arrow.comment);
-        let (fg, bg) = arrow.mark.colors().unwrap_or((0, 0));
+        let (fg, bg) = arrow.mark.colors(arrow.conversation);
         // SAFETY: out points at the shim's local, valid for this call; the
         // strings stay in HANDED until the next call, and the shim copies
         // them before that.
@@ -135,7 +144,6 @@ unsafe extern "C" fn flow_arrow(
                 label: label.as_ptr(),
                 comment: comment.as_ptr(),
                 conversation: arrow.conversation,
-                marked: c_int::from(arrow.mark != Mark::Plain),
                 fg_color: fg,
                 bg_color: bg,
             };
