@@ -248,6 +248,42 @@ fn a_panic_in_a_tap_is_reported_once_and_the_report_starts_afresh() {
 }
 
 #[test]
+fn a_panic_in_a_flow_graph_is_reported_once_and_costs_only_that_arrow() {
+    let s = sandbox();
+    let capture = s.capture(LAB);
+    let args = ["-r", capture.as_str(), "-q", "-z", "flow,emccflow,network"];
+    let normal = s.tshark(&args);
+    normal.assert_clean("no fault");
+    // Frames 14 and 23 are messages of the login: each has an arrow.
+    let run = s.tshark_with_env(&args, &[("EMCC_FAULT_INJECT", "tap-panic@14,tap-panic@23")]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let messages = plugin_messages(&run.stderr);
+    assert_eq!(messages.len(), 1, "said once:\n{}", run.stderr);
+    assert!(
+        messages[0].starts_with("emcc plugin: bug in the EMCC Login Flow flow graph (frame 14): ")
+            && messages[0].contains("fault injected")
+            && messages[0].ends_with("the frame has no arrow"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    // The ladder is drawn without the two frames' arrows (two lines each).
+    let lines = |out: &str| out.lines().count();
+    assert_eq!(
+        lines(&run.stdout) + 4,
+        lines(&normal.stdout),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("EMApp service entry"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("EMApp login form"), "{}", run.stdout);
+}
+
+#[test]
 fn a_panic_in_the_preference_callback_is_reported_once() {
     let s = sandbox();
     let capture = s.capture(LAB);
