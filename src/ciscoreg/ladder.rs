@@ -14,19 +14,13 @@ pub fn arrow(label: &RegLabel) -> Option<Arrow> {
     }
     let words: Vec<String> = label.events.iter().map(event_words).collect();
     let words = format!("{} {}", label.signalling.as_str(), words.join(" + "));
-    let mark = mark(label);
-    let label_text = match mark {
-        Mark::Failed => format!("✗ {words}"),
-        Mark::Warning => format!("! {words}"),
-        Mark::Plain | Mark::Completed => words,
-    };
-    Some(Arrow {
-        label: label_text,
-        comment: comment(label),
-        // One colour per phone (tshark's text: one conversation per phone).
-        conversation: (label.phone_number % 0x1_0000) as u16,
-        mark,
-    })
+    // One conversation per phone, as in the EMCC Login Flow.
+    Some(Arrow::new(
+        &words,
+        comment(label),
+        label.phone_number,
+        mark(label),
+    ))
 }
 
 /// A few words per message: what it is, and the time granted if any.

@@ -11,22 +11,14 @@ use super::label::{FindingKind, Label, Outcome};
 /// message of its own.
 pub fn arrow(label: &Label) -> Option<Arrow> {
     let words = label.arrow.as_deref()?;
-    let mark = mark(label);
-    // tshark's text ladder has no colours: the label carries the mark.
-    let label_text = match mark {
-        Mark::Plain => words.to_string(),
-        Mark::Failed => format!("✗ {words}"),
-        Mark::Warning => format!("! {words}"),
-        Mark::Completed => format!("✓ {words}"),
-    };
-    Some(Arrow {
-        label: label_text,
-        comment: comment(label),
-        // Rows of one phone share a colour (and tshark's text separates
-        // phones); the number wraps only past 65,535 phones.
-        conversation: (label.who.number % 0x1_0000) as u16,
-        mark,
-    })
+    // One conversation per phone: its rows share a tint, and tshark's text
+    // separates phones.
+    Some(Arrow::new(
+        words,
+        comment(label),
+        label.who.number,
+        mark(label),
+    ))
 }
 
 fn mark(label: &Label) -> Mark {

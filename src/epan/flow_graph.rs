@@ -67,6 +67,26 @@ pub struct Arrow {
     pub mark: Mark,
 }
 
+impl Arrow {
+    /// An arrow labelled `words`, marked: tshark's text has no colours, so
+    /// a marked label starts with a sign (`✗` failed, `!` warning, `✓`
+    /// completed). `conversation` wraps past 65,535 (Wireshark's u16).
+    pub fn new(words: &str, comment: String, conversation: u32, mark: Mark) -> Arrow {
+        let label = match mark {
+            Mark::Plain => words.to_string(),
+            Mark::Failed => format!("✗ {words}"),
+            Mark::Warning => format!("! {words}"),
+            Mark::Completed => format!("✓ {words}"),
+        };
+        Arrow {
+            label,
+            comment,
+            conversation: (conversation % 0x1_0000) as u16,
+            mark,
+        }
+    }
+}
+
 /// A sequence analysis fed by a tap of ours.
 pub struct FlowGraph {
     /// `-z flow,<name>,...`.
