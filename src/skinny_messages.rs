@@ -22,6 +22,16 @@ pub static SECONDARY_INTERVAL: ForeignField =
 pub static TEXT: ForeignField = ForeignField::new(c"skinny.text", c"skinny");
 pub static RESET_TYPE: ForeignField = ForeignField::new(c"skinny.resetType", c"skinny");
 
+/// The fields `read` reads: a post-dissector that calls it wants them.
+pub const WANTED: [&ForeignField; 6] = [
+    &MESSAGE_ID,
+    &DEVICE_NAME,
+    &KEEPALIVE_INTERVAL,
+    &SECONDARY_INTERVAL,
+    &TEXT,
+    &RESET_TYPE,
+];
+
 /// A Skinny message of the registration (message ids and layouts from
 /// packet-skinny.c, Wireshark 4.0).
 #[derive(Clone, Debug, PartialEq, Eq)]

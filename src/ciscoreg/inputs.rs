@@ -27,8 +27,9 @@ static SIP_REASON: ForeignField = ForeignField::new(c"sip.Reason", c"sip");
 pub static CFG_CALL_MANAGER: ForeignField =
     ForeignField::new(c"ciscotl.cfg.call_manager", c"ciscotl");
 
-/// Read from Wireshark: the fields of other protocols.
-pub static WANTED: [&ForeignField; 14] = [
+/// Read from Wireshark: the fields of other protocols (and Skinny's,
+/// `skinny_messages::WANTED`).
+pub static WANTED: [&ForeignField; 8] = [
     &TCP_STREAM,
     &TCP_FLAGS,
     &SIP_METHOD,
@@ -37,12 +38,6 @@ pub static WANTED: [&ForeignField; 14] = [
     &SIP_EXPIRES,
     &SIP_CONTACT,
     &SIP_REASON,
-    &skinny_messages::MESSAGE_ID,
-    &skinny_messages::DEVICE_NAME,
-    &skinny_messages::KEEPALIVE_INTERVAL,
-    &skinny_messages::SECONDARY_INTERVAL,
-    &skinny_messages::TEXT,
-    &skinny_messages::RESET_TYPE,
 ];
 
 pub fn resolve_layers() {

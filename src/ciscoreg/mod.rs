@@ -114,10 +114,10 @@ pub fn handoff() {
     // configuration files on HTTP or TFTP; the ends of the registration
     // connections carry none of these: TCP segments with a FIN or an RST
     // are handed over too (not every TCP segment).
-    DISSECTOR.register_as_postdissector_on_and_tcp_ends(
-        &inputs::WANTED,
-        &[c"sip", c"skinny", c"http", c"tftp"],
-    );
+    let mut wanted = inputs::WANTED.to_vec();
+    wanted.extend(crate::skinny_messages::WANTED);
+    DISSECTOR
+        .register_as_postdissector_on_and_tcp_ends(&wanted, &[c"sip", c"skinny", c"http", c"tftp"]);
     echo_fields(&[&inputs::CFG_CALL_MANAGER]);
     inputs::resolve_layers();
     REPORT_TEXT.register();

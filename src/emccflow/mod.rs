@@ -74,8 +74,9 @@ static TVS_STATUS: ForeignField = ForeignField::new(c"ciscotvs.status", c"ciscot
 static ALARM_NAME: ForeignField = ForeignField::new(c"ciscoalarm.name", c"ciscoalarm");
 static ALARM_DEVICE: ForeignField = ForeignField::new(c"ciscoalarm.device_name", c"ciscoalarm");
 
-/// Read from Wireshark: the fields of other protocols.
-static WANTED: [&ForeignField; 16] = [
+/// Read from Wireshark: the fields of other protocols (and Skinny's,
+/// `skinny_messages::WANTED`).
+static WANTED: [&ForeignField; 10] = [
     &TCP_STREAM,
     &TCP_FLAGS,
     &SIP_METHOD,
@@ -86,12 +87,6 @@ static WANTED: [&ForeignField; 16] = [
     &SIP_EXPIRES,
     &SIP_CONTACT,
     &HTTP_STATUS,
-    &skinny_messages::MESSAGE_ID,
-    &skinny_messages::DEVICE_NAME,
-    &skinny_messages::KEEPALIVE_INTERVAL,
-    &skinny_messages::SECONDARY_INTERVAL,
-    &skinny_messages::TEXT,
-    &skinny_messages::RESET_TYPE,
 ];
 
 /// Our own protocols' fields, handed over directly as our dissectors add them
@@ -221,7 +216,9 @@ pub fn register() {
 pub fn handoff() {
     // Everything the flow follows rides on TCP (Skinny too), SIP (also over
     // UDP) or TFTP; the fields of our own protocols name no layer of the frame.
-    DISSECTOR.register_as_postdissector_on(&WANTED, &[c"tcp", c"sip", c"tftp"]);
+    let mut wanted = WANTED.to_vec();
+    wanted.extend(skinny_messages::WANTED);
+    DISSECTOR.register_as_postdissector_on(&wanted, &[c"tcp", c"sip", c"tftp"]);
     echo_fields(&OURS);
     HTTP_LAYER.resolve();
     TLS_LAYER.resolve();
